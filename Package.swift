@@ -1,0 +1,58 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Sluice",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Sluice", targets: ["Sluice"]),
+        .library(name: "SluiceTesting", targets: ["SluiceTesting"]),
+        .executable(name: "word-count", targets: ["WordCount"]),
+        .executable(name: "anomaly-detector", targets: ["AnomalyDetector"]),
+        .executable(name: "sluice-bench", targets: ["SluiceBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        .target(
+            name: "SluiceEngine",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "Sluice",
+            dependencies: [
+                "SluiceEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "SluiceTesting", dependencies: ["Sluice"]),
+        .executableTarget(
+            name: "WordCount",
+            dependencies: ["Sluice", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/WordCount"
+        ),
+        .executableTarget(
+            name: "AnomalyDetector",
+            dependencies: ["Sluice", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/AnomalyDetector"
+        ),
+        .executableTarget(
+            name: "SluiceBench",
+            dependencies: ["Sluice", "SluiceTesting"],
+            path: "Benchmarks/SluiceBench"
+        ),
+        .testTarget(name: "SluiceEngineTests", dependencies: ["SluiceEngine"]),
+        .testTarget(
+            name: "SluiceTests",
+            dependencies: [
+                "Sluice", "SluiceTesting",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,115 @@
+import SluiceEngine
+
+extension DataStream {
+    /// Writes the stream to a sink that every worker opens for itself.
+    ///
+    /// ```swift
+    /// counts.map("format") { "\($0.key): \($0.value)" }.output("print", StdOutSink())
+    /// ```
+    /// - Parameters:
+    ///   - name: The step id (unique in the flow).
+    ///   - sink: The per-worker sink.
+    public func output<Sink: PerWorkerSink>(_ name: String, _ sink: Sink) where Sink.Item == Item {
+        let stepID = flow.reserve(name, in: scope)
+        let up = id
+        flow.add(StepDefinition(id: stepID, kind: "output", inputs: [up], outputs: []) { _ in
+            return { builder in
+                let key = PartitionKey("worker-\(builder.worker.rawValue)")
+                let partition: Sink.Partition
+                do {
+                    partition = try sink.buildPartition(worker: builder.worker, workerCount: builder.workerCount)
+                } catch {
+                    throw DataflowError.sinkFailed(step: stepID, partition: key, underlying: error)
+                }
+                let node = OutputNode(step: stepID, partitions: [(key, partition)], localIndex: nil)
+                builder.emitter(up, of: Item.self).subscribe(node)
+                builder.addShutdownHook(node)
+            }
+        })
+    }
+
+    /// Writes the stream to a partitioned sink: each item goes to the worker
+    /// that owns its partition, and each partition is written by one worker.
+    ///
+    /// ```swift
+    /// lines.output("save", FileSink(path: "out.txt"))
+    /// ```
+    /// - Parameters:
+    ///   - name: The step id (unique in the flow).
+    ///   - sink: The partitioned sink.
+    public func output<Sink: PartitionedSink>(_ name: String, _ sink: Sink) where Sink.Item == Item {
+        let stepID = flow.reserve(name, in: scope)
+        let up = id
+        flow.add(StepDefinition(id: stepID, kind: "output", inputs: [up], outputs: []) { context in
+            let keys: [PartitionKey]
+            do { keys = try sink.listPartitions() } catch {
+                throw DataflowError.sinkFailed(step: stepID, partition: nil, underlying: error)
+            }
+            guard !keys.isEmpty else {
+                throw DataflowError.sinkFailed(
+                    step: stepID, partition: nil, underlying: SinkConfigurationError.noPartitions)
+            }
+            let ordered = keys  // `partition(for:of:)` indexes the sink's own order
+            let owners = PartitionAssignment.assign(ordered, step: stepID, workerCount: context.workerCount)
+            let ownerOfIndex = ordered.map { owners[$0]! }
+            let count = ordered.count
+            let exchange = context.allocateExchange()
+            let routing = ExchangeRouting<Item>.byWorker { item, _ in
+                ownerOfIndex[Self.checkedIndex(sink.partition(for: item, of: count), count: count)]
+            }
+            return { builder in
+                var partitions: [(key: PartitionKey, partition: Sink.Partition)] = []
+                var localPosition = [Int](repeating: -1, count: count)
+                for (index, key) in ordered.enumerated() where ownerOfIndex[index] == builder.worker.rawValue {
+                    do {
+                        localPosition[index] = partitions.count
+                        partitions.append((key, try sink.buildPartition(key, resumeState: nil)))
+                    } catch {
+                        throw DataflowError.sinkFailed(step: stepID, partition: key, underlying: error)
+                    }
+                }
+                let positions = localPosition
+                let node = OutputNode(step: stepID, partitions: partitions) { item in
+                    positions[Self.checkedIndex(sink.partition(for: item, of: count), count: count)]
+                }
+                builder.addShutdownHook(node)
+                let routed = installExchange(builder, exchange: exchange, routing: routing, from: up, of: Item.self)
+                routed.subscribe(node)
+            }
+        })
+    }
+
+    private static func checkedIndex(_ index: Int, count: Int) -> Int {
+        precondition(index >= 0 && index < count, "a sink's partition(for:of:) returned \(index), outside 0..<\(count)")
+        return index
+    }
+}
+
+/// A sink that cannot be used as configured.
+public enum SinkConfigurationError: Error, CustomStringConvertible {
+    /// `listPartitions()` returned no partition.
+    case noPartitions
+
+    public var description: String {
+        switch self {
+        case .noPartitions: return "the sink lists no partitions"
+        }
+    }
+}
+
+/// Installs both halves of an exchange on one worker: a sender subscribed to
+/// the upstream stream and a receiver fed by every worker's sender.
+/// - Returns: The emitter of the exchanged stream on this worker.
+package func installExchange<Item: Sendable>(
+    _ builder: WorkerBuilder, exchange: Int, routing: ExchangeRouting<Item>, from up: StreamID, of type: Item.Type
+) -> Emitter<Item> {
+    let routed = Emitter<Item>()
+    let receiver = ExchangeReceiver(
+        worker: builder.worker.rawValue, workerCount: builder.workerCount, mailbox: builder.mailbox, output: routed)
+    builder.addReceiver(receiver, exchange: exchange)
+    let sender = ExchangeSender(
+        exchange: exchange, worker: builder.worker.rawValue, workerCount: builder.workerCount,
+        routing: routing, mailboxes: builder.mailboxes, local: receiver)
+    builder.emitter(up, of: Item.self).subscribe(sender)
+    return routed
+}

@@ -1,0 +1,37 @@
+import SluiceEngine
+
+extension DataStream {
+    /// The general keyed stateful step: routes each key to one worker and runs
+    /// one `StatefulLogic` per key there, with timers, an end-of-input flush
+    /// and snapshots. Every other stateful operator is built on it.
+    ///
+    /// ```swift
+    /// let sums = keyed.stateful("sum") { (resume: Int?) in RunningSum(resume: resume) }
+    /// ```
+    /// - Parameters:
+    ///   - name: The step id.
+    ///   - build: Makes a key's logic from its resume state (nil for a new key).
+    /// - Returns: The keyed values the logic emits.
+    public func stateful<Value, Logic: StatefulLogic>(
+        _ name: String, _ build: @escaping @Sendable (Logic.State?) throws -> Logic
+    ) -> KeyedStream<Logic.Output> where Item == (key: String, value: Value), Logic.Value == Value {
+        let stepID = flow.reserve(name, in: scope)
+        let up = id
+        let down = StreamID(step: stepID, port: "down")
+        flow.add(StepDefinition(id: stepID, kind: "stateful", inputs: [up], outputs: [down]) { context in
+            let exchange = context.allocateExchange()
+            let routing = ExchangeRouting<Item>.byWorker { item, count in
+                StableHash.route(item.key, workerCount: count)
+            }
+            return { builder in
+                let routed = installExchange(builder, exchange: exchange, routing: routing, from: up, of: Item.self)
+                let node = StatefulNode<Logic>(
+                    step: stepID, worker: builder.worker,
+                    output: builder.makeEmitter(down, of: (key: String, value: Logic.Output).self), build: build)
+                routed.subscribe(node)
+                builder.addTimers(node)
+            }
+        })
+        return DataStream<(key: String, value: Logic.Output)>(flow: flow, id: down, scope: scope)
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import SluiceEngine
+
+/// Sluice's command-line options, reusable in an application's own command
+/// through `@OptionGroup`; each option also reads a `SLUICE_…` environment
+/// variable when the flag is absent.
+///
+/// ```swift
+/// struct MyJob: ParsableCommand {
+///     @OptionGroup var sluice: SluiceOptions
+///     @Option var brokers = "localhost:19092"
+///     func run() throws {
+///         try Sluice.run(makeFlow(brokers: brokers), configuration: try sluice.configuration())
+///     }
+/// }
+/// ```
+public struct SluiceOptions: ParsableArguments {
+    /// Worker threads in this process (`-w`, `--workers-per-process`,
+    /// `SLUICE_WORKERS_PER_PROCESS`). Default 1.
+    @Option(
+        name: [.customShort("w"), .customLong("workers-per-process")],
+        help: "Worker threads in this process (env SLUICE_WORKERS_PER_PROCESS; default 1).")
+    public var workersPerProcess: Int?
+
+    /// Epoch length in seconds (`--epoch-interval`, `SLUICE_EPOCH_INTERVAL`). Default 10.
+    @Option(
+        name: .customLong("epoch-interval"),
+        help: "Epoch length in seconds (env SLUICE_EPOCH_INTERVAL; default 10).")
+    public var epochInterval: Double?
+
+    /// Creates the options with nothing set (defaults and environment apply).
+    public init() {}
+
+    /// The run configuration these options and `environment` describe.
+    /// - Parameter environment: Where `SLUICE_…` variables are read.
+    /// - Returns: The configuration.
+    /// - Throws: `DataflowError.invalidConfiguration` naming the bad flag or variable.
+    public func configuration(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> RunConfiguration {
+        var configuration = RunConfiguration()
+        configuration.workers = try resolve(
+            workersPerProcess, flag: "--workers-per-process", variable: "SLUICE_WORKERS_PER_PROCESS",
+            environment: environment, default: 1) { $0 >= 1 }
+        let seconds = try resolve(
+            epochInterval, flag: "--epoch-interval", variable: "SLUICE_EPOCH_INTERVAL",
+            environment: environment, default: 10.0) { $0 > 0 && $0.isFinite }
+        configuration.epochInterval = .milliseconds(Int64((seconds * 1000).rounded()))
+        return configuration
+    }
+
+    private func resolve<Value: LosslessStringConvertible>(
+        _ flagValue: Value?, flag: String, variable: String, environment: [String: String],
+        default defaultValue: Value, isValid: (Value) -> Bool
+    ) throws -> Value {
+        if let flagValue {
+            guard isValid(flagValue) else {
+                throw DataflowError.invalidConfiguration("\(flag) must be positive, got \(flagValue)")
+            }
+            return flagValue
+        }
+        guard let text = environment[variable] else { return defaultValue }
+        guard let parsed = Value(text.trimmingCharacters(in: .whitespaces)), isValid(parsed) else {
+            throw DataflowError.invalidConfiguration("\(variable) must be a positive number, got '\(text)'")
+        }
+        return parsed
+    }
+}
+
+/// Runs a dataflow as a command-line program: reads `SluiceOptions` from the
+/// arguments and environment, runs, and on failure prints the error to
+/// standard error and exits with status 1 (status 64 for bad arguments).
+///
+/// ```swift
+/// // main.swift
+/// let flow = Dataflow("job")
+/// // … build the flow …
+/// cliMain(flow)        // e.g. `my-job -w 4`
+/// ```
+/// - Parameters:
+///   - flow: The dataflow.
+///   - arguments: The arguments, without the program name.
+///   - environment: Where `SLUICE_…` variables are read.
+public func cliMain(
+    _ flow: Dataflow,
+    arguments: [String] = Array(CommandLine.arguments.dropFirst()),
+    environment: [String: String] = ProcessInfo.processInfo.environment
+) {
+    let options = SluiceOptions.parseOrExit(arguments)
+    do {
+        try run(flow, configuration: try options.configuration(environment: environment))
+    } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        exit(1)
+    }
+}

@@ -1,0 +1,96 @@
+/// Why a dataflow could not be built or stopped while running. Each case names
+/// the step, and where it applies the worker, partition and item, so that the
+/// message alone tells a user what to fix.
+///
+/// ```swift
+/// do { try run(flow, workers: 2) }
+/// catch let error as DataflowError { print(error) }   // step 'flow.parse' failed on worker 1 for item "x": ...
+/// ```
+public enum DataflowError: Error, CustomStringConvertible {
+    /// The dataflow's shape is invalid (duplicate step id, no input, no output…).
+    case invalidDataflow(step: StepID?, reason: String)
+    /// A user closure or operator logic threw.
+    case stepFailed(step: StepID, worker: WorkerIndex, item: String?, underlying: any Error)
+    /// A source could not be listed, built or read.
+    case sourceFailed(step: StepID, partition: PartitionKey?, underlying: any Error)
+    /// A sink could not be built, written or closed.
+    case sinkFailed(step: StepID, partition: PartitionKey?, underlying: any Error)
+    /// The run configuration is unusable (for example zero workers).
+    case invalidConfiguration(String)
+
+    public var description: String {
+        switch self {
+        case let .invalidDataflow(step, reason):
+            return step.map { "invalid dataflow at step '\($0)': \(reason)" } ?? "invalid dataflow: \(reason)"
+        case let .stepFailed(step, worker, item, underlying):
+            let itemText = item.map { " for item \($0)" } ?? ""
+            return "step '\(step)' failed on \(worker)\(itemText): \(describe(underlying))"
+        case let .sourceFailed(step, partition, underlying):
+            let part = partition.map { " partition '\($0)'" } ?? ""
+            return "source step '\(step)'\(part) failed: \(describe(underlying))"
+        case let .sinkFailed(step, partition, underlying):
+            let part = partition.map { " partition '\($0)'" } ?? ""
+            return "sink step '\(step)'\(part) failed: \(describe(underlying))"
+        case let .invalidConfiguration(reason):
+            return "invalid run configuration: \(reason)"
+        }
+    }
+
+    /// The step the error is about, if any.
+    public var step: StepID? {
+        switch self {
+        case let .invalidDataflow(step, _): return step
+        case let .stepFailed(step, _, _, _), let .sourceFailed(step, _, _), let .sinkFailed(step, _, _): return step
+        case .invalidConfiguration: return nil
+        }
+    }
+}
+
+private func describe(_ error: any Error) -> String {
+    let text = String(describing: error)
+    return text.isEmpty ? "\(type(of: error))" : text
+}
+
+/// Marks an error thrown by user code while handling one item, so the step can
+/// report that item. Internal: steps turn it into `DataflowError.stepFailed`.
+package struct ItemFailure: Error {
+    package let item: String
+    package let underlying: any Error
+}
+
+/// How many characters of an item an error message shows.
+package let itemDescriptionLimit = 200
+
+/// Describes an item for an error message, truncated to `itemDescriptionLimit`.
+package func describeItem(_ item: Any) -> String {
+    var text = String(reflecting: item)
+    if text.count > itemDescriptionLimit {
+        text = String(text.prefix(itemDescriptionLimit)) + "… (truncated)"
+    }
+    return text
+}
+
+/// Runs `body` for one item; an error escapes tagged with that item.
+@inline(__always)
+package func forItem<Item, Result>(_ item: Item, _ body: () throws -> Result) throws -> Result {
+    do {
+        return try body()
+    } catch let error as ItemFailure {
+        throw error
+    } catch let error as DataflowError {
+        throw error
+    } catch {
+        throw ItemFailure(item: describeItem(item), underlying: error)
+    }
+}
+
+/// Turns any error thrown inside a step into a `DataflowError` naming it.
+package func stepError(_ error: any Error, step: StepID, worker: WorkerIndex) -> DataflowError {
+    switch error {
+    case let error as DataflowError: return error
+    case let failure as ItemFailure:
+        return .stepFailed(step: step, worker: worker, item: failure.item, underlying: failure.underlying)
+    default:
+        return .stepFailed(step: step, worker: worker, item: nil, underlying: error)
+    }
+}

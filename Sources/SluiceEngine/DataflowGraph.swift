@@ -1,0 +1,80 @@
+/// Names one output port of a step: the identity of a stream in the graph.
+package struct StreamID: Hashable, Sendable, CustomStringConvertible {
+    package let step: StepID
+    package let port: String
+    package init(step: StepID, port: String) {
+        self.step = step
+        self.port = port
+    }
+    package var description: String { "\(step).\(port)" }
+}
+
+/// What a step does on one worker: registers its nodes with the builder.
+package typealias WorkerInstaller = (WorkerBuilder) throws -> Void
+
+/// One core step of a dataflow. `prepare` runs once per run (listing source
+/// partitions, allocating exchange channels) and returns what every worker
+/// runs to install the step's nodes.
+package struct StepDefinition {
+    package let id: StepID
+    package let kind: String
+    package let inputs: [StreamID]
+    package let outputs: [StreamID]
+    package let prepare: (RunContext) throws -> WorkerInstaller
+
+    package init(
+        id: StepID, kind: String, inputs: [StreamID], outputs: [StreamID],
+        prepare: @escaping (RunContext) throws -> WorkerInstaller
+    ) {
+        self.id = id
+        self.kind = kind
+        self.inputs = inputs
+        self.outputs = outputs
+        self.prepare = prepare
+    }
+}
+
+/// The whole graph, in definition order (which is a topological order: a step
+/// can only consume streams defined before it).
+package struct DataflowGraph {
+    package let flowID: String
+    package let steps: [StepDefinition]
+    package let errors: [DataflowError]
+
+    package init(flowID: String, steps: [StepDefinition], errors: [DataflowError]) {
+        self.flowID = flowID
+        self.steps = steps
+        self.errors = errors
+    }
+
+    /// Throws the first construction error, or a shape error (no input, no output).
+    package func validate() throws {
+        if let first = errors.first { throw first }
+        if !steps.contains(where: { $0.kind == "input" }) {
+            throw DataflowError.invalidDataflow(
+                step: StepID(flowID), reason: "the dataflow has no input step; add one with `flow.input(...)`")
+        }
+        if !steps.contains(where: { $0.kind == "output" }) {
+            throw DataflowError.invalidDataflow(
+                step: StepID(flowID), reason: "the dataflow has no output step; add one with `stream.output(...)`")
+        }
+    }
+}
+
+/// Facts about a run that steps need once, before workers start.
+package final class RunContext {
+    package let workerCount: Int
+    package let configuration: RunConfiguration
+    private var nextExchange = 0
+
+    package init(workerCount: Int, configuration: RunConfiguration) {
+        self.workerCount = workerCount
+        self.configuration = configuration
+    }
+
+    /// A new exchange channel id, the same on every worker and process.
+    package func allocateExchange() -> Int {
+        defer { nextExchange += 1 }
+        return nextExchange
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Logging
+
+/// Runs a dataflow graph on `configuration.workers` threads of this process and
+/// returns when every stream has ended, or throws the first failure (after
+/// every worker has stopped). It never returns while a worker still runs.
+package enum Execution {
+    package static func run(_ graph: DataflowGraph, configuration: RunConfiguration) throws {
+        let configuration = try configuration.validated()
+        try graph.validate()
+        let workerCount = configuration.workers
+        let context = RunContext(workerCount: workerCount, configuration: configuration)
+        let installers = try graph.steps.map { try $0.prepare(context) }
+        let mailboxes = (0..<workerCount).map { _ in Mailbox() }
+        let control = ExecutionControl(mailboxes: mailboxes)
+        let logger = configuration.logger
+        logger.debug("starting dataflow", metadata: ["flow": "\(graph.flowID)", "workers": "\(workerCount)"])
+
+        let finished = DispatchGroup()
+        let threadInstallers = UncheckedBox(installers)
+        for index in 0..<workerCount {
+            finished.enter()
+            let thread = Thread {
+                defer { finished.leave() }
+                let builder = WorkerBuilder(
+                    worker: WorkerIndex(index), workerCount: workerCount,
+                    configuration: configuration, mailboxes: mailboxes)
+                do {
+                    for install in threadInstallers.value { try install(builder) }
+                    try Worker(builder: builder, control: control).run()
+                } catch {
+                    control.fail(error)
+                }
+            }
+            thread.name = "sluice-worker-\(index)"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        finished.wait()
+        if let error = control.error {
+            logger.debug("dataflow failed", metadata: ["flow": "\(graph.flowID)", "error": "\(error)"])
+            throw error
+        }
+    }
+}
+
+/// Carries a value that is only read (never mutated) into worker threads.
+// @unchecked: the installers are immutable closures created before the threads
+// start; each worker calls them on its own builder, sharing no mutable state.
+package struct UncheckedBox<Value>: @unchecked Sendable {
+    package let value: Value
+    package init(_ value: Value) { self.value = value }
+}

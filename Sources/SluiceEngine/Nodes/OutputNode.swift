@@ -1,0 +1,63 @@
+/// A sink step on one worker: writes batches to the sink partitions this
+/// worker owns, tells them when an epoch ends, and closes them at the end.
+package final class OutputNode<Partition: SinkPartition>: BatchConsumer, ShutdownHook {
+    private let step: StepID
+    private let partitions: [(key: PartitionKey, partition: Partition)]
+    /// Picks the local partition (index into `partitions`) of an item; nil when
+    /// the worker owns exactly one partition.
+    private let localIndex: ((Partition.Item) -> Int)?
+    private var closed = false
+
+    package init(
+        step: StepID, partitions: [(key: PartitionKey, partition: Partition)],
+        localIndex: ((Partition.Item) -> Int)?
+    ) {
+        self.step = step
+        self.partitions = partitions
+        self.localIndex = localIndex
+    }
+
+    package func receive(_ batch: [Partition.Item]) throws {
+        guard let localIndex, partitions.count > 1 else {
+            guard let only = partitions.first else {
+                preconditionFailure("items routed to a worker that owns no partition of \(step)")
+            }
+            try write(batch, to: only)
+            return
+        }
+        var groups = [[Partition.Item]](repeating: [], count: partitions.count)
+        for item in batch { groups[localIndex(item)].append(item) }
+        for (index, group) in groups.enumerated() where !group.isEmpty {
+            try write(group, to: partitions[index])
+        }
+    }
+
+    private func write(_ batch: [Partition.Item], to target: (key: PartitionKey, partition: Partition)) throws {
+        do {
+            try target.partition.write(batch)
+        } catch {
+            throw DataflowError.sinkFailed(step: step, partition: target.key, underlying: error)
+        }
+    }
+
+    package func progress(_ signal: Progress) throws {
+        for (key, partition) in partitions {
+            do {
+                switch signal {
+                case .barrier(let epoch): try partition.epochEnded(epoch)
+                case .end: try partition.close()
+                }
+            } catch {
+                throw DataflowError.sinkFailed(step: step, partition: key, underlying: error)
+            }
+        }
+        if signal == .end { closed = true }
+    }
+
+    package func shutdown() {
+        guard !closed else { return }
+        closed = true
+        // The run is stopping after a failure: release without reporting again.
+        for (_, partition) in partitions { try? partition.close() }
+    }
+}

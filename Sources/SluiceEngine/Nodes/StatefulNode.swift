@@ -1,0 +1,140 @@
+import Foundation
+
+/// The keyed stateful core step on one worker: one `StatefulLogic` per key
+/// this worker owns (the exchange in front of it routes keys here), with
+/// timers, end-of-input flush, and per-epoch tracking of changed keys.
+package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriven {
+    package typealias Input = (key: String, value: Logic.Value)
+    package typealias Output = (key: String, value: Logic.Output)
+
+    private let step: StepID
+    private let worker: WorkerIndex
+    private let build: (Logic.State?) throws -> Logic
+    private let output: Emitter<Output>
+    private var logics: [String: Logic] = [:]
+    private var timers: [String: Date] = [:]
+    private var earliestTimer: Date?
+    /// Keys whose state changed in the current epoch (snapshotted at its end).
+    package private(set) var changedKeys: Set<String> = []
+    private let tracksChanges: Bool
+
+    /// - Parameters:
+    ///   - tracksChanges: Record changed keys per epoch (recovery needs it).
+    ///   - build: Makes a key's logic from its resume state (nil for a new key).
+    package init(
+        step: StepID, worker: WorkerIndex, output: Emitter<Output>, tracksChanges: Bool = false,
+        build: @escaping (Logic.State?) throws -> Logic
+    ) {
+        self.step = step
+        self.worker = worker
+        self.output = output
+        self.tracksChanges = tracksChanges
+        self.build = build
+    }
+
+    package func receive(_ batch: [Input]) throws {
+        var emitter = KeyedEmitter<Logic.Output>()
+        emitter.items.reserveCapacity(batch.count)
+        do {
+            if Logic.prefersBatches {
+                try receiveGrouped(batch, emitter: &emitter)
+            } else {
+                for item in batch {
+                    emitter.key = item.key
+                    let logic = try logic(for: item.key)
+                    let action = try forItem(item, { try logic.onItem(item.value, emit: &emitter) })
+                    try settle(item.key, logic, action)
+                }
+            }
+        } catch {
+            throw stepError(error, step: step, worker: worker)
+        }
+        try output.emit(emitter.items)
+    }
+
+    private func receiveGrouped(_ batch: [Input], emitter: inout KeyedEmitter<Logic.Output>) throws {
+        var order: [String] = []
+        var groups: [String: [Logic.Value]] = [:]
+        for item in batch {
+            if groups[item.key]?.append(item.value) == nil {
+                order.append(item.key)
+                groups[item.key] = [item.value]
+            }
+        }
+        for key in order {
+            emitter.key = key
+            let logic = try logic(for: key)
+            try settle(key, logic, try logic.onBatch(groups[key]!, emit: &emitter))
+        }
+    }
+
+    @inline(__always)
+    private func logic(for key: String) throws -> Logic {
+        if let existing = logics[key] { return existing }
+        let created = try build(nil)
+        logics[key] = created
+        return created
+    }
+
+    @inline(__always)
+    private func settle(_ key: String, _ logic: Logic, _ action: StateAction) throws {
+        if tracksChanges { changedKeys.insert(key) }
+        switch action {
+        case .retain:
+            if let due = logic.notifyAt() {
+                timers[key] = due
+                if earliestTimer.map({ due < $0 }) ?? true { earliestTimer = due }
+            } else if !timers.isEmpty, timers.removeValue(forKey: key) != nil {
+                recomputeEarliest()
+            }
+        case .discard:
+            logics.removeValue(forKey: key)
+            if !timers.isEmpty, timers.removeValue(forKey: key) != nil { recomputeEarliest() }
+        }
+    }
+
+    private func recomputeEarliest() { earliestTimer = timers.values.min() }
+
+    package var nextTimer: Date? { earliestTimer }
+
+    package func fireTimers(now: Date) throws {
+        let due = timers.filter { $0.value <= now }.keys.sorted()
+        var emitter = KeyedEmitter<Logic.Output>()
+        do {
+            for key in due {
+                timers.removeValue(forKey: key)
+                guard let logic = logics[key] else { continue }
+                emitter.key = key
+                try settle(key, logic, try logic.onNotify(emit: &emitter))
+            }
+        } catch {
+            throw stepError(error, step: step, worker: worker)
+        }
+        recomputeEarliest()
+        try output.emit(emitter.items)
+    }
+
+    package func progress(_ signal: Progress) throws {
+        switch signal {
+        case .barrier:
+            // Snapshots of `changedKeys` are taken here once recovery lands.
+            changedKeys.removeAll(keepingCapacity: true)
+        case .end:
+            var emitter = KeyedEmitter<Logic.Output>()
+            do {
+                for key in logics.keys.sorted() {
+                    let logic = logics[key]!
+                    emitter.key = key
+                    try settle(key, logic, try logic.onEOF(emit: &emitter))
+                }
+            } catch {
+                throw stepError(error, step: step, worker: worker)
+            }
+            try output.emit(emitter.items)
+        }
+        try output.signal(signal)
+    }
+
+    /// The logic of a key, if this worker holds state for it (for tests).
+    package func state(of key: String) -> Logic.State? { logics[key]?.snapshot() }
+}

@@ -1,0 +1,49 @@
+import Logging
+
+/// How a dataflow runs: the worker count and the epoch length.
+///
+/// ```swift
+/// var config = RunConfiguration(workers: 4)
+/// config.epochInterval = .seconds(5)
+/// try run(flow, configuration: config)
+/// ```
+public struct RunConfiguration: Sendable {
+    /// Worker threads in this process. Default 1.
+    public var workers: Int
+    /// How long an epoch lasts in system time (the snapshot interval once
+    /// recovery is on). Default 10 s. Back-pressure never depends on it.
+    public var epochInterval: Duration
+    /// Items that may wait in one worker's inbox before sources stop polling.
+    /// Default 200,000. Bounds memory; lower it for very large items.
+    public var maxPendingItemsPerWorker: Int
+    /// The first epoch number. Default 1.
+    public var startEpoch: Epoch
+    /// Where the engine logs. Default: a logger labelled `sluice`.
+    public var logger: Logger
+
+    /// Creates a configuration.
+    /// - Parameters:
+    ///   - workers: Worker threads (at least 1).
+    ///   - epochInterval: The epoch length in system time.
+    ///   - logger: Where the engine logs.
+    public init(workers: Int = 1, epochInterval: Duration = .seconds(10), logger: Logger = Logger(label: "sluice")) {
+        self.workers = workers
+        self.epochInterval = epochInterval
+        self.maxPendingItemsPerWorker = 200_000
+        self.startEpoch = Epoch(1)
+        self.logger = logger
+    }
+
+    func validated() throws -> RunConfiguration {
+        guard workers >= 1 else {
+            throw DataflowError.invalidConfiguration("workers must be at least 1, got \(workers)")
+        }
+        guard epochInterval > .zero else {
+            throw DataflowError.invalidConfiguration("the epoch interval must be positive, got \(epochInterval)")
+        }
+        guard maxPendingItemsPerWorker >= 1 else {
+            throw DataflowError.invalidConfiguration("maxPendingItemsPerWorker must be at least 1")
+        }
+        return self
+    }
+}

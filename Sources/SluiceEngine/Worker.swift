@@ -1,0 +1,112 @@
+import Foundation
+import Logging
+
+/// One worker: a dedicated thread that runs every step of the dataflow for
+/// the partitions and keys it owns. It drains its inbox, polls its sources
+/// (unless back-pressure says wait), closes epochs on time, fires timers, and
+/// sleeps on its inbox when there is nothing to do.
+package final class Worker {
+    private let builder: WorkerBuilder
+    private let control: ExecutionControl
+    private let clock = ContinuousClock()
+    private var epoch: Epoch
+    private var nextEpochDeadline: ContinuousClock.Instant
+    /// How long to wait before re-checking a throttled or idle source.
+    private let pollBackoff: TimeInterval = 0.001
+
+    package init(builder: WorkerBuilder, control: ExecutionControl) {
+        self.builder = builder
+        self.control = control
+        self.epoch = builder.configuration.startEpoch
+        self.nextEpochDeadline = clock.now.advanced(by: builder.configuration.epochInterval)
+    }
+
+    private var isFinished: Bool {
+        builder.inputs.allSatisfy(\.isFinished) && builder.receivers.values.allSatisfy(\.isFinished)
+    }
+
+    /// Runs until every stream has ended, or until the run is stopped.
+    package func run() throws {
+        defer { shutdown() }
+        let mailbox = builder.mailbox
+        while !isFinished {
+            if control.isStopped { return }
+            var didWork = false
+
+            let messages = mailbox.takeAll()
+            for message in messages {
+                guard let receiver = builder.receivers[message.exchange] else {
+                    preconditionFailure("no receiver for exchange \(message.exchange)")
+                }
+                try receiver.deliver(message)
+                didWork = true
+            }
+
+            if clock.now >= nextEpochDeadline {
+                try closeEpoch()
+            }
+
+            let now = Date()
+            let throttled = isThrottled()
+            if !throttled {
+                for input in builder.inputs where !input.isFinished {
+                    if try input.poll(now: now) { didWork = true }
+                }
+            }
+            for node in builder.timers {
+                if let due = node.nextTimer, due <= now { try node.fireTimers(now: now) }
+            }
+
+            if !didWork && !isFinished {
+                mailbox.wait(until: wakeDeadline(now: now, throttled: throttled))
+            }
+        }
+    }
+
+    private func closeEpoch() throws {
+        for input in builder.inputs where !input.isFinished {
+            try input.closeEpoch(epoch)
+        }
+        epoch = epoch.next
+        nextEpochDeadline = clock.now.advanced(by: builder.configuration.epochInterval)
+    }
+
+    /// Back-pressure: sources wait while any worker's inbox is over its limit.
+    private func isThrottled() -> Bool {
+        let limit = builder.configuration.maxPendingItemsPerWorker
+        for mailbox in builder.mailboxes where mailbox.pendingItems.load(ordering: .relaxed) > limit {
+            return true
+        }
+        return false
+    }
+
+    private func wakeDeadline(now: Date, throttled: Bool) -> Date {
+        let untilEpoch = clock.now.duration(to: nextEpochDeadline)
+        var deadline = now.addingTimeInterval(max(0, untilEpoch.seconds))
+        if throttled {
+            deadline = min(deadline, now.addingTimeInterval(pollBackoff))
+        } else {
+            for input in builder.inputs where !input.isFinished {
+                guard let awake = input.nextAwake(now: now) else { return now }
+                deadline = min(deadline, awake)
+            }
+        }
+        for node in builder.timers {
+            if let due = node.nextTimer { deadline = min(deadline, due) }
+        }
+        return deadline
+    }
+
+    private func shutdown() {
+        for input in builder.inputs { input.shutdown() }
+        for hook in builder.shutdownHooks { hook.shutdown() }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a floating-point number.
+    package var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) / 1e18
+    }
+}
