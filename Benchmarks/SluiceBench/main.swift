@@ -1,1 +1,137 @@
-print("todo")
+import Foundation
+// sluice-bench: the Sluice side of the Sluice-vs-Bytewax benchmark (see scripts/bench.sh
+// and Benchmarks/bytewax/bench_bytewax.py, which implements the same workloads).
+//
+//   sluice-bench --workload map-filter|keyed-count --items N --workers W
+//
+// map-filter:  ints 0..N-1 -> map(x*2+1) -> filter(x % 3 != 0) -> counting sink
+// keyed-count: N words "w\((i * 7919) % 10000)" -> keyOn(identity)
+//              -> statefulMap(running count per word) -> counting sink
+//
+// The input is split into W TestingSource partitions (batch size 1000) so each
+// worker reads a share. Input data is generated before timing; only `run` is
+// timed. Prints exactly one line on stdout:
+//   RESULT workload=<w> workers=<n> items=<N> seconds=<s> items_per_s=<x>
+// and the sink's item count on stderr as a sanity check (exit 1 on mismatch).
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Sluice
+import SluiceTesting
+import Synchronization
+
+// MARK: - Counting sink
+
+/// Items written, shared by every worker's sink partition.
+final class SharedCounter: Sendable {
+    let value = Atomic<Int>(0)
+}
+
+/// A sink that only counts: each worker adds its batch sizes to one shared counter.
+struct CountingSink<Item: Sendable>: PerWorkerSink {
+    let counter: SharedCounter
+
+    func buildPartition(worker: WorkerIndex, workerCount: Int) throws -> CountingPartition<Item> {
+        CountingPartition(counter: counter)
+    }
+}
+
+final class CountingPartition<Item: Sendable>: SinkPartition {
+    private let counter: SharedCounter
+
+    init(counter: SharedCounter) { self.counter = counter }
+
+    func write(_ batch: [Item]) throws {
+        counter.value.add(batch.count, ordering: .relaxed)  // once per batch
+    }
+}
+
+// MARK: - Arguments
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data(("sluice-bench: \(message)\n").utf8))
+    FileHandle.standardError.write(Data(("usage: sluice-bench --workload map-filter|keyed-count --items N --workers W\n").utf8))
+    exit(2)
+}
+
+var workload = ""
+var items = 0
+var workers = 1
+do {
+    var args = CommandLine.arguments.dropFirst()
+    while let flag = args.popFirst() {
+        guard let value = args.popFirst() else { fail("missing value for \(flag)") }
+        switch flag {
+        case "--workload": workload = value
+        case "--items":
+            guard let n = Int(value), n >= 0 else { fail("--items must be a non-negative integer") }
+            items = n
+        case "--workers":
+            guard let n = Int(value), n >= 1 else { fail("--workers must be a positive integer") }
+            workers = n
+        default: fail("unknown argument \(flag)")
+        }
+    }
+}
+guard workload == "map-filter" || workload == "keyed-count" else { fail("unknown --workload '\(workload)'") }
+
+/// Splits 0..<count into `parts` contiguous ranges of nearly equal size.
+func chunks(_ count: Int, _ parts: Int) -> [Range<Int>] {
+    (0..<parts).map { p in (count * p / parts)..<(count * (p + 1) / parts) }
+}
+
+// MARK: - Workloads (data generated here, untimed)
+
+let counter = SharedCounter()
+let flow = Dataflow("bench")
+let expected: Int
+
+switch workload {
+case "map-filter":
+    let parts = chunks(items, workers).map { Array($0) }
+    let nums = flow.input("inp", TestingSource(partitions: parts, batchSize: 1000))
+    nums.map("double") { $0 * 2 + 1 }
+        .filter("drop3") { $0 % 3 != 0 }
+        .output("count", CountingSink(counter: counter))
+    // (2x+1) % 3 == 0 exactly when x % 3 == 1.
+    expected = items - (items + 1) / 3
+default:  // keyed-count
+    let parts = chunks(items, workers).map { range in range.map { "w\(($0 * 7919) % 10000)" } }
+    let words = flow.input("inp", TestingSource(partitions: parts, batchSize: 1000))
+    words.keyOn("key") { $0 }
+        .statefulMap("running_count") { (count: Int?, _: String) in
+            let n = (count ?? 0) + 1
+            return (n, n)
+        }
+        .output("count", CountingSink(counter: counter))
+    expected = items
+}
+
+// MARK: - Timed run
+
+let clock = ContinuousClock()
+let elapsed: Duration
+do {
+    elapsed = try clock.measure { try run(flow, workers: workers) }
+} catch {
+    FileHandle.standardError.write(Data(("sluice-bench: run failed: \(error)\n").utf8))
+    exit(1)
+}
+
+let got = counter.value.load(ordering: .sequentiallyConsistent)
+FileHandle.standardError.write(Data(("sluice \(workload): sink count=\(got) expected=\(expected)\n").utf8))
+if got != expected {
+    FileHandle.standardError.write(Data(("sluice-bench: COUNT MISMATCH\n").utf8))
+    exit(1)
+}
+
+let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+let millis = Int((seconds * 1000).rounded())
+let secondsText = "\(millis / 1000)." + String(String(millis % 1000 + 1000).dropFirst())
+let perSecond = seconds > 0 ? Int((Double(items) / seconds).rounded()) : 0
+print("RESULT workload=\(workload) workers=\(workers) items=\(items) seconds=\(secondsText) items_per_s=\(perSecond)")

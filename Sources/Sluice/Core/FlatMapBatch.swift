@@ -18,10 +18,19 @@ extension DataStream {
         flatMapBatchWithContext(name) { batch, _ in try transform(batch) }
     }
 
-    /// The stateless core step: `flatMapBatch` with the worker and epoch known.
+    /// `flatMapBatch` with the worker and epoch known.
     package func flatMapBatchWithContext<Out: Sendable>(
         _ name: String, kind: String = "flat_map_batch",
         _ transform: @escaping @Sendable ([Item], BatchContext) throws -> [Out]
+    ) -> DataStream<Out> {
+        flatMapBatchPerWorker(name, kind: kind) { _ in transform }
+    }
+
+    /// The stateless core step: each worker gets its own transform from
+    /// `makeTransform` (so it may hold per-worker state, like a cache).
+    package func flatMapBatchPerWorker<Out: Sendable>(
+        _ name: String, kind: String = "flat_map_batch",
+        _ makeTransform: @escaping @Sendable (WorkerIndex) -> ([Item], BatchContext) throws -> [Out]
     ) -> DataStream<Out> {
         let stepID = flow.reserve(name, in: scope)
         let up = id
@@ -31,7 +40,7 @@ extension DataStream {
                 let output = builder.makeEmitter(down, of: Out.self)
                 let node = FlatMapBatchNode<Item, Out>(
                     step: stepID, worker: builder.worker, startEpoch: builder.configuration.startEpoch,
-                    output: output, transform: transform)
+                    output: output, transform: makeTransform(builder.worker))
                 builder.emitter(up, of: Item.self).subscribe(node)
             }
         })

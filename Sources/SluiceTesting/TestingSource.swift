@@ -1,0 +1,148 @@
+import Foundation
+import Sluice
+import Synchronization
+
+/// A source that emits prepared items, for tests: one partition per array,
+/// a resume position per partition, and injectable end-of-input and abort
+/// points to simulate a stop or a crash at an exact place.
+///
+/// ```swift
+/// let source = TestingSource([1, 2, 3], batchSize: 2)
+/// let withStops = TestingSource<Int>(events: [.item(1), .eof, .item(2), .abort, .item(3)])
+/// ```
+///
+/// Like Bytewax's, the default batch size is 1 (every item its own batch),
+/// which exercises the engine hardest; use a larger one for throughput.
+public struct TestingSource<Item: Sendable>: PartitionedSource {
+    /// One entry of a partition's script.
+    public enum Event: Sendable {
+        /// Emit this item.
+        case item(Item)
+        /// End the input here, as if the partition were exhausted. A later run
+        /// resuming from a snapshot taken after this point continues past it.
+        case eof
+        /// Fail the run here, as if the process crashed (no flush happens).
+        /// Each abort point fires only once per `TestingSource` value, so a
+        /// resumed run passes it.
+        case abort
+    }
+
+    private let partitions: [[Event]]
+    private let batchSize: Int
+    private let firedAborts: AbortLog
+
+    /// A single-partition source of `items`.
+    /// - Parameters:
+    ///   - items: The items, emitted in order.
+    ///   - batchSize: Items per batch (at least 1).
+    public init(_ items: [Item], batchSize: Int = 1) {
+        self.init(partitionEvents: [items.map(Event.item)], batchSize: batchSize)
+    }
+
+    /// A single-partition source following a script of items, EOFs and aborts.
+    /// - Parameters:
+    ///   - events: The script.
+    ///   - batchSize: Items per batch (at least 1).
+    public init(events: [Event], batchSize: Int = 1) {
+        self.init(partitionEvents: [events], batchSize: batchSize)
+    }
+
+    /// A source with one partition per array, so several workers can read it.
+    /// - Parameters:
+    ///   - partitions: The items of each partition (`part-0`, `part-1`, …).
+    ///   - batchSize: Items per batch (at least 1).
+    public init(partitions: [[Item]], batchSize: Int = 1) {
+        self.init(partitionEvents: partitions.map { $0.map(Event.item) }, batchSize: batchSize)
+    }
+
+    /// A source with one scripted partition per array.
+    /// - Parameters:
+    ///   - partitionEvents: The script of each partition.
+    ///   - batchSize: Items per batch (at least 1).
+    public init(partitionEvents: [[Event]], batchSize: Int = 1) {
+        precondition(batchSize >= 1, "TestingSource batchSize must be at least 1")
+        self.partitions = partitionEvents
+        self.batchSize = batchSize
+        self.firedAborts = AbortLog()
+    }
+
+    public func listPartitions() throws -> [PartitionKey] {
+        partitions.indices.map { PartitionKey("part-\($0)") }
+    }
+
+    public func buildPartition(_ key: PartitionKey, resumeState: Int?) throws -> Partition {
+        guard key.rawValue.hasPrefix("part-"), let index = Int(key.rawValue.dropFirst(5)),
+            partitions.indices.contains(index)
+        else { throw TestingSourceError.unknownPartition(key) }
+        return Partition(
+            key: key, events: partitions[index], position: resumeState ?? 0, batchSize: batchSize, aborts: firedAborts)
+    }
+
+    /// One scripted partition; its resume state is the index of the next event.
+    public final class Partition: SourcePartition {
+        private let key: PartitionKey
+        private let events: [Event]
+        private var position: Int
+        private let batchSize: Int
+        private let aborts: AbortLog
+
+        fileprivate init(key: PartitionKey, events: [Event], position: Int, batchSize: Int, aborts: AbortLog) {
+            self.key = key
+            self.events = events
+            self.position = position
+            self.batchSize = batchSize
+            self.aborts = aborts
+        }
+
+        public func nextBatch() throws -> [Item]? {
+            var batch: [Item] = []
+            batch.reserveCapacity(min(batchSize, events.count - position))
+            while batch.count < batchSize, position < events.count {
+                switch events[position] {
+                case .item(let item):
+                    batch.append(item)
+                    position += 1
+                case .eof:
+                    if !batch.isEmpty { return batch }
+                    position += 1
+                    return nil
+                case .abort:
+                    if !batch.isEmpty { return batch }
+                    position += 1
+                    if aborts.fire(key: key, at: position - 1) {
+                        throw TestingSourceError.aborted(partition: key, position: position - 1)
+                    }
+                }
+            }
+            if batch.isEmpty && position >= events.count { return nil }
+            return batch
+        }
+
+        public func snapshot() -> Int { position }
+    }
+}
+
+/// Errors of `TestingSource`.
+public enum TestingSourceError: Error, CustomStringConvertible {
+    /// An abort point was reached (a simulated crash).
+    case aborted(partition: PartitionKey, position: Int)
+    /// A partition key the source never listed.
+    case unknownPartition(PartitionKey)
+
+    public var description: String {
+        switch self {
+        case let .aborted(partition, position): return "TestingSource abort point at \(partition)[\(position)]"
+        case let .unknownPartition(key): return "TestingSource has no partition '\(key)'"
+        }
+    }
+}
+
+/// Remembers which abort points fired, across runs of the same source value.
+final class AbortLog: Sendable {
+    private let fired = Mutex<Set<String>>([])
+
+    /// Records the abort point; true the first time only.
+    func fire(key: PartitionKey, at position: Int) -> Bool {
+        fired.withLock { $0.insert("\(key.rawValue)#\(position)").inserted }
+    }
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Sluice vs Bytewax 0.21.1, measured in the same run on the same machine.
+#
+# Workloads (identical on both sides, see Benchmarks/SluiceBench/main.swift and
+# Benchmarks/bytewax/bench_bytewax.py): map-filter (1 worker) and keyed-count
+# (1 and 2 workers). Prints, on stdout:
+#   BENCH <workload> workers=<n> sluice=<items/s> bytewax=<items/s> ratio=<sluice/bytewax>
+#   BENCH keyed-count scaling workers=2/1 ratio=<sluice 2-worker / 1-worker>
+#
+# Environment:
+#   SLUICE_ITEMS   items per Sluice run (default 10,000,000)
+#   BYTEWAX_ITEMS  items per Bytewax run (default 1,000,000). Bytewax is much
+#                  slower, so it runs a smaller N to keep the whole script well
+#                  under 10 minutes; that is fair because items/s (throughput),
+#                  not total time, is what is compared.
+#   BYTEWAX_VENV   venv location (default .build/bytewax-venv)
+#   SLUICE_SCRATCH optional --scratch-path for `swift build` (default: .build)
+#   BENCH_RUN_TIMEOUT  seconds allowed per single benchmark run (default 240)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+SLUICE_ITEMS="${SLUICE_ITEMS:-10000000}"
+BYTEWAX_ITEMS="${BYTEWAX_ITEMS:-1000000}"
+export BYTEWAX_VENV="${BYTEWAX_VENV:-$ROOT/.build/bytewax-venv}"
+RUN_TIMEOUT="${BENCH_RUN_TIMEOUT:-240}"
+
+log() { echo "bench: $*" >&2; }
+
+log "setting up Bytewax venv ($BYTEWAX_VENV)"
+"$ROOT/Benchmarks/bytewax/setup_venv.sh"
+
+SCRATCH_ARGS=()
+if [[ -n "${SLUICE_SCRATCH:-}" ]]; then SCRATCH_ARGS=(--scratch-path "$SLUICE_SCRATCH"); fi
+log "building sluice-bench (release)"
+swift build -c release "${SCRATCH_ARGS[@]}" --product sluice-bench >&2
+SLUICE_BIN="$(swift build -c release "${SCRATCH_ARGS[@]}" --show-bin-path)/sluice-bench"
+
+# Runs one benchmark command and prints its items_per_s (the RESULT line goes to stderr).
+items_per_s() {
+  local out line
+  out="$(timeout "$RUN_TIMEOUT" "$@")" || { log "FAILED: $*"; exit 1; }
+  line="$(grep '^RESULT ' <<<"$out" | tail -n 1)"
+  [[ -n "$line" ]] || { log "no RESULT line from: $*"; exit 1; }
+  echo "$line" >&2
+  sed -E 's/.* items_per_s=([0-9]+).*/\1/' <<<"$line"
+}
+
+sluice()  { items_per_s "$SLUICE_BIN" --workload "$1" --items "$SLUICE_ITEMS" --workers "$2"; }
+bytewax() { items_per_s "$BYTEWAX_VENV/bin/python" "$ROOT/Benchmarks/bytewax/bench_bytewax.py" \
+              --workload "$1" --items "$BYTEWAX_ITEMS" --workers "$2"; }
+ratio()   { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "inf" }'; }
+
+LINES=()
+declare -A SLUICE_RATE
+compare() {
+  local workload="$1" workers="$2" s b
+  log "running $workload workers=$workers"
+  s="$(sluice "$workload" "$workers")"
+  b="$(bytewax "$workload" "$workers")"
+  LINES+=("BENCH $workload workers=$workers sluice=$s bytewax=$b ratio=$(ratio "$s" "$b")")
+  SLUICE_RATE["$workload/$workers"]="$s"
+}
+
+compare map-filter 1
+compare keyed-count 1
+compare keyed-count 2
+
+printf '%s\n' "${LINES[@]}"
+echo "BENCH keyed-count scaling workers=2/1 ratio=$(ratio "${SLUICE_RATE[keyed-count/2]}" "${SLUICE_RATE[keyed-count/1]}")"
