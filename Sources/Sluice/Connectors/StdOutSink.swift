@@ -1,6 +1,5 @@
 import Foundation
 import SluiceEngine
-import Synchronization
 
 /// Prints every item on its own line to standard output (all workers share
 /// stdout; a batch is printed in one piece).
@@ -22,11 +21,7 @@ public struct StdOutSink<Item: Sendable>: PerWorkerSink {
                 text += String(describing: item)
                 text += "\n"
             }
-            stdoutLock.withLock { _ in
-                FileHandle.standardOutput.write(Data(text.utf8))
-            }
+            Console.write(text)
         }
     }
 }
-
-private let stdoutLock = Mutex<Void>(())

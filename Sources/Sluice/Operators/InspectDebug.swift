@@ -23,15 +23,16 @@ extension DataStream {
     /// ```
     /// - Parameters:
     ///   - name: The step id.
-    ///   - inspector: Called once per item.
+    ///   - inspector: Called once per item; nil prints to standard output.
     /// - Returns: The same stream.
     public func inspectDebug(
         _ name: String,
-        _ inspector: @escaping @Sendable (DebugInfo<Item>) throws -> Void = { info in
-            print("\(info.step) W\(info.worker.rawValue) @\(info.epoch.rawValue): \(String(reflecting: info.item))")
-        }
+        _ inspector: (@Sendable (DebugInfo<Item>) throws -> Void)? = nil
     ) -> DataStream<Item> {
         let stepID = scope.child(name)
+        let inspector = inspector ?? { info in
+            Console.write("\(info.step) W\(info.worker.rawValue) @\(info.epoch.rawValue): \(String(reflecting: info.item))\n")
+        }
         return flatMapBatchWithContext(name, kind: "inspect_debug") { batch, context in
             for item in batch {
                 try forItem(item) {
