@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import Sluice
+import SluiceTesting
+import Testing
+
+// Each test is a README code block, verbatim but for `print` → `#expect`.
+// Change both together.
+
+private final class RunningTotal: StatefulLogic {
+    var total: Int
+    init(resume: Int?) { total = resume ?? 0 }
+
+    func onItem(_ value: Int, emit: inout KeyedEmitter<Int>) throws -> StateAction {
+        total += value
+        emit(total)
+        return .retain
+    }
+
+    func onEOF(emit: inout KeyedEmitter<Int>) throws -> StateAction {
+        emit(total)
+        return .discard
+    }
+
+    func snapshot() -> Int { total }
+}
+
+private final class CountingPartition: SourcePartition {
+    var next: Int
+    let limit: Int
+    init(from: Int, limit: Int) { next = from; self.limit = limit }
+
+    func nextBatch() throws -> [Int]? {
+        if next >= limit { return nil }
+        let end = min(next + 100, limit)
+        defer { next = end }
+        return Array(next..<end)
+    }
+
+    func snapshot() -> Int { next }
+}
+
+private struct Numbers: PartitionedSource {
+    func listPartitions() throws -> [PartitionKey] { ["low", "high"] }
+    func buildPartition(_ key: PartitionKey, resumeState: Int?) throws -> CountingPartition {
+        key == "low" ? CountingPartition(from: resumeState ?? 0, limit: 500)
+                     : CountingPartition(from: resumeState ?? 500, limit: 1000)
+    }
+}
+
+@Suite struct ReadmeTests {
+    @Test func firstDataflow() throws {
+        let flow = Dataflow("first")
+        let words = TestingSink<String>()
+        flow.input("lines", TestingSource(["the quick fox", "the lazy dog"]))
+            .flatMap("split") { $0.split(separator: " ").map(String.init) }
+            .filter("long") { $0.count > 3 }
+            .output("out", words)
+        try runMain(flow)
+        #expect(words.items == ["quick", "lazy"])
+    }
+
+    @Test func keyedState() throws {
+        let flow = Dataflow("word_count")
+        let counts = TestingSink<String>()
+        flow.input("words", TestingSource(["a", "b", "a", "c", "a"]))
+            .keyOn("by_word") { $0 }
+            .statefulMap("count") { (count: Int?, _: String) in
+                let next = (count ?? 0) + 1
+                return (next, next)
+            }
+            .map("format") { "\($0.key)=\($0.value)" }
+            .output("out", counts)
+        try run(flow, workers: 2)
+        #expect(counts.items.sorted() == ["a=1", "a=2", "a=3", "b=1", "c=1"])
+    }
+
+    @Test func customStatefulLogic() throws {
+        let flow = Dataflow("totals")
+        let out = TestingSink<String>()
+        flow.input("amounts", TestingSource([("x", 1), ("y", 5), ("x", 2)].map { (key: $0.0, value: $0.1) }))
+            .stateful("total") { (resume: Int?) in RunningTotal(resume: resume) }
+            .map("format") { "\($0.key):\($0.value)" }
+            .output("out", out)
+        try runMain(flow)
+        #expect(out.items == ["x:1", "y:5", "x:3", "x:3", "y:5"])
+    }
+
+    @Test func customPartitionedSource() throws {
+        let flow = Dataflow("numbers")
+        let sink = TestingSink<Int>()
+        flow.input("numbers", Numbers()).filter("even") { $0 % 2 == 0 }.output("out", sink)
+        try run(flow, workers: 2)
+        #expect(sink.items.count == 500)
+    }
+
+    @Test func fileSourceUppercaseJobShape() throws {
+        // The `MyJob` block: FileSource → map → sink, run from SluiceOptions.
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("readme-\(UUID()).txt").path
+        try "hello\nworld\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let options = try SluiceOptions.parse(["-w", "2"])
+        let flow = Dataflow("my_job")
+        let out = TestingSink<String>()
+        flow.input("lines", FileSource(path: path))
+            .map("upper") { $0.uppercased() }
+            .output("print", out)
+        try Sluice.run(flow, configuration: try options.configuration(environment: [:]))
+        #expect(out.items.sorted() == ["HELLO", "WORLD"])
+    }
+}
