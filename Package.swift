@@ -46,6 +46,7 @@ let package = Package(
             path: "Benchmarks/SluiceBench"
         ),
         .testTarget(name: "SluiceEngineTests", dependencies: ["SluiceEngine"]),
+        .testTarget(name: "ExamplesTests", dependencies: ["WordCount", "AnomalyDetector", "Sluice", "SluiceTesting"]),
         .testTarget(
             name: "SluiceTests",
             dependencies: [
