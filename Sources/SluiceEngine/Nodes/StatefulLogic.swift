@@ -20,6 +20,9 @@ public struct KeyedEmitter<Output> {
     /// The key the logic is running for.
     public internal(set) var key: String
     @usableFromInline var items: [(key: String, value: Output)]
+    /// Set by the default `onBatch` when it stops at a `.discard`: how many of
+    /// the batch's values it left for the key's fresh logic.
+    package var unhandledAfterDiscard = 0
 
     package init(key: String = "", items: [(key: String, value: Output)] = []) {
         self.key = key
@@ -92,8 +95,12 @@ extension StatefulLogic {
     public static var prefersBatches: Bool { false }
 
     public func onBatch(_ values: [Value], emit: inout KeyedEmitter<Output>) throws -> StateAction {
-        for value in values {
-            if try forItem(value, { try onItem(value, emit: &emit) }) == .discard { return .discard }
+        for (index, value) in values.enumerated() {
+            if try forItem(value, { try onItem(value, emit: &emit) }) == .discard {
+                // The rest belongs to a fresh logic, which only the node can build.
+                emit.unhandledAfterDiscard = values.count - index - 1
+                return .discard
+            }
         }
         return .retain
     }

@@ -63,8 +63,17 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
         }
         for key in order {
             emitter.key = key
-            let logic = try logic(for: key)
-            try settle(key, logic, try logic.onBatch(groups[key]!, emit: &emitter))
+            var values = groups[key]!
+            while true {
+                let logic = try logic(for: key)
+                emitter.unhandledAfterDiscard = 0
+                let action = try logic.onBatch(values, emit: &emitter)
+                try settle(key, logic, action)
+                // The default `onBatch` stops at a discard; a fresh logic takes the rest.
+                let left = emitter.unhandledAfterDiscard
+                guard action == .discard, left > 0 else { break }
+                values = Array(values.suffix(left))
+            }
         }
     }
 
