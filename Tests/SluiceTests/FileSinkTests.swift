@@ -95,6 +95,34 @@ import Testing
         }
     }
 
+    @Test func writesLinesContainingNULBytesWhole() throws {
+        // A NUL byte is ordinary content (FileSource reads it); it must not cut
+        // the line, nor drop the rest of the batch.
+        try OpsSupport.withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("nul.txt").path
+            let input = ["before", "a\u{0}b", "after"]
+            let flow = Dataflow("test")
+            flow.input("in", TestingSource(input, batchSize: 3)).output("save", FileSink(path: path))
+            try OpsSupport.runBounded(flow, workers: 1)
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            #expect(bytes == Data("before\na\u{0}b\nafter\n".utf8))
+        }
+    }
+
+    @Test func copiesAFileThroughFileSourceByteForByte() throws {
+        try OpsSupport.withTemporaryDirectory { directory in
+            let text = "plain\nwith\u{0}nul\nüñíçødé\n\nlast\n"
+            let input = try OpsSupport.writeFile(text, named: "in.txt", in: directory)
+            for workers in workerCounts {
+                let output = directory.appendingPathComponent("copy-\(workers).txt").path
+                let flow = Dataflow("test")
+                flow.input("in", FileSource(path: input, batchSize: 2)).output("save", FileSink(path: output))
+                try OpsSupport.runBounded(flow, workers: workers)
+                #expect(try Data(contentsOf: URL(fileURLWithPath: output)) == Data(text.utf8), "workers=\(workers)")
+            }
+        }
+    }
+
     @Test func flushesAtEveryEpochEnd() throws {
         // The source emits one line, then waits until that line is on disk
         // before ending. Only a flush at an epoch end (not the final close)
