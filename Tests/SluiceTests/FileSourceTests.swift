@@ -158,4 +158,21 @@ import Testing
             }
         }
     }
+
+    @Test func aDirectoryInsteadOfAFileFailsNamingIt() throws {
+        try OpsSupport.withTemporaryDirectory { directory in
+            let folder = directory.appendingPathComponent("not-a-file").path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+            let flow = Dataflow("test")
+            flow.input("lines", FileSource(path: folder)).output("out", TestingSink<String>())
+            let error = try #require(throws: DataflowError.self) { try OpsSupport.runBounded(flow, workers: 2) }
+            guard case let .sourceFailed(step, partition, _) = error else {
+                Issue.record("expected sourceFailed, got \(error)")
+                return
+            }
+            #expect(step == "test.lines")
+            #expect(partition == PartitionKey(folder))
+            #expect(error.description.contains(folder))
+        }
+    }
 }

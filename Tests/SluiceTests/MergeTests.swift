@@ -65,4 +65,51 @@ import Testing
         #expect(out.filter { $0 % 2 == 0 } == Array(stride(from: 0, to: 100, by: 2)))
         #expect(out.filter { $0 % 2 == 1 } == Array(stride(from: 1, to: 100, by: 2)))
     }
+
+    @Test func itemsKeepTheirEpochThroughTheMerge() throws {
+        // Barrier alignment: an item emitted in epoch E is seen in epoch E
+        // after the merge, whether it came locally, redistributed or keyed.
+        for workers in workerCounts {
+            let tracker = OpsEpochTracker(until: 3)
+            let atSource = OpsEpochLog()
+            let afterMerge = OpsEpochLog()
+            let flow = Dataflow("test")
+            let sink = TestingSink<Int>()
+            let ticks = flow.input("in", OpsTickingSource(partitions: 3, tracker: tracker))
+                .inspectDebug("at_source") { info in
+                    tracker.saw(info.item, in: info.epoch)
+                    atSource.record(info)
+                }
+            let local = ticks.filter("first_two") { $0 < 2 * OpsTickingSource.stride }
+            let spread = ticks.redistribute("spread").map("offset") { -1 - $0 }
+            let keyed = ticks.keyOn("mod3") { "k\($0 % 3)" }
+                .statefulMap("pass") { (_: Int?, value: Int) in (nil, value) }
+                .keyRemove("unkey")
+                .filter("last") { $0 >= 2 * OpsTickingSource.stride }
+            local.merge("all", spread, keyed)
+                .inspectDebug("after") { afterMerge.record($0) }
+                .output("out", sink)
+            try OpsSupport.runBounded(flow, workers: workers, epochInterval: .milliseconds(5)) { tracker.cancel() }
+
+            let source = atSource.byItem
+            let merged = afterMerge.byItem
+            #expect(merged.count == 2 * source.count, "workers=\(workers)")
+            let direct = source.keys.filter { merged[$0] != source[$0] }.sorted()
+            let redistributed = source.keys.filter { merged[-1 - $0] != source[$0] }.sorted()
+            #expect(direct.isEmpty, "epochs changed for \(direct.count) items, e.g. \(direct.prefix(5)); workers=\(workers)")
+            #expect(redistributed.isEmpty, "epochs changed for \(redistributed.count) items; workers=\(workers)")
+            #expect(source.values.allSatisfy { $0.count == 1 }, "workers=\(workers)")
+            #expect(sink.items.count == 2 * source.count, "workers=\(workers)")
+        }
+    }
+
+    @Test func mergingAStreamWithItselfDeliversEachItemTwice() throws {
+        let out = try expectSameOnEveryWorkerCount { flow in
+            let sink = TestingSink<Int>()
+            let numbers = flow.input("in", TestingSource(partitions: [Array(0..<20), Array(20..<35)], batchSize: 4))
+            numbers.merge("twice", numbers).output("out", sink)
+            return sink
+        }
+        #expect(out.sorted() == (0..<35).flatMap { [$0, $0] })
+    }
 }

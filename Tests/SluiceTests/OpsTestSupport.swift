@@ -128,3 +128,70 @@ extension Duration {
         return Double(whole) + Double(attoseconds) / 1e18
     }
 }
+
+/// The highest epoch seen per source partition, fed by an `inspectDebug`
+/// right after the input; tells `OpsTickingSource` when to stop.
+final class OpsEpochTracker: Sendable {
+    private let highest = Mutex<[Int: UInt64]>([:])
+    private let cancelled = OpsFlag()
+    private let target: UInt64
+
+    /// - Parameter target: The epoch each partition must reach before it ends.
+    init(until target: UInt64) { self.target = target }
+
+    func saw(_ item: Int, in epoch: Epoch) {
+        let partition = item / OpsTickingSource.stride
+        highest.withLock { $0[partition] = max($0[partition] ?? 0, epoch.rawValue) }
+    }
+
+    func isDone(_ partition: Int) -> Bool {
+        cancelled.isSet || highest.withLock { ($0[partition] ?? 0) >= target }
+    }
+
+    /// Ends every partition (used when a bounded run times out).
+    func cancel() { cancelled.set() }
+}
+
+/// Partitions emitting `p * stride + n` for n = 0, 1, 2…, one item about
+/// every millisecond, until the tracker says partition p reached its epoch.
+/// Its runs last several epochs however fast or slow the machine is.
+struct OpsTickingSource: PartitionedSource {
+    static let stride = 1_000_000
+    let partitions: Int
+    let tracker: OpsEpochTracker
+
+    func listPartitions() throws -> [PartitionKey] { (0..<partitions).map { PartitionKey("tick-\($0)") } }
+
+    func buildPartition(_ key: PartitionKey, resumeState: NoResumeState?) throws -> Partition {
+        Partition(index: Int(key.rawValue.dropFirst(5))!, tracker: tracker)
+    }
+
+    final class Partition: SourcePartition {
+        private let index: Int
+        private let tracker: OpsEpochTracker
+        private var next = 0
+
+        init(index: Int, tracker: OpsEpochTracker) {
+            self.index = index
+            self.tracker = tracker
+        }
+
+        func nextBatch() throws -> [Int]? {
+            if tracker.isDone(index) { return nil }
+            defer { next += 1 }
+            return [index * OpsTickingSource.stride + next]
+        }
+
+        func nextAwake() -> Date? { Date().addingTimeInterval(0.001) }
+    }
+}
+
+/// Records the epoch `inspectDebug` reports for each item.
+final class OpsEpochLog: Sendable {
+    private let epochs = Mutex<[Int: [UInt64]]>([:])
+
+    func record(_ info: DebugInfo<Int>) { epochs.withLock { $0[info.item, default: []].append(info.epoch.rawValue) } }
+
+    /// Every epoch each item was seen in.
+    var byItem: [Int: [UInt64]] { epochs.withLock { $0 } }
+}

@@ -59,4 +59,24 @@ import Testing
         }
         #expect(out.sorted() == Array(0..<130))
     }
+
+    @Test func itemsKeepTheirEpochAcrossWorkers() throws {
+        for workers in workerCounts {
+            let tracker = OpsEpochTracker(until: 3)
+            let atSource = OpsEpochLog()
+            let after = OpsEpochLog()
+            let flow = Dataflow("test")
+            flow.input("in", OpsTickingSource(partitions: 2, tracker: tracker))
+                .inspectDebug("at_source") { info in
+                    tracker.saw(info.item, in: info.epoch)
+                    atSource.record(info)
+                }
+                .redistribute("spread")
+                .inspectDebug("after") { after.record($0) }
+                .output("out", TestingSink<Int>())
+            try OpsSupport.runBounded(flow, workers: workers, epochInterval: .milliseconds(5)) { tracker.cancel() }
+            #expect(after.byItem == atSource.byItem, "workers=\(workers)")
+            #expect(atSource.byItem.values.contains { $0.contains(3) }, "the run ended before epoch 3")
+        }
+    }
 }

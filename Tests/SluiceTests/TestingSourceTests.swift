@@ -166,4 +166,23 @@ import Testing
         #expect(partitionsOfWorker.values.allSatisfy { $0.count == 1 })
         #expect(seen.values.count == 6)
     }
+
+    @Test func aSourceWithoutPartitionsEndsAtOnce() throws {
+        for workers in workerCounts {
+            let flow = Dataflow("test")
+            let sink = TestingSink<Int>()
+            flow.input("in", TestingSource<Int>(partitions: [])).output("out", sink)
+            try OpsSupport.runBounded(flow, workers: workers)
+            #expect(sink.items.isEmpty, "workers=\(workers)")
+        }
+    }
+
+    @Test func emptyPartitionsEndWithoutItems() throws {
+        let out = try expectSameOnEveryWorkerCount { flow in
+            let sink = TestingSink<Int>()
+            flow.input("in", TestingSource(partitions: [[], [7], []], batchSize: 2)).output("out", sink)
+            return sink
+        }
+        #expect(out == [7])
+    }
 }
