@@ -20,11 +20,12 @@ enum OpsSupport {
     /// stray thread finishes) and `RunTimedOut` is thrown.
     /// - Throws: The run's own error, or `RunTimedOut`.
     static func runBounded(
-        _ flow: Dataflow, workers: Int, epochInterval: Duration = .seconds(10), bound: Duration = .seconds(30),
-        onTimeout: () -> Void = {}
+        _ flow: Dataflow, workers: Int, epochInterval: Duration = .seconds(10), maxPendingItemsPerWorker: Int? = nil,
+        bound: Duration = .seconds(30), onTimeout: () -> Void = {}
     ) throws {
         var settings = RunConfiguration(workers: workers)
         settings.epochInterval = epochInterval
+        if let maxPendingItemsPerWorker { settings.maxPendingItemsPerWorker = maxPendingItemsPerWorker }
         let configuration = settings
         let box = FlowBox(flow: flow)
         let outcome = Mutex<Result<Void, any Error>?>(nil)

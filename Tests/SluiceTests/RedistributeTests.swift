@@ -79,4 +79,22 @@ import Testing
             #expect(atSource.byItem.values.contains { $0.contains(3) }, "the run ended before epoch 3")
         }
     }
+
+    @Test func completesUnderTightBackPressure() throws {
+        // Sources pause while an inbox holds more than 8 items; the exchange
+        // must still drain and end, with every item delivered once.
+        let partitions = [Array(0..<3000), Array(3000..<4000)]
+        for workers in workerCounts {
+            for epochInterval in [Duration.milliseconds(1), .seconds(10)] {
+                let flow = Dataflow("test")
+                let sink = TestingSink<Int>()
+                flow.input("in", TestingSource(partitions: partitions, batchSize: 5))
+                    .redistribute("spread")
+                    .output("out", sink)
+                try OpsSupport.runBounded(
+                    flow, workers: workers, epochInterval: epochInterval, maxPendingItemsPerWorker: 8)
+                #expect(sink.items.sorted() == Array(0..<4000), "workers=\(workers), epoch=\(epochInterval)")
+            }
+        }
+    }
 }
