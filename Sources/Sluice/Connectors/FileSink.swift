@@ -54,9 +54,12 @@ public struct FileSink: PartitionedSink {
                 text += line
                 text += "\n"
             }
-            let written = text.withCString { fputs($0, file) }
-            if written < 0 { throw FileConnectorError.writeFailed(path: path, errno: errno) }
-            length += Int64(text.utf8.count)
+            // fwrite, not fputs: a line may contain NUL bytes, where a C string would end.
+            let (written, count) = text.withUTF8 { bytes in
+                (fwrite(bytes.baseAddress, 1, bytes.count, file), bytes.count)
+            }
+            if written < count { throw FileConnectorError.writeFailed(path: path, errno: errno) }
+            length += Int64(count)
         }
 
         public func epochEnded(_ epoch: Epoch) throws {
