@@ -51,6 +51,17 @@ private func describe(_ error: any Error) -> String {
     return text.isEmpty ? "\(type(of: error))" : text
 }
 
+/// A connector that lists the same partition key more than once.
+public struct DuplicatePartitionsError: Error, CustomStringConvertible {
+    /// The repeated keys.
+    public let keys: [PartitionKey]
+    package init(keys: [PartitionKey]) { self.keys = keys }
+    public var description: String {
+        "partition keys must be unique, but these are listed more than once: "
+            + keys.map { "'\($0)'" }.joined(separator: ", ")
+    }
+}
+
 /// Marks an error thrown by user code while handling one item, so the step can
 /// report that item. Internal: steps turn it into `DataflowError.stepFailed`.
 package struct ItemFailure: Error {

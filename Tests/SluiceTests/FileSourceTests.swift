@@ -176,3 +176,21 @@ import Testing
         }
     }
 }
+
+@Suite struct FileSourceDuplicatePathTests {
+    @Test func aPathListedTwiceIsRefusedNamingIt() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dup-\(UUID()).txt").path
+        try "x\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let flow = Dataflow("test")
+        flow.input("lines", FileSource(paths: [path, path])).output("out", TestingSink<String>())
+        do {
+            try runMain(flow)
+            Issue.record("a duplicated path must be refused")
+        } catch let error as DataflowError {
+            #expect(error.step == "test.lines")
+            #expect("\(error)".contains("listed more than once"))
+            #expect("\(error)".contains(path))
+        }
+    }
+}

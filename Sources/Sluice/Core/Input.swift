@@ -20,6 +20,11 @@ extension Dataflow {
             do { keys = try source.listPartitions() } catch {
                 throw DataflowError.sourceFailed(step: stepID, partition: nil, underlying: error)
             }
+            let repeated = PartitionAssignment.duplicates(in: keys)
+            guard repeated.isEmpty else {
+                throw DataflowError.sourceFailed(
+                    step: stepID, partition: nil, underlying: DuplicatePartitionsError(keys: repeated))
+            }
             let owners = PartitionAssignment.assign(keys, step: stepID, workerCount: context.workerCount)
             return { builder in
                 let output = builder.makeEmitter(down, of: Source.Item.self)

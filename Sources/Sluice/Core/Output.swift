@@ -49,6 +49,11 @@ extension DataStream {
                 throw DataflowError.sinkFailed(
                     step: stepID, partition: nil, underlying: SinkConfigurationError.noPartitions)
             }
+            let repeated = PartitionAssignment.duplicates(in: keys)
+            guard repeated.isEmpty else {
+                throw DataflowError.sinkFailed(
+                    step: stepID, partition: nil, underlying: DuplicatePartitionsError(keys: repeated))
+            }
             let ordered = keys  // `partition(for:of:)` indexes the sink's own order
             let owners = PartitionAssignment.assign(ordered, step: stepID, workerCount: context.workerCount)
             let ownerOfIndex = ordered.map { owners[$0]! }
