@@ -50,6 +50,7 @@ let package = Package(
             name: "SluiceTests",
             dependencies: [
                 "Sluice", "SluiceTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
