@@ -92,6 +92,26 @@ private struct MyJob: ParsableCommand {
         #expect(reason.contains("SLUICE_EPOCH_INTERVAL"))
     }
 
+    @Test(arguments: ["1e300", "1e12", "0.0004", "1e-9"])
+    func anEpochIntervalFlagOutOfRangeIsRejectedInsteadOfCrashingOrRoundingToZero(value: String) throws {
+        // 1e300 used to trap converting to Int64 milliseconds; 0.0004 used to
+        // become a zero interval that only `run` rejected.
+        let reason = try invalidConfiguration { _ = try configuration(["--epoch-interval", value]) }
+        #expect(reason.contains("--epoch-interval"))
+        #expect(reason.contains("0.001"))
+    }
+
+    @Test func anEpochIntervalVariableOutOfRangeIsRejected() throws {
+        let reason = try invalidConfiguration {
+            _ = try configuration([], environment: ["SLUICE_EPOCH_INTERVAL": "1e300"])
+        }
+        #expect(reason.contains("SLUICE_EPOCH_INTERVAL"))
+    }
+
+    @Test func theShortestEpochIntervalIsOneMillisecond() throws {
+        #expect(try configuration(["--epoch-interval", "0.001"]).epochInterval == .milliseconds(1))
+    }
+
     @Test func aNonPositiveEpochIntervalFlagIsRejected() throws {
         let reason = try invalidConfiguration { _ = try configuration(["--epoch-interval", "0"]) }
         #expect(reason.contains("--epoch-interval"))
