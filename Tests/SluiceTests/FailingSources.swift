@@ -1,5 +1,6 @@
 import Foundation
 import Sluice
+import Synchronization
 
 /// A partitioned source for error tests: named partitions of integers, with
 /// one chosen way to fail.
@@ -127,5 +128,85 @@ struct ParityFileLikeSink: PartitionedSink {
         func write(_ batch: [Int]) throws {
             if batch.contains(failOn) { throw Boom("disk full at \(failOn)") }
         }
+    }
+}
+
+/// Which partitions a source or sink opened and closed, across workers.
+final class OpenCloseLog: Sendable {
+    private let state = Mutex<(opened: [String], closed: [String])>(([], []))
+
+    func opened(_ name: String) { state.withLock { $0.opened.append(name) } }
+    func closed(_ name: String) { state.withLock { $0.closed.append(name) } }
+
+    var opened: [String] { state.withLock { $0.opened } }
+    var closed: [String] { state.withLock { $0.closed } }
+}
+
+/// A partitioned source of a few items per partition that logs opens and closes.
+struct LoggingSource: PartitionedSource {
+    let partitionCount: Int
+    let log: OpenCloseLog
+
+    func listPartitions() throws -> [PartitionKey] { (0..<partitionCount).map { PartitionKey("p\($0)") } }
+
+    func buildPartition(_ key: PartitionKey, resumeState: NoResumeState?) throws -> Partition {
+        log.opened(key.rawValue)
+        return Partition(key: key, log: log)
+    }
+
+    final class Partition: SourcePartition {
+        private let key: PartitionKey
+        private let log: OpenCloseLog
+        private var remaining = 3
+        init(key: PartitionKey, log: OpenCloseLog) {
+            self.key = key
+            self.log = log
+        }
+        func nextBatch() throws -> [Int]? {
+            guard remaining > 0 else { return nil }
+            remaining -= 1
+            return [remaining]
+        }
+        func close() throws { log.closed(key.rawValue) }
+    }
+}
+
+/// A per-worker sink that logs opens and closes, and cannot be opened on one worker.
+struct LoggingSink: PerWorkerSink {
+    let log: OpenCloseLog
+    var unopenableOn: Int? = nil
+
+    func buildPartition(worker: WorkerIndex, workerCount: Int) throws -> Partition {
+        if worker.rawValue == unopenableOn { throw Boom("cannot open the sink on \(worker)") }
+        log.opened("sink-\(worker.rawValue)")
+        return Partition(name: "sink-\(worker.rawValue)", log: log)
+    }
+
+    final class Partition: SinkPartition {
+        private let name: String
+        private let log: OpenCloseLog
+        init(name: String, log: OpenCloseLog) {
+            self.name = name
+            self.log = log
+        }
+        func write(_ batch: [Int]) throws {}
+        func close() throws { log.closed(name) }
+    }
+}
+
+/// A partitioned sink (`a`, `b`, `c`, items by value modulo 3) that logs opens
+/// and closes, and cannot open one partition.
+struct LoggingPartitionedSink: PartitionedSink {
+    let log: OpenCloseLog
+    var unopenable: PartitionKey? = nil
+
+    func listPartitions() throws -> [PartitionKey] { ["a", "b", "c"] }
+
+    func partition(for item: Int, of count: Int) -> Int { item % count }
+
+    func buildPartition(_ key: PartitionKey, resumeState: NoResumeState?) throws -> LoggingSink.Partition {
+        if key == unopenable { throw Boom("cannot open \(key)") }
+        log.opened(key.rawValue)
+        return LoggingSink.Partition(name: key.rawValue, log: log)
     }
 }
