@@ -185,20 +185,26 @@ struct LoggingSink: PerWorkerSink {
     final class Partition: SinkPartition {
         private let name: String
         private let log: OpenCloseLog
-        init(name: String, log: OpenCloseLog) {
+        private let failsToClose: Bool
+        init(name: String, log: OpenCloseLog, failsToClose: Bool = false) {
             self.name = name
             self.log = log
+            self.failsToClose = failsToClose
         }
         func write(_ batch: [Int]) throws {}
-        func close() throws { log.closed(name) }
+        func close() throws {
+            log.closed(name)
+            if failsToClose { throw Boom("cannot close \(name)") }
+        }
     }
 }
 
 /// A partitioned sink (`a`, `b`, `c`, items by value modulo 3) that logs opens
-/// and closes, and cannot open one partition.
+/// and closes, and cannot open, or cannot close, one partition.
 struct LoggingPartitionedSink: PartitionedSink {
     let log: OpenCloseLog
     var unopenable: PartitionKey? = nil
+    var unclosable: PartitionKey? = nil
 
     func listPartitions() throws -> [PartitionKey] { ["a", "b", "c"] }
 
@@ -207,6 +213,53 @@ struct LoggingPartitionedSink: PartitionedSink {
     func buildPartition(_ key: PartitionKey, resumeState: NoResumeState?) throws -> LoggingSink.Partition {
         if key == unopenable { throw Boom("cannot open \(key)") }
         log.opened(key.rawValue)
-        return LoggingSink.Partition(name: key.rawValue, log: log)
+        return LoggingSink.Partition(name: key.rawValue, log: log, failsToClose: key == unclosable)
+    }
+}
+
+/// A per-worker sink whose `epochEnded` or `close` throws, logging each close call.
+struct FailingLifecycleSink: PerWorkerSink {
+    enum Failure: Sendable { case epochEnded, close }
+    let failure: Failure
+    let log: OpenCloseLog
+
+    func buildPartition(worker: WorkerIndex, workerCount: Int) throws -> Partition {
+        log.opened("sink-\(worker.rawValue)")
+        return Partition(name: "sink-\(worker.rawValue)", failure: failure, log: log)
+    }
+
+    final class Partition: SinkPartition {
+        private let name: String
+        private let failure: Failure
+        private let log: OpenCloseLog
+        init(name: String, failure: Failure, log: OpenCloseLog) {
+            self.name = name
+            self.failure = failure
+            self.log = log
+        }
+        func write(_ batch: [Int]) throws {}
+        func epochEnded(_ epoch: Epoch) throws {
+            if failure == .epochEnded { throw Boom("cannot flush \(epoch)") }
+        }
+        func close() throws {
+            log.closed(name)
+            if failure == .close { throw Boom("cannot close \(name)") }
+        }
+    }
+}
+
+/// A partitioned source whose partitions throw from `close()`.
+struct UnclosableSource: PartitionedSource {
+    func listPartitions() throws -> [PartitionKey] { ["only"] }
+    func buildPartition(_ key: PartitionKey, resumeState: NoResumeState?) throws -> Partition { Partition() }
+
+    final class Partition: SourcePartition {
+        private var sent = false
+        func nextBatch() throws -> [Int]? {
+            if sent { return nil }
+            sent = true
+            return [1, 2, 3]
+        }
+        func close() throws { throw Boom("cannot release the source") }
     }
 }
