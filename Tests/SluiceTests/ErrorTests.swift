@@ -110,6 +110,49 @@ import Testing
     }
 
     @Test(arguments: workerCounts)
+    func aThrowingKeyFunctionNamesTheKeyStep(workers: Int) throws {
+        let flow = Dataflow("test")
+        flow.input("in", TestingSource(["a=1", "b=2", "broken", "c=3"]))
+            .keyOn("by_name") { line in
+                guard let name = line.split(separator: "=").first, line.contains("=") else {
+                    throw Boom("no '=' in \(line)")
+                }
+                return String(name)
+            }
+            .output("out", TestingSink<(key: String, value: String)>())
+
+        let error = try expectRunFails(flow, workers: workers)
+        guard case let .stepFailed(step, _, item, _) = error else {
+            Issue.record("expected stepFailed, got \(error)")
+            return
+        }
+        #expect(step == "test.by_name")
+        #expect(item == "\"broken\"")
+        #expect(error.description.contains("no '=' in broken"))
+    }
+
+    @Test(arguments: workerCounts)
+    func aThrowingClosureInsideACompositeOperatorNamesTheNestedStep(workers: Int) throws {
+        let flow = Dataflow("test")
+        flow.input("in", TestingSource(["x", "y", "", "z"]))
+            .countFinal("count") { word in
+                if word.isEmpty { throw Boom("empty word") }
+                return word
+            }
+            .asKV()
+            .output("out", TestingSink<KV<Int>>())
+
+        let error = try expectRunFails(flow, workers: workers)
+        guard case let .stepFailed(step, _, item, _) = error else {
+            Issue.record("expected stepFailed, got \(error)")
+            return
+        }
+        #expect(step.rawValue.hasPrefix("test.count."), "step: \(step)")
+        #expect(item == "\"\"")
+        #expect(error.description.contains("empty word"))
+    }
+
+    @Test(arguments: workerCounts)
     func aFailingSinkNamesTheSinkStep(workers: Int) throws {
         let flow = Dataflow("test")
         flow.input("in", TestingSource(partitions: [Array(0..<50), Array(50..<100)]))
