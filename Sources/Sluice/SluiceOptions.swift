@@ -23,10 +23,11 @@ public struct SluiceOptions: ParsableArguments {
         help: "Worker threads in this process (env SLUICE_WORKERS_PER_PROCESS; default 1).")
     public var workersPerProcess: Int?
 
-    /// Epoch length in seconds (`--epoch-interval`, `SLUICE_EPOCH_INTERVAL`). Default 10.
+    /// Epoch length in seconds (`--epoch-interval`, `SLUICE_EPOCH_INTERVAL`),
+    /// from 0.001 to 1,000,000,000, rounded to milliseconds. Default 10.
     @Option(
         name: .customLong("epoch-interval"),
-        help: "Epoch length in seconds (env SLUICE_EPOCH_INTERVAL; default 10).")
+        help: "Epoch length in seconds, at least 0.001 (env SLUICE_EPOCH_INTERVAL; default 10).")
     public var epochInterval: Double?
 
     /// Creates the options with nothing set (defaults and environment apply).
@@ -42,27 +43,30 @@ public struct SluiceOptions: ParsableArguments {
         var configuration = RunConfiguration()
         configuration.workers = try resolve(
             workersPerProcess, flag: "--workers-per-process", variable: "SLUICE_WORKERS_PER_PROCESS",
-            environment: environment, default: 1) { $0 >= 1 }
+            environment: environment, default: 1, requirement: "a positive number") { $0 >= 1 }
+        // Bounded so that it neither rounds to zero milliseconds nor overflows Int64.
         let seconds = try resolve(
             epochInterval, flag: "--epoch-interval", variable: "SLUICE_EPOCH_INTERVAL",
-            environment: environment, default: 10.0) { $0 > 0 && $0.isFinite }
+            environment: environment, default: 10.0,
+            requirement: "a number of seconds from 0.001 to 1000000000"
+        ) { (0.001...1_000_000_000).contains($0) }
         configuration.epochInterval = .milliseconds(Int64((seconds * 1000).rounded()))
         return configuration
     }
 
     private func resolve<Value: LosslessStringConvertible>(
         _ flagValue: Value?, flag: String, variable: String, environment: [String: String],
-        default defaultValue: Value, isValid: (Value) -> Bool
+        default defaultValue: Value, requirement: String, isValid: (Value) -> Bool
     ) throws -> Value {
         if let flagValue {
             guard isValid(flagValue) else {
-                throw DataflowError.invalidConfiguration("\(flag) must be positive, got \(flagValue)")
+                throw DataflowError.invalidConfiguration("\(flag) must be \(requirement), got \(flagValue)")
             }
             return flagValue
         }
         guard let text = environment[variable] else { return defaultValue }
         guard let parsed = Value(text.trimmingCharacters(in: .whitespaces)), isValid(parsed) else {
-            throw DataflowError.invalidConfiguration("\(variable) must be a positive number, got '\(text)'")
+            throw DataflowError.invalidConfiguration("\(variable) must be \(requirement), got '\(text)'")
         }
         return parsed
     }

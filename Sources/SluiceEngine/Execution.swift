@@ -27,6 +27,13 @@ package enum Execution {
                     configuration: configuration, mailboxes: mailboxes)
                 do {
                     for install in threadInstallers.value { try install(builder) }
+                } catch {
+                    control.fail(error)
+                    // Close the partitions the steps installed before the failing one.
+                    Worker(builder: builder, control: control).shutdown()
+                    return
+                }
+                do {
                     try Worker(builder: builder, control: control).run()
                 } catch {
                     control.fail(error)

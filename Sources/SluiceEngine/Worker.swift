@@ -97,7 +97,9 @@ package final class Worker {
         return deadline
     }
 
-    private func shutdown() {
+    /// Closes this worker's source and sink partitions without flushing (the
+    /// run is over or stopping). `run()` does it on return.
+    package func shutdown() {
         for input in builder.inputs { input.shutdown() }
         for hook in builder.shutdownHooks { hook.shutdown() }
     }

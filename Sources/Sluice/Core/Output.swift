@@ -70,6 +70,7 @@ extension DataStream {
                         localPosition[index] = partitions.count
                         partitions.append((key, try sink.buildPartition(key, resumeState: nil)))
                     } catch {
+                        for (_, built) in partitions { try? built.close() }
                         throw DataflowError.sinkFailed(step: stepID, partition: key, underlying: error)
                     }
                 }

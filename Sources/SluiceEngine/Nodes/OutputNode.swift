@@ -41,17 +41,24 @@ package final class OutputNode<Partition: SinkPartition>: BatchConsumer, Shutdow
     }
 
     package func progress(_ signal: Progress) throws {
-        for (key, partition) in partitions {
-            do {
-                switch signal {
-                case .barrier(let epoch): try partition.epochEnded(epoch)
-                case .end: try partition.close()
+        switch signal {
+        case .barrier(let epoch):
+            for (key, partition) in partitions {
+                do { try partition.epochEnded(epoch) } catch {
+                    throw DataflowError.sinkFailed(step: step, partition: key, underlying: error)
                 }
-            } catch {
-                throw DataflowError.sinkFailed(step: step, partition: key, underlying: error)
             }
+        case .end:
+            // Close every partition once, even if one fails; report the first failure.
+            closed = true
+            var failure: DataflowError?
+            for (key, partition) in partitions {
+                do { try partition.close() } catch {
+                    failure = failure ?? .sinkFailed(step: step, partition: key, underlying: error)
+                }
+            }
+            if let failure { throw failure }
         }
-        if signal == .end { closed = true }
     }
 
     package func shutdown() {
