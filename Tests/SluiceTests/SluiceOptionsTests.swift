@@ -6,7 +6,7 @@ import Testing
 private struct MyJob: ParsableCommand {
     @OptionGroup var sluice: SluiceOptions
     @Option(help: "Kafka bootstrap servers.") var brokers = "localhost:19092"
-    @Flag var verbose = false
+    @ArgumentParser.Flag var verbose = false
 }
 
 @Suite struct SluiceOptionsTests {
