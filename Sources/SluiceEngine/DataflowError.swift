@@ -64,15 +64,22 @@ public struct DuplicatePartitionsError: Error, CustomStringConvertible {
 
 /// Marks an error thrown by user code while handling one item, so the step can
 /// report that item. Internal: steps turn it into `DataflowError.stepFailed`.
+@usableFromInline
 package struct ItemFailure: Error {
     package let item: String
     package let underlying: any Error
+    @usableFromInline
+    package init(item: String, underlying: any Error) {
+        self.item = item
+        self.underlying = underlying
+    }
 }
 
 /// How many characters of an item an error message shows.
 package let itemDescriptionLimit = 200
 
 /// Describes an item for an error message, truncated to `itemDescriptionLimit`.
+@usableFromInline
 package func describeItem(_ item: Any) -> String {
     var text = String(reflecting: item)
     if text.count > itemDescriptionLimit {
@@ -82,7 +89,7 @@ package func describeItem(_ item: Any) -> String {
 }
 
 /// Runs `body` for one item; an error escapes tagged with that item.
-@inline(__always)
+@inlinable
 package func forItem<Item, Result>(_ item: Item, _ body: () throws -> Result) throws -> Result {
     do {
         return try body()

@@ -27,7 +27,7 @@ public struct TestingSource<Item: Sendable>: PartitionedSource {
         case abort
     }
 
-    private let partitions: [[Event]]
+    private let partitions: [Script]
     private let batchSize: Int
     private let firedAborts: AbortLog
 
@@ -36,7 +36,7 @@ public struct TestingSource<Item: Sendable>: PartitionedSource {
     ///   - items: The items, emitted in order.
     ///   - batchSize: Items per batch (at least 1).
     public init(_ items: [Item], batchSize: Int = 1) {
-        self.init(partitionEvents: [items.map(Event.item)], batchSize: batchSize)
+        self.init(scripts: [Script(items: items)], batchSize: batchSize)
     }
 
     /// A single-partition source following a script of items, EOFs and aborts.
@@ -44,7 +44,7 @@ public struct TestingSource<Item: Sendable>: PartitionedSource {
     ///   - events: The script.
     ///   - batchSize: Items per batch (at least 1).
     public init(events: [Event], batchSize: Int = 1) {
-        self.init(partitionEvents: [events], batchSize: batchSize)
+        self.init(scripts: [Script(events: events)], batchSize: batchSize)
     }
 
     /// A source with one partition per array, so several workers can read it.
@@ -52,7 +52,7 @@ public struct TestingSource<Item: Sendable>: PartitionedSource {
     ///   - partitions: The items of each partition (`part-0`, `part-1`, …).
     ///   - batchSize: Items per batch (at least 1).
     public init(partitions: [[Item]], batchSize: Int = 1) {
-        self.init(partitionEvents: partitions.map { $0.map(Event.item) }, batchSize: batchSize)
+        self.init(scripts: partitions.map(Script.init(items:)), batchSize: batchSize)
     }
 
     /// A source with one scripted partition per array.
@@ -60,8 +60,12 @@ public struct TestingSource<Item: Sendable>: PartitionedSource {
     ///   - partitionEvents: The script of each partition.
     ///   - batchSize: Items per batch (at least 1).
     public init(partitionEvents: [[Event]], batchSize: Int = 1) {
+        self.init(scripts: partitionEvents.map(Script.init(events:)), batchSize: batchSize)
+    }
+
+    private init(scripts: [Script], batchSize: Int) {
         precondition(batchSize >= 1, "TestingSource batchSize must be at least 1")
-        self.partitions = partitionEvents
+        self.partitions = scripts
         self.batchSize = batchSize
         self.firedAborts = AbortLog()
     }
@@ -75,50 +79,88 @@ public struct TestingSource<Item: Sendable>: PartitionedSource {
             partitions.indices.contains(index)
         else { throw TestingSourceError.unknownPartition(key) }
         return Partition(
-            key: key, events: partitions[index], position: resumeState ?? 0, batchSize: batchSize, aborts: firedAborts)
+            key: key, script: partitions[index], position: resumeState ?? 0, batchSize: batchSize, aborts: firedAborts)
+    }
+
+    /// A partition's script kept as plain items plus sparse control points, so
+    /// batches are cut by slicing (no per-item work).
+    struct Script: Sendable {
+        enum Control: Sendable { case eof, abort }
+        /// The items, in order.
+        let items: [Item]
+        /// Control points by event index (the position in the whole script).
+        let controls: [(event: Int, control: Control)]
+
+        init(items: [Item]) {
+            self.items = items
+            self.controls = []
+        }
+
+        init(events: [Event]) {
+            var items: [Item] = []
+            var controls: [(event: Int, control: Control)] = []
+            for (index, event) in events.enumerated() {
+                switch event {
+                case .item(let item): items.append(item)
+                case .eof: controls.append((index, .eof))
+                case .abort: controls.append((index, .abort))
+                }
+            }
+            self.items = items
+            self.controls = controls
+        }
+
+        var eventCount: Int { items.count + controls.count }
     }
 
     /// One scripted partition; its resume state is the index of the next event.
     public final class Partition: SourcePartition {
         private let key: PartitionKey
-        private let events: [Event]
-        private var position: Int
+        private let script: Script
         private let batchSize: Int
         private let aborts: AbortLog
+        /// The next event (resume position) and the next item and control to reach.
+        private var event: Int
+        private var item: Int
+        private var control: Int
 
-        fileprivate init(key: PartitionKey, events: [Event], position: Int, batchSize: Int, aborts: AbortLog) {
+        fileprivate init(key: PartitionKey, script: Script, position: Int, batchSize: Int, aborts: AbortLog) {
             self.key = key
-            self.events = events
-            self.position = position
+            self.script = script
             self.batchSize = batchSize
             self.aborts = aborts
+            self.event = min(position, script.eventCount)
+            self.control = script.controls.firstIndex { $0.event >= position } ?? script.controls.count
+            self.item = self.event - control
         }
 
         public func nextBatch() throws -> [Item]? {
-            var batch: [Item] = []
-            batch.reserveCapacity(min(batchSize, events.count - position))
-            while batch.count < batchSize, position < events.count {
-                switch events[position] {
-                case .item(let item):
-                    batch.append(item)
-                    position += 1
-                case .eof:
-                    if !batch.isEmpty { return batch }
-                    position += 1
-                    return nil
-                case .abort:
-                    if !batch.isEmpty { return batch }
-                    position += 1
-                    if aborts.fire(key: key, at: position - 1) {
-                        throw TestingSourceError.aborted(partition: key, position: position - 1)
-                    }
+            let nextControl = control < script.controls.count ? script.controls[control].event : Int.max
+            let available = min(nextControl - event, script.items.count - item)
+            if available > 0 {
+                let count = min(batchSize, available)
+                defer {
+                    item += count
+                    event += count
                 }
+                return Array(script.items[item..<(item + count)])
             }
-            if batch.isEmpty && position >= events.count { return nil }
-            return batch
+            guard control < script.controls.count else { return nil }
+            let (position, kind) = script.controls[control]
+            control += 1
+            event += 1
+            switch kind {
+            case .eof:
+                return nil
+            case .abort:
+                if aborts.fire(key: key, at: position) {
+                    throw TestingSourceError.aborted(partition: key, position: position)
+                }
+                return try nextBatch()
+            }
         }
 
-        public func snapshot() -> Int { position }
+        public func snapshot() -> Int { event }
     }
 }
 

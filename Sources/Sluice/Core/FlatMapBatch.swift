@@ -18,7 +18,9 @@ extension DataStream {
         flatMapBatchWithContext(name) { batch, _ in try transform(batch) }
     }
 
-    /// `flatMapBatch` with the worker and epoch known.
+    /// `flatMapBatch` with the worker and epoch known. Operators call it from
+    /// `@inlinable` code so that `transform` is specialized for their types.
+    @usableFromInline
     package func flatMapBatchWithContext<Out: Sendable>(
         _ name: String, kind: String = "flat_map_batch",
         _ transform: @escaping @Sendable ([Item], BatchContext) throws -> [Out]
@@ -28,6 +30,7 @@ extension DataStream {
 
     /// The stateless core step: each worker gets its own transform from
     /// `makeTransform` (so it may hold per-worker state, like a cache).
+    @usableFromInline
     package func flatMapBatchPerWorker<Out: Sendable>(
         _ name: String, kind: String = "flat_map_batch",
         _ makeTransform: @escaping @Sendable (WorkerIndex) -> ([Item], BatchContext) throws -> [Out]

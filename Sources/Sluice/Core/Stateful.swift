@@ -12,8 +12,22 @@ extension DataStream {
     ///   - name: The step id.
     ///   - build: Makes a key's logic from its resume state (nil for a new key).
     /// - Returns: The keyed values the logic emits.
+    @inlinable
     public func stateful<Value, Logic: StatefulLogic>(
         _ name: String, _ build: @escaping @Sendable (Logic.State?) throws -> Logic
+    ) -> KeyedStream<Logic.Output> where Item == (key: String, value: Value), Logic.Value == Value {
+        // This closure is specialized in the caller's module, so the node's
+        // per-item loop runs on concrete types (see `StatefulNode`).
+        statefulStep(name, build: build) { node, batch, emitter in try node.processItems(batch, &emitter) }
+    }
+
+    /// The stateful core step, given the specialized per-batch kernel.
+    @usableFromInline
+    package func statefulStep<Value, Logic: StatefulLogic>(
+        _ name: String, build: @escaping @Sendable (Logic.State?) throws -> Logic,
+        kernel: @escaping (
+            StatefulNode<Logic>, [(key: String, value: Value)], inout KeyedEmitter<Logic.Output>
+        ) throws -> Void
     ) -> KeyedStream<Logic.Output> where Item == (key: String, value: Value), Logic.Value == Value {
         let stepID = flow.reserve(name, in: scope)
         let up = id
@@ -27,7 +41,8 @@ extension DataStream {
                 let routed = installExchange(builder, exchange: exchange, routing: routing, from: up, of: Item.self)
                 let node = StatefulNode<Logic>(
                     step: stepID, worker: builder.worker,
-                    output: builder.makeEmitter(down, of: (key: String, value: Logic.Output).self), build: build)
+                    output: builder.makeEmitter(down, of: (key: String, value: Logic.Output).self),
+                    kernel: kernel, build: build)
                 routed.subscribe(node)
                 builder.addTimers(node)
             }

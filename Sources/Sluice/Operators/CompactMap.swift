@@ -10,6 +10,7 @@ extension DataStream {
     ///   - name: The step id.
     ///   - transform: Returns the new item, or nil to drop it.
     /// - Returns: The non-nil results, in order.
+    @inlinable
     public func compactMap<Out: Sendable>(
         _ name: String, _ transform: @escaping @Sendable (Item) throws -> Out?
     ) -> DataStream<Out> {

@@ -10,6 +10,7 @@ extension DataStream {
     ///   - name: The step id.
     ///   - predicate: Called once per item.
     /// - Returns: The kept items, in order.
+    @inlinable
     public func filter(_ name: String, _ predicate: @escaping @Sendable (Item) throws -> Bool) -> DataStream<Item> {
         flatMapBatchWithContext(name, kind: "filter") { batch, _ in
             var out: [Item] = []

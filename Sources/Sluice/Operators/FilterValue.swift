@@ -10,6 +10,7 @@ extension DataStream {
     ///   - name: The step id.
     ///   - predicate: Called once per value.
     /// - Returns: The kept pairs, in order.
+    @inlinable
     public func filterValue<Value>(
         _ name: String, _ predicate: @escaping @Sendable (Value) throws -> Bool
     ) -> KeyedStream<Value> where Item == (key: String, value: Value) {

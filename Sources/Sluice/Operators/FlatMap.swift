@@ -10,6 +10,7 @@ extension DataStream {
     ///   - name: The step id.
     ///   - transform: Returns the items to emit for one input item.
     /// - Returns: The concatenated results, in order.
+    @inlinable
     public func flatMap<Results: Sequence & SendableMetatype>(
         _ name: String, _ transform: @escaping @Sendable (Item) throws -> Results
     ) -> DataStream<Results.Element> where Results.Element: Sendable {

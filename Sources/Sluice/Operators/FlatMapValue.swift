@@ -11,6 +11,7 @@ extension DataStream {
     ///   - name: The step id.
     ///   - transform: Returns the values to emit for one value.
     /// - Returns: The keyed results, in order.
+    @inlinable
     public func flatMapValue<Value, Results: Sequence & SendableMetatype>(
         _ name: String, _ transform: @escaping @Sendable (Value) throws -> Results
     ) -> KeyedStream<Results.Element> where Item == (key: String, value: Value), Results.Element: Sendable, Results.Iterator: SendableMetatype {

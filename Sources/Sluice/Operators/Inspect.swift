@@ -11,6 +11,7 @@ extension DataStream {
     ///   - name: The step id.
     ///   - inspector: Called once per item.
     /// - Returns: The same stream.
+    @inlinable
     public func inspect(_ name: String, _ inspector: @escaping @Sendable (Item) throws -> Void) -> DataStream<Item> {
         flatMapBatchWithContext(name, kind: "inspect") { batch, _ in
             for item in batch { try forItem(item) { try inspector(item) } }

@@ -11,6 +11,7 @@ extension DataStream {
     ///   - name: The step id.
     ///   - key: Returns the item's key.
     /// - Returns: `(key, item)` pairs.
+    @inlinable
     public func keyOn(_ name: String, _ key: @escaping @Sendable (Item) throws -> String) -> KeyedStream<Item> {
         flatMapBatchWithContext(name, kind: "key_on") { batch, _ in
             var out: [(key: String, value: Item)] = []

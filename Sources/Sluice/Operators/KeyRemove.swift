@@ -8,6 +8,7 @@ extension DataStream {
     /// ```
     /// - Parameter name: The step id.
     /// - Returns: The values, in order.
+    @inlinable
     public func keyRemove<Value>(_ name: String) -> DataStream<Value> where Item == (key: String, value: Value) {
         flatMapBatchWithContext(name, kind: "key_remove") { batch, _ in batch.map(\.value) }
     }

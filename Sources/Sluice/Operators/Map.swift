@@ -10,6 +10,7 @@ extension DataStream {
     ///   - name: The step id.
     ///   - transform: Called once per item; a thrown error stops the run naming this step and the item.
     /// - Returns: The transformed stream, in the same order.
+    @inlinable
     public func map<Out: Sendable>(_ name: String, _ transform: @escaping @Sendable (Item) throws -> Out) -> DataStream<Out> {
         flatMapBatchWithContext(name, kind: "map") { batch, _ in
             var out: [Out] = []

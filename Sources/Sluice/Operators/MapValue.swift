@@ -10,6 +10,7 @@ extension DataStream {
     ///   - name: The step id.
     ///   - transform: Called once per value.
     /// - Returns: The keyed stream of new values.
+    @inlinable
     public func mapValue<Value, Out: Sendable>(
         _ name: String, _ transform: @escaping @Sendable (Value) throws -> Out
     ) -> KeyedStream<Out> where Item == (key: String, value: Value) {

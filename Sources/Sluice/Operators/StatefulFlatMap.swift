@@ -1,15 +1,18 @@
 import SluiceEngine
 
 /// The per-key logic of `statefulFlatMap`.
+@usableFromInline
 final class StatefulFlatMapLogic<State: Codable & Sendable, Value: Sendable, Output: Sendable>: StatefulLogic {
-    private var state: State?
-    private let mapper: @Sendable (State?, Value) throws -> (State?, [Output])
+    @usableFromInline var state: State?
+    @usableFromInline let mapper: @Sendable (State?, Value) throws -> (State?, [Output])
 
+    @inlinable
     init(state: State?, mapper: @escaping @Sendable (State?, Value) throws -> (State?, [Output])) {
         self.state = state
         self.mapper = mapper
     }
 
+    @inlinable
     func onItem(_ value: Value, emit: inout KeyedEmitter<Output>) throws -> StateAction {
         let (next, outputs) = try mapper(state, value)
         emit(contentsOf: outputs)
@@ -17,6 +20,7 @@ final class StatefulFlatMapLogic<State: Codable & Sendable, Value: Sendable, Out
         return next == nil ? .discard : .retain
     }
 
+    @inlinable
     func snapshot() -> State? { state }
 }
 
@@ -34,6 +38,7 @@ extension DataStream {
     ///   - name: The step id.
     ///   - mapper: Returns the new state (nil to forget the key) and the values to emit.
     /// - Returns: The keyed emitted values.
+    @inlinable
     public func statefulFlatMap<Value, State: Codable & Sendable, Out: Sendable>(
         _ name: String, _ mapper: @escaping @Sendable (State?, Value) throws -> (State?, [Out])
     ) -> KeyedStream<Out> where Item == (key: String, value: Value) {

@@ -1,15 +1,18 @@
 import SluiceEngine
 
 /// The per-key logic of `statefulMap`: state plus a mapper.
+@usableFromInline
 final class StatefulMapLogic<State: Codable & Sendable, Value: Sendable, Output: Sendable>: StatefulLogic {
-    private var state: State?
-    private let mapper: @Sendable (State?, Value) throws -> (State?, Output)
+    @usableFromInline var state: State?
+    @usableFromInline let mapper: @Sendable (State?, Value) throws -> (State?, Output)
 
+    @inlinable
     init(state: State?, mapper: @escaping @Sendable (State?, Value) throws -> (State?, Output)) {
         self.state = state
         self.mapper = mapper
     }
 
+    @inlinable
     func onItem(_ value: Value, emit: inout KeyedEmitter<Output>) throws -> StateAction {
         let (next, output) = try mapper(state, value)
         emit(output)
@@ -17,6 +20,7 @@ final class StatefulMapLogic<State: Codable & Sendable, Value: Sendable, Output:
         return next == nil ? .discard : .retain
     }
 
+    @inlinable
     func snapshot() -> State? { state }
 }
 
@@ -35,6 +39,7 @@ extension DataStream {
     ///   - name: The step id.
     ///   - mapper: Called once per value, in order per key, on the key's worker.
     /// - Returns: The keyed emitted values.
+    @inlinable
     public func statefulMap<Value, State: Codable & Sendable, Out: Sendable>(
         _ name: String, _ mapper: @escaping @Sendable (State?, Value) throws -> (State?, Out)
     ) -> KeyedStream<Out> where Item == (key: String, value: Value) {

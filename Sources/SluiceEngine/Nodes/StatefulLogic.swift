@@ -18,27 +18,28 @@ public enum StateAction: Sendable {
 /// ```
 public struct KeyedEmitter<Output> {
     /// The key the logic is running for.
-    public internal(set) var key: String
+    public var key: String { currentKey }
+    @usableFromInline var currentKey: String
     @usableFromInline var items: [(key: String, value: Output)]
     /// Set by the default `onBatch` when it stops at a `.discard`: how many of
     /// the batch's values it left for the key's fresh logic.
     package var unhandledAfterDiscard = 0
 
     package init(key: String = "", items: [(key: String, value: Output)] = []) {
-        self.key = key
+        self.currentKey = key
         self.items = items
     }
 
     /// Emits one value downstream, keyed by the current key.
     /// - Parameter value: The value to emit.
     @inlinable
-    public mutating func callAsFunction(_ value: Output) { items.append((key, value)) }
+    public mutating func callAsFunction(_ value: Output) { items.append((currentKey, value)) }
 
     /// Emits several values downstream, keyed by the current key.
     /// - Parameter values: The values to emit, in order.
     @inlinable
     public mutating func callAsFunction<S: Sequence<Output>>(contentsOf values: S) {
-        for value in values { items.append((key, value)) }
+        for value in values { items.append((currentKey, value)) }
     }
 }
 

@@ -3,33 +3,44 @@ import Foundation
 /// The keyed stateful core step on one worker: one `StatefulLogic` per key
 /// this worker owns (the exchange in front of it routes keys here), with
 /// timers, end-of-input flush, and per-epoch tracking of changed keys.
+///
+/// Speed: the per-item loop (`processItems`) is `@inlinable`. The public
+/// `stateful` operator passes a closure that calls it from code specialized in
+/// the caller's module, so for concrete types the loop runs without generic
+/// dispatch; without that closure the node runs the same loop unspecialized.
+@usableFromInline
 package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriven {
     package typealias Input = (key: String, value: Logic.Value)
     package typealias Output = (key: String, value: Logic.Output)
+    /// Runs `processItems` for a batch (ideally from specialized code).
+    package typealias BatchKernel = (StatefulNode<Logic>, [Input], inout KeyedEmitter<Logic.Output>) throws -> Void
 
     private let step: StepID
     private let worker: WorkerIndex
-    private let build: (Logic.State?) throws -> Logic
+    @usableFromInline let build: (Logic.State?) throws -> Logic
     private let output: Emitter<Output>
-    private var logics: [String: Logic] = [:]
-    private var timers: [String: Date] = [:]
-    private var earliestTimer: Date?
+    private let kernel: BatchKernel
+    @usableFromInline var logics: [String: Logic] = [:]
+    @usableFromInline var timers: [String: Date] = [:]
+    @usableFromInline var earliestTimer: Date?
     /// Keys whose state changed in the current epoch (snapshotted at its end).
-    package private(set) var changedKeys: Set<String> = []
-    private let tracksChanges: Bool
+    @usableFromInline package internal(set) var changedKeys: Set<String> = []
+    @usableFromInline let tracksChanges: Bool
 
     /// - Parameters:
     ///   - tracksChanges: Record changed keys per epoch (recovery needs it).
+    ///   - kernel: Calls `processItems` from specialized code; nil runs it unspecialized.
     ///   - build: Makes a key's logic from its resume state (nil for a new key).
     package init(
         step: StepID, worker: WorkerIndex, output: Emitter<Output>, tracksChanges: Bool = false,
-        build: @escaping (Logic.State?) throws -> Logic
+        kernel: BatchKernel? = nil, build: @escaping (Logic.State?) throws -> Logic
     ) {
         self.step = step
         self.worker = worker
         self.output = output
         self.tracksChanges = tracksChanges
         self.build = build
+        self.kernel = kernel ?? { node, batch, emitter in try node.processItems(batch, &emitter) }
     }
 
     package func receive(_ batch: [Input]) throws {
@@ -39,12 +50,7 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
             if Logic.prefersBatches {
                 try receiveGrouped(batch, emitter: &emitter)
             } else {
-                for item in batch {
-                    emitter.key = item.key
-                    let logic = try logic(for: item.key)
-                    let action = try forItem(item, { try logic.onItem(item.value, emit: &emitter) })
-                    try settle(item.key, logic, action)
-                }
+                try kernel(self, batch, &emitter)
             }
         } catch {
             throw stepError(error, step: step, worker: worker)
@@ -62,7 +68,7 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
             }
         }
         for key in order {
-            emitter.key = key
+            emitter.currentKey = key
             var values = groups[key]!
             while true {
                 let logic = try logic(for: key)
@@ -77,16 +83,27 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
         }
     }
 
-    @inline(__always)
-    private func logic(for key: String) throws -> Logic {
+    /// Handles each item of a batch with its key's logic.
+    @inlinable
+    package func processItems(_ batch: [(key: String, value: Logic.Value)], _ emitter: inout KeyedEmitter<Logic.Output>) throws {
+        for item in batch {
+            emitter.currentKey = item.key
+            let logic = try logic(for: item.key)
+            let action = try forItem(item, { try logic.onItem(item.value, emit: &emitter) })
+            try settle(item.key, logic, action)
+        }
+    }
+
+    @inlinable
+    func logic(for key: String) throws -> Logic {
         if let existing = logics[key] { return existing }
         let created = try build(nil)
         logics[key] = created
         return created
     }
 
-    @inline(__always)
-    private func settle(_ key: String, _ logic: Logic, _ action: StateAction) throws {
+    @inlinable
+    func settle(_ key: String, _ logic: Logic, _ action: StateAction) throws {
         if tracksChanges { changedKeys.insert(key) }
         switch action {
         case .retain:
@@ -102,7 +119,8 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
         }
     }
 
-    private func recomputeEarliest() { earliestTimer = timers.values.min() }
+    @usableFromInline
+    func recomputeEarliest() { earliestTimer = timers.values.min() }
 
     package var nextTimer: Date? { earliestTimer }
 
@@ -113,7 +131,7 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
             for key in due {
                 timers.removeValue(forKey: key)
                 guard let logic = logics[key] else { continue }
-                emitter.key = key
+                emitter.currentKey = key
                 try settle(key, logic, try logic.onNotify(emit: &emitter))
             }
         } catch {
@@ -133,7 +151,7 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
             do {
                 for key in logics.keys.sorted() {
                     let logic = logics[key]!
-                    emitter.key = key
+                    emitter.currentKey = key
                     try settle(key, logic, try logic.onEOF(emit: &emitter))
                 }
             } catch {
