@@ -18,13 +18,17 @@ extension DataStream {
     ) -> KeyedStream<Logic.Output> where Item == (key: String, value: Value), Logic.Value == Value {
         // This closure is specialized in the caller's module, so the node's
         // per-item loop runs on concrete types (see `StatefulNode`).
-        statefulStep(name, build: build) { node, batch, emitter in try node.processItems(batch, &emitter) }
+        statefulStep(
+            name, build: build,
+            partition: { batch, workerCount in partitionByKey(batch, workerCount: workerCount) },
+            kernel: { node, batch, emitter in try node.processItems(batch, &emitter) })
     }
 
     /// The stateful core step, given the specialized per-batch kernel.
     @usableFromInline
     package func statefulStep<Value, Logic: StatefulLogic>(
         _ name: String, build: @escaping @Sendable (Logic.State?) throws -> Logic,
+        partition: @escaping @Sendable ([Item], Int) -> [[Item]],
         kernel: @escaping (
             StatefulNode<Logic>, [(key: String, value: Value)], inout KeyedEmitter<Logic.Output>
         ) throws -> Void
@@ -34,9 +38,7 @@ extension DataStream {
         let down = StreamID(step: stepID, port: "down")
         flow.add(StepDefinition(id: stepID, kind: "stateful", inputs: [up], outputs: [down]) { context in
             let exchange = context.allocateExchange()
-            let routing = ExchangeRouting<Item>.byWorker { item, count in
-                StableHash.route(item.key, workerCount: count)
-            }
+            let routing = ExchangeRouting<Item>.partitioned(partition)
             return { builder in
                 let routed = installExchange(builder, exchange: exchange, routing: routing, from: up, of: Item.self)
                 let node = StatefulNode<Logic>(

@@ -2,9 +2,25 @@
 package enum ExchangeRouting<Item>: Sendable {
     /// To the worker a function names (keyed routing: a stable hash of the key).
     case byWorker(@Sendable (Item, _ workerCount: Int) -> Int)
+    /// Splits a whole batch into one array per worker (index = worker). Built
+    /// in specialized code, this is the fast path for keyed routing.
+    case partitioned(@Sendable ([Item], _ workerCount: Int) -> [[Item]])
     /// Spread evenly: each batch is cut into contiguous slices, one per worker,
     /// starting at a rotating worker so small batches spread too.
     case roundRobin
+}
+
+/// Splits `batch` by the stable hash of each item's key; `@inlinable` so that
+/// it is specialized where the item type is known.
+@inlinable
+public func partitionByKey<Value>(
+    _ batch: [(key: String, value: Value)], workerCount: Int
+) -> [[(key: String, value: Value)]] {
+    var parts = [[(key: String, value: Value)]](repeating: [], count: workerCount)
+    let expected = batch.count / workerCount + 8
+    for index in 0..<workerCount { parts[index].reserveCapacity(expected) }
+    for item in batch { parts[StableHash.route(item.key, workerCount: workerCount)].append(item) }
+    return parts
 }
 
 /// The sending half of an exchange on one worker: splits each batch by
@@ -44,6 +60,10 @@ package final class ExchangeSender<Item: Sendable>: BatchConsumer {
             for index in 0..<workerCount { parts[index].reserveCapacity(expected) }
             for item in batch { parts[route(item, workerCount)].append(item) }
             for (target, part) in parts.enumerated() where !part.isEmpty { try send(part, to: target) }
+        case .partitioned(let split):
+            for (target, part) in split(batch, workerCount).enumerated() where !part.isEmpty {
+                try send(part, to: target)
+            }
         case .roundRobin:
             let sliceSize = (batch.count + workerCount - 1) / workerCount
             var start = 0

@@ -84,13 +84,33 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
     }
 
     /// Handles each item of a batch with its key's logic.
+    ///
+    /// The key table is moved into a local for the batch (and back after, even
+    /// on a throw), so the loop pays no per-item exclusivity checks on it.
     @inlinable
-    package func processItems(_ batch: [(key: String, value: Logic.Value)], _ emitter: inout KeyedEmitter<Logic.Output>) throws {
+    package func processItems(
+        _ batch: [(key: String, value: Logic.Value)], _ emitter: inout KeyedEmitter<Logic.Output>
+    ) throws {
+        var table = logics
+        logics = [:]
+        defer { logics = table }
+        var anyTimers = !timers.isEmpty
         for item in batch {
             emitter.currentKey = item.key
-            let logic = try logic(for: item.key)
+            let logic: Logic
+            if let existing = table[item.key] {
+                logic = existing
+            } else {
+                logic = try build(nil)
+                table[item.key] = logic
+            }
             let action = try forItem(item, { try logic.onItem(item.value, emit: &emitter) })
-            try settle(item.key, logic, action)
+            if tracksChanges { changedKeys.insert(item.key) }
+            if action == .discard { table.removeValue(forKey: item.key) }
+            if anyTimers || (action == .retain && logic.notifyAt() != nil) {
+                updateTimer(item.key, logic, action)
+                anyTimers = !timers.isEmpty
+            }
         }
     }
 
@@ -105,17 +125,18 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
     @inlinable
     func settle(_ key: String, _ logic: Logic, _ action: StateAction) throws {
         if tracksChanges { changedKeys.insert(key) }
-        switch action {
-        case .retain:
-            if let due = logic.notifyAt() {
-                timers[key] = due
-                if earliestTimer.map({ due < $0 }) ?? true { earliestTimer = due }
-            } else if !timers.isEmpty, timers.removeValue(forKey: key) != nil {
-                recomputeEarliest()
-            }
-        case .discard:
-            logics.removeValue(forKey: key)
-            if !timers.isEmpty, timers.removeValue(forKey: key) != nil { recomputeEarliest() }
+        if action == .discard { logics.removeValue(forKey: key) }
+        updateTimer(key, logic, action)
+    }
+
+    /// Records, moves or drops a key's timer after a call into its logic.
+    @usableFromInline
+    func updateTimer(_ key: String, _ logic: Logic, _ action: StateAction) {
+        if action == .retain, let due = logic.notifyAt() {
+            timers[key] = due
+            if earliestTimer.map({ due < $0 }) ?? true { earliestTimer = due }
+        } else if !timers.isEmpty, timers.removeValue(forKey: key) != nil {
+            recomputeEarliest()
         }
     }
 
