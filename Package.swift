@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .library(name: "Sluice", targets: ["Sluice"]),
         .library(name: "SluiceTesting", targets: ["SluiceTesting"]),
+        .library(name: "SluiceKafka", targets: ["SluiceKafka"]),
+        .executable(name: "sluice", targets: ["SluiceCLI"]),
         .executable(name: "word-count", targets: ["WordCount"]),
         .executable(name: "anomaly-detector", targets: ["AnomalyDetector"]),
         .executable(name: "sluice-bench", targets: ["SluiceBench"]),
@@ -30,6 +32,21 @@ let package = Package(
             ]
         ),
         .target(name: "SluiceTesting", dependencies: ["Sluice"]),
+        .systemLibrary(
+            name: "CRdKafka", pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"]), .brew(["librdkafka"])]
+        ),
+        .target(
+            name: "SluiceKafka",
+            dependencies: ["Sluice", "CRdKafka", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "SluiceCLI",
+            dependencies: [
+                "Sluice", "SluiceKafka", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/sluice"
+        ),
         .executableTarget(
             name: "WordCount",
             dependencies: ["Sluice", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -46,6 +63,12 @@ let package = Package(
             path: "Benchmarks/SluiceBench"
         ),
         .testTarget(name: "SluiceEngineTests", dependencies: ["SluiceEngine"]),
+        .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka", "Sluice", "SluiceTesting"]),
+        .testTarget(
+            name: "SluiceKafkaIntegrationTests",
+            dependencies: ["SluiceKafka", "Sluice", "SluiceTesting"],
+            path: "IntegrationTests/SluiceKafkaIntegrationTests"
+        ),
         .testTarget(name: "ExamplesTests", dependencies: ["WordCount", "AnomalyDetector", "Sluice", "SluiceTesting"]),
         .testTarget(
             name: "SluiceTests",

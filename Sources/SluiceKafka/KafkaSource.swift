@@ -1,0 +1,256 @@
+import Foundation
+import Sluice
+internal import CRdKafka
+
+/// Reads Kafka topics. Each topic-partition is one source partition, which the
+/// engine assigns to exactly one worker (no consumer-group rebalancing); its
+/// resume position is the next offset.
+///
+/// ```swift
+/// let lines = flow.input("lines", KafkaSource(brokers: ["localhost:19092"], topics: ["lines"]))
+///     .map("text") { String(decoding: $0.value, as: UTF8.self) }
+/// ```
+///
+/// A broker or consume error stops the run with its cause (topic, partition,
+/// offset); to route such errors into a stream instead, read it with
+/// `Dataflow.kafkaInput(_:_:)`.
+public struct KafkaSource: PartitionedSource {
+    /// Where a partition starts when there is no resume position.
+    public enum StartOffset: Sendable, Equatable {
+        /// The oldest retained message.
+        case beginning
+        /// Only messages produced after the source starts.
+        case end
+        /// The first message at or after this time.
+        case timestamp(Date)
+    }
+
+    /// The bootstrap brokers, e.g. `["localhost:19092"]`.
+    public let brokers: [String]
+    /// The topics to read.
+    public let topics: [String]
+    /// The most messages one poll returns. Default 1000.
+    public let batchSize: Int
+    /// Where partitions without a resume position start. Default `.beginning`.
+    public let startOffset: StartOffset
+    /// When false, the source is finite: each partition stops at the end
+    /// offset it saw when the source started. Default true (run for ever).
+    public let tail: Bool
+    /// Extra librdkafka settings, applied last (security settings, tuning…).
+    public let config: [String: String]
+    /// How long metadata and offset requests may take before the brokers
+    /// count as unreachable. Default 10 s.
+    public let requestTimeout: Duration
+    private let pool = KafkaConsumerPool()
+
+    /// The consumer defaults Sluice sets (any can be overridden in `config`):
+    /// prefetch of up to 100,000 messages per partition (the main throughput
+    /// lever of the consumer), fetch waits of at most 100 ms.
+    public static let defaultConsumerSettings: [String: String] = [
+        "queued.min.messages": "100000",
+        "fetch.wait.max.ms": "100",
+        "client.id": "sluice",
+        "enable.partition.eof": "false",
+    ]
+
+    /// - Parameters:
+    ///   - brokers: Bootstrap brokers.
+    ///   - topics: Topics to read.
+    ///   - batchSize: Most messages per poll (at least 1).
+    ///   - startOffset: Where to start without a resume position.
+    ///   - tail: False for a finite read up to the end offsets seen at start.
+    ///   - config: Extra librdkafka settings (they win over Sluice's defaults).
+    ///   - requestTimeout: Limit for metadata and offset requests.
+    public init(
+        brokers: [String], topics: [String], batchSize: Int = 1000, startOffset: StartOffset = .beginning,
+        tail: Bool = true, config: [String: String] = [:], requestTimeout: Duration = .seconds(10)
+    ) {
+        self.brokers = brokers
+        self.topics = topics
+        self.batchSize = max(1, batchSize)
+        self.startOffset = startOffset
+        self.tail = tail
+        self.config = config
+        self.requestTimeout = requestTimeout
+    }
+
+    /// The settings handed to librdkafka.
+    var settings: [String: String] {
+        var settings = Self.defaultConsumerSettings
+        settings["bootstrap.servers"] = brokers.joined(separator: ",")
+        settings.merge(config) { _, user in user }
+        return settings
+    }
+
+    public func listPartitions() throws -> [PartitionKey] {
+        let client = try RDKafkaClient(kind: .consumer, settings: settings)
+        var keys: [PartitionKey] = []
+        for topic in topics {
+            for partition in try client.partitions(of: topic, timeout: requestTimeout) {
+                keys.append(Self.key(topic: topic, partition: partition))
+            }
+        }
+        return keys
+    }
+
+    public func buildPartition(_ key: PartitionKey, resumeState: Int64?) throws -> KafkaSourcePartition {
+        let (topic, partition) = try Self.parse(key)
+        let consumer = try pool.acquire(settings: settings)
+        do {
+            return try KafkaSourcePartition(
+                consumer: consumer, pool: pool, topic: topic, partition: partition, resumeOffset: resumeState,
+                startOffset: startOffset, tail: tail, batchSize: batchSize, requestTimeout: requestTimeout)
+        } catch {
+            pool.release()
+            throw error
+        }
+    }
+
+    /// `"<partition>-<topic>"`, as Bytewax names Kafka partitions.
+    static func key(topic: String, partition: Int32) -> PartitionKey { PartitionKey("\(partition)-\(topic)") }
+
+    static func parse(_ key: PartitionKey) throws -> (String, Int32) {
+        guard let dash = key.rawValue.firstIndex(of: "-"), let partition = Int32(key.rawValue[..<dash]) else {
+            throw KafkaError.requestFailed(
+                operation: "partition key", topic: nil, partition: nil, reason: "malformed key '\(key)'")
+        }
+        return (String(key.rawValue[key.rawValue.index(after: dash)...]), partition)
+    }
+}
+
+/// One Kafka topic-partition being read by one worker.
+public final class KafkaSourcePartition: SourcePartition {
+    private let consumer: SharedConsumer
+    private let pool: KafkaConsumerPool
+    private let topicHandle: OpaquePointer
+    private let topic: String
+    private let partition: Int32
+    private var nextOffset: Int64
+    /// The end offset when the source is finite.
+    private let endOffset: Int64?
+    private let batchSize: Int
+    private let buffer: UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>
+    private var started = false
+    /// Errors read from Kafka, held for `nextEvents` callers that route them.
+    private(set) var pendingErrors: [KafkaError] = []
+    var routesErrors = false
+
+    init(
+        consumer: SharedConsumer, pool: KafkaConsumerPool, topic: String, partition: Int32, resumeOffset: Int64?,
+        startOffset: KafkaSource.StartOffset, tail: Bool, batchSize: Int, requestTimeout: Duration
+    ) throws {
+        self.consumer = consumer
+        self.pool = pool
+        self.topic = topic
+        self.partition = partition
+        self.batchSize = batchSize
+        self.topicHandle = try consumer.topicHandle(topic)
+        let client = consumer.client
+        let marks = try client.watermarks(topic: topic, partition: partition, timeout: requestTimeout)
+        if let resumeOffset {
+            nextOffset = resumeOffset
+        } else {
+            switch startOffset {
+            case .beginning: nextOffset = marks.low
+            case .end: nextOffset = marks.high
+            case .timestamp(let time):
+                nextOffset = try client.offset(topic: topic, partition: partition, at: time, timeout: requestTimeout)
+            }
+        }
+        endOffset = tail ? nil : marks.high
+        buffer = .allocate(capacity: batchSize)
+    }
+
+    deinit {
+        if started { rd_kafka_consume_stop(topicHandle, partition) }
+        buffer.deallocate()
+        pool.release()
+    }
+
+    public func nextBatch() throws -> [KafkaMessage]? {
+        if let endOffset, nextOffset >= endOffset { return nil }
+        if !started {
+            guard rd_kafka_consume_start(topicHandle, partition, nextOffset) == 0 else {
+                throw KafkaError.consumeFailed(
+                    topic: topic, partition: partition, offset: nextOffset, reason: errorText(rd_kafka_last_error()))
+            }
+            started = true
+        }
+        let count = rd_kafka_consume_batch(topicHandle, partition, 0, buffer, batchSize)
+        guard count >= 0 else {
+            throw KafkaError.consumeFailed(
+                topic: topic, partition: partition, offset: nextOffset, reason: errorText(rd_kafka_last_error()))
+        }
+        var messages: [KafkaMessage] = []
+        messages.reserveCapacity(count)
+        var failure: KafkaError?
+        for index in 0..<count {
+            let raw = buffer[index]!
+            defer { rd_kafka_message_destroy(raw) }
+            let message = raw.pointee
+            if message.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                if message.err == RD_KAFKA_RESP_ERR__PARTITION_EOF { continue }
+                let error = KafkaError.consumeFailed(
+                    topic: topic, partition: partition, offset: message.offset >= 0 ? message.offset : nextOffset,
+                    reason: Self.messageError(message))
+                if routesErrors { pendingErrors.append(error) } else if failure == nil { failure = error }
+                continue
+            }
+            if let endOffset, message.offset >= endOffset { continue }
+            messages.append(Self.decode(raw, topic: topic, partition: partition))
+            nextOffset = message.offset + 1
+        }
+        if let failure { throw failure }
+        return messages
+    }
+
+    /// Takes the errors held for routing.
+    func takeErrors() -> [KafkaError] {
+        defer { pendingErrors.removeAll() }
+        return pendingErrors
+    }
+
+    public func snapshot() -> Int64 { nextOffset }
+
+    public func close() throws {
+        if started {
+            rd_kafka_consume_stop(topicHandle, partition)
+            started = false
+        }
+    }
+
+    private static func messageError(_ message: rd_kafka_message_t) -> String {
+        var text = errorText(message.err)
+        if message.len > 0, let payload = message.payload {
+            text += ": " + String(decoding: UnsafeRawBufferPointer(start: payload, count: message.len), as: UTF8.self)
+        }
+        return text
+    }
+
+    private static func decode(_ raw: UnsafeMutablePointer<rd_kafka_message_t>, topic: String, partition: Int32) -> KafkaMessage {
+        let message = raw.pointee
+        let key = message.key.map { Array(UnsafeRawBufferPointer(start: $0, count: message.key_len)) }
+        let value = message.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: message.len)) }
+        var headers: [KafkaHeader] = []
+        var headerList: OpaquePointer?
+        if rd_kafka_message_headers(raw, &headerList) == RD_KAFKA_RESP_ERR_NO_ERROR, let headerList {
+            var index = 0
+            var name: UnsafePointer<CChar>?
+            var bytes: UnsafeRawPointer?
+            var size = 0
+            while rd_kafka_header_get_all(headerList, index, &name, &bytes, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+                headers.append(
+                    KafkaHeader(
+                        key: name.map { String(cString: $0) } ?? "",
+                        value: bytes.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }))
+                index += 1
+            }
+        }
+        var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let milliseconds = rd_kafka_message_timestamp(raw, &timestampType)
+        return KafkaMessage(
+            topic: topic, partition: partition, offset: message.offset, key: key, value: value ?? [],
+            isNullValue: value == nil, headers: headers,
+            timestamp: milliseconds >= 0 ? Date(timeIntervalSince1970: Double(milliseconds) / 1000) : nil)
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+internal import CRdKafka
+
+/// Owns one librdkafka handle (`rd_kafka_t`) and frees it in `deinit`; answers
+/// metadata, watermark and time-to-offset queries with a timeout.
+final class RDKafkaClient {
+    enum Kind { case consumer, producer }
+
+    let handle: OpaquePointer
+    let brokers: String
+
+    /// - Parameters:
+    ///   - kind: Consumer or producer.
+    ///   - settings: librdkafka settings (bootstrap.servers included).
+    ///   - configure: Adjusts the conf before the handle takes it (callbacks).
+    init(kind: Kind, settings: [String: String], configure: ((OpaquePointer) -> Void)? = nil) throws {
+        brokers = settings["bootstrap.servers"] ?? "?"
+        let conf = try RDKafkaConfig.make(settings)
+        configure?(conf)
+        var errorBuffer = [CChar](repeating: 0, count: 512)
+        guard let handle = rd_kafka_new(
+            kind == .consumer ? RD_KAFKA_CONSUMER : RD_KAFKA_PRODUCER, conf, &errorBuffer, errorBuffer.count)
+        else {
+            rd_kafka_conf_destroy(conf)
+            throw KafkaError.invalidConfiguration(key: "", value: "", reason: text(of: errorBuffer))
+        }
+        self.handle = handle
+    }
+
+    deinit { rd_kafka_destroy(handle) }
+
+    /// The partition ids of `topic`.
+    /// - Throws: `topicNotFound`, or `brokersUnreachable` after `timeout`.
+    func partitions(of topic: String, timeout: Duration) throws -> [Int32] {
+        guard let rkt = rd_kafka_topic_new(handle, topic, nil) else {
+            throw KafkaError.requestFailed(operation: "metadata", topic: topic, partition: nil, reason: "bad topic name")
+        }
+        defer { rd_kafka_topic_destroy(rkt) }
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let code = rd_kafka_metadata(handle, 0, rkt, &metadata, Self.milliseconds(timeout))
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
+            throw Self.reachError(code, brokers: brokers, operation: "metadata", topic: topic)
+        }
+        defer { rd_kafka_metadata_destroy(metadata) }
+        let topics = UnsafeBufferPointer(start: metadata.pointee.topics, count: Int(metadata.pointee.topic_cnt))
+        guard let entry = topics.first(where: { String(cString: $0.topic) == topic }) else {
+            throw KafkaError.topicNotFound(topic: topic, brokers: brokers)
+        }
+        if entry.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || entry.partition_cnt == 0 {
+            throw KafkaError.topicNotFound(topic: topic, brokers: brokers)
+        }
+        if entry.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError.requestFailed(operation: "metadata", topic: topic, partition: nil, reason: errorText(entry.err))
+        }
+        return UnsafeBufferPointer(start: entry.partitions, count: Int(entry.partition_cnt)).map(\.id).sorted()
+    }
+
+    /// The low and high watermark offsets of a partition, asked of the broker.
+    func watermarks(topic: String, partition: Int32, timeout: Duration) throws -> (low: Int64, high: Int64) {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        let code = rd_kafka_query_watermark_offsets(handle, topic, partition, &low, &high, Self.milliseconds(timeout))
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            if code == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART {
+                throw KafkaError.topicNotFound(topic: topic, brokers: brokers)
+            }
+            throw Self.reachError(code, brokers: brokers, operation: "watermark query", topic: topic, partition: partition)
+        }
+        return (low, high)
+    }
+
+    /// The first offset of a partition whose timestamp is at or after `time`
+    /// (the high watermark if none is).
+    func offset(topic: String, partition: Int32, at time: Date, timeout: Duration) throws -> Int64 {
+        guard let list = rd_kafka_topic_partition_list_new(1) else {
+            throw KafkaError.requestFailed(operation: "offsets for times", topic: topic, partition: partition, reason: "out of memory")
+        }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let entry = rd_kafka_topic_partition_list_add(list, topic, partition)!
+        entry.pointee.offset = Int64((time.timeIntervalSince1970 * 1000).rounded(.down))
+        let code = rd_kafka_offsets_for_times(handle, list, Self.milliseconds(timeout))
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw Self.reachError(code, brokers: brokers, operation: "offsets for times", topic: topic, partition: partition)
+        }
+        if entry.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError.requestFailed(
+                operation: "offsets for times", topic: topic, partition: partition, reason: errorText(entry.pointee.err))
+        }
+        if entry.pointee.offset < 0 {
+            return try watermarks(topic: topic, partition: partition, timeout: timeout).high
+        }
+        return entry.pointee.offset
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int32 {
+        let (seconds, attoseconds) = duration.components
+        return Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+    }
+
+    /// Turns a request error into "unreachable" when it is a transport or timeout error.
+    static func reachError(
+        _ code: rd_kafka_resp_err_t, brokers: String, operation: String, topic: String?, partition: Int32? = nil
+    ) -> KafkaError {
+        switch code {
+        case RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN,
+            RD_KAFKA_RESP_ERR__RESOLVE:
+            return .brokersUnreachable(brokers: brokers, reason: "\(operation) got no answer: \(errorText(code))")
+        case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
+            return .topicNotFound(topic: topic ?? "?", brokers: brokers)
+        default:
+            return .requestFailed(operation: operation, topic: topic, partition: partition, reason: errorText(code))
+        }
+    }
+}
