@@ -75,6 +75,8 @@ public struct SluiceOptions: ParsableArguments {
 /// Runs a dataflow as a command-line program: reads `SluiceOptions` from the
 /// arguments and environment, runs, and on failure prints the error to
 /// standard error and exits with status 1 (status 64 for bad arguments).
+/// SIGINT or SIGTERM stops the run gracefully (sources end, everything is
+/// flushed); a second signal exits at once with status 130.
 ///
 /// ```swift
 /// // main.swift
@@ -93,9 +95,29 @@ public func cliMain(
 ) {
     let options = SluiceOptions.parseOrExit(arguments)
     do {
-        try run(flow, configuration: try options.configuration(environment: environment))
+        var configuration = try options.configuration(environment: environment)
+        let stop = StopSignal()
+        configuration.stopSignal = stop
+        let handlers = installStopHandlers(stop)
+        defer { handlers.forEach { $0.cancel() } }
+        try run(flow, configuration: configuration)
     } catch {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
         exit(1)
+    }
+}
+
+/// Turns SIGINT and SIGTERM into a graceful stop; a second one exits at once.
+private func installStopHandlers(_ stop: StopSignal) -> [DispatchSourceSignal] {
+    [SIGINT, SIGTERM].map { number in
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler {
+            if stop.isStopRequested { exit(130) }
+            FileHandle.standardError.write(Data("sluice: stopping (signal \(number)); again to exit at once\n".utf8))
+            stop.requestStop()
+        }
+        source.resume()
+        return source
     }
 }

@@ -13,6 +13,7 @@ package enum Execution {
         let installers = try graph.steps.map { try $0.prepare(context) }
         let mailboxes = (0..<workerCount).map { _ in Mailbox() }
         let control = ExecutionControl(mailboxes: mailboxes)
+        configuration.stopSignal?.onStop { for mailbox in mailboxes { mailbox.wake() } }
         let logger = configuration.logger
         logger.debug("starting dataflow", metadata: ["flow": "\(graph.flowID)", "workers": "\(workerCount)"])
 

@@ -20,6 +20,8 @@ public struct RunConfiguration: Sendable {
     public var startEpoch: Epoch
     /// Where the engine logs. Default: a logger labelled `sluice`.
     public var logger: Logger
+    /// Raise it to end the run gracefully (sources end, everything flushes).
+    public var stopSignal: StopSignal?
 
     /// Creates a configuration.
     /// - Parameters:
@@ -32,6 +34,7 @@ public struct RunConfiguration: Sendable {
         self.maxPendingItemsPerWorker = 200_000
         self.startEpoch = Epoch(1)
         self.logger = logger
+        self.stopSignal = nil
     }
 
     func validated() throws -> RunConfiguration {

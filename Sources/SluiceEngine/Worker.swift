@@ -32,6 +32,9 @@ package final class Worker {
         while !isFinished {
             if control.isStopped { return }
             var didWork = false
+            if let stop = builder.configuration.stopSignal, stop.isStopRequested {
+                for input in builder.inputs where !input.isFinished { try input.finishNow() }
+            }
 
             let messages = mailbox.takeAll()
             for message in messages {

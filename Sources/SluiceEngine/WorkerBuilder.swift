@@ -10,6 +10,8 @@ package protocol InputDriver: AnyObject {
     func nextAwake(now: Date) -> Date?
     /// Ends the current epoch: sends its barrier downstream.
     func closeEpoch(_ epoch: Epoch) throws
+    /// Ends the input now (a graceful stop): closes partitions, sends `end`.
+    func finishNow() throws
     /// Closes partitions without flushing anything (the run is stopping).
     func shutdown()
 }

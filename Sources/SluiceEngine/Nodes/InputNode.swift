@@ -72,6 +72,18 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
         try output.signal(.barrier(epoch))
     }
 
+    package func finishNow() throws {
+        guard !finished else { return }
+        for index in owned.indices where !owned[index].ended {
+            owned[index].ended = true
+            do { try owned[index].partition.close() } catch {
+                throw DataflowError.sourceFailed(step: step, partition: owned[index].key, underlying: error)
+            }
+        }
+        finished = true
+        try output.signal(.end)
+    }
+
     package func shutdown() {
         for index in owned.indices where !owned[index].ended {
             owned[index].ended = true
