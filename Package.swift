@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "word-count", targets: ["WordCount"]),
         .executable(name: "anomaly-detector", targets: ["AnomalyDetector"]),
         .executable(name: "sluice-bench", targets: ["SluiceBench"]),
+        .executable(name: "sluice-kafka-bench", targets: ["SluiceKafkaBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -61,6 +62,11 @@ let package = Package(
             name: "SluiceBench",
             dependencies: ["Sluice", "SluiceTesting"],
             path: "Benchmarks/SluiceBench"
+        ),
+        .executableTarget(
+            name: "SluiceKafkaBench",
+            dependencies: ["Sluice", "SluiceKafka"],
+            path: "Benchmarks/SluiceKafkaBench"
         ),
         .testTarget(name: "SluiceEngineTests", dependencies: ["SluiceEngine"]),
         .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka", "Sluice", "SluiceTesting"]),
