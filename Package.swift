@@ -44,6 +44,7 @@ let package = Package(
             name: "SluiceCLI",
             dependencies: [
                 "Sluice", "SluiceKafka", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/sluice"
         ),
@@ -70,6 +71,8 @@ let package = Package(
             path: "IntegrationTests/SluiceKafkaIntegrationTests"
         ),
         .testTarget(name: "ExamplesTests", dependencies: ["WordCount", "AnomalyDetector", "Sluice", "SluiceTesting"]),
+        // Runs the built `sluice` binary as a child process (`swift build` builds it).
+        .testTarget(name: "SluiceCLITests", dependencies: ["SluiceKafka", "Sluice", "SluiceTesting"]),
         .testTarget(
             name: "SluiceTests",
             dependencies: [
