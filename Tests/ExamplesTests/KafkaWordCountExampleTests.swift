@@ -60,4 +60,53 @@ import Testing
         }
         #expect(try kafka.droppedData().isEmpty)
     }
+
+    /// With `tail: true` the flow keeps counting lines produced after it
+    /// started, until it is stopped.
+    @Test func tailModeCountsLinesProducedWhileRunning() throws {
+        let kafka = try EmbeddedKafka()
+        let brokers = [kafka.bootstrapServers]
+        try kafka.createTopic("lines", partitions: 2)
+        try kafka.createTopic("counts", partitions: 1)
+        func produce(_ lines: [String]) throws {
+            let flow = Dataflow("produce")
+            flow.input("text", TestingSource(lines))
+                .map("encode") { KafkaSinkMessage(key: nil, value: $0) }
+                .output("lines", KafkaSink(brokers: brokers, topic: "lines"))
+            try run(flow, workers: 1)
+        }
+        func countMessages() throws -> Int64 {
+            try KafkaAdmin.watermarks(of: "counts", brokers: brokers).values.reduce(0) { $0 + $1.high }
+        }
+        /// Waits (bounded) until the counts topic holds `expected` messages.
+        func waitForCounts(_ expected: Int64) throws {
+            var polls = 0
+            while try countMessages() < expected, polls < 600 {
+                Thread.sleep(forTimeInterval: 0.05)
+                polls += 1
+            }
+            try #require(try countMessages() == expected)
+        }
+
+        var configuration = RunConfiguration(workers: 2)
+        configuration.epochInterval = .milliseconds(50)
+        let running = start(
+            makeKafkaWordCountFlow(brokers: brokers, inputTopic: "lines", outputTopic: "counts", tail: true),
+            configuration: configuration)
+        defer { running.stop() }
+        try produce(["a b a", "c"])
+        try waitForCounts(4)
+        try produce(["a c", "d"])
+        try waitForCounts(7)
+        #expect(!running.isFinished)
+        running.stop()
+        #expect(try running.wait(timeout: .seconds(30)))
+
+        let read = Dataflow("read")
+        let sink = TestingSink<KafkaMessage>()
+        read.input("counts", KafkaSource(brokers: brokers, topics: ["counts"], tail: false)).output("out", sink)
+        try run(read, workers: 1)
+        let pairs = sink.items.map { "\(String(decoding: $0.key ?? [], as: UTF8.self))=\(String(decoding: $0.value, as: UTF8.self))" }
+        #expect(pairs.sorted() == ["a=1", "a=2", "a=3", "b=1", "c=1", "c=2", "d=1"])
+    }
 }
