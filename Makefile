@@ -21,9 +21,10 @@ DEMO_DIR     := .build/demo
 DEMO_INPUT   := $(DEMO_DIR)/sample.txt
 DEMO_OUTPUT  := $(DEMO_DIR)/counts.txt
 DEMO_WORDS   ?= 200000
+DEMO_LINES   ?= 20000
 DEMO_WORKERS ?= 2
 
-.PHONY: help deps build test test-redpanda demo bench clean
+.PHONY: help deps build test test-redpanda demo demo-file bench clean
 
 help: ## List the targets
 	@echo "Usage: make <target>"
@@ -48,10 +49,14 @@ test-redpanda: deps ## Run the tests against Redpanda from docker-compose.yml
 	$(COMPOSE) up -d --wait; \
 	KAFKA_BOOTSTRAP_SERVERS=$(REDPANDA_BOOTSTRAP) $(SWIFT) test $(TEST_FLAGS)
 
+# The Kafka word-count example, self-contained: an embedded broker (no
+# Docker), DEMO_LINES generated lines produced to `lines`, running counts
+# written to `counts`, read back, checked and the top 10 printed.
+demo: deps ## Count words from Kafka to Kafka on an embedded broker (release build)
+	$(SWIFT) run -c release kafka-word-count --demo --demo-lines $(DEMO_LINES) -w $(DEMO_WORKERS)
+
 # The word-count example over a generated text file.
-# TODO: once the Kafka issue lands, the demo switches to the embedded broker
-# (produce the sample to a topic, count from Kafka, read the counts back).
-demo: deps $(DEMO_INPUT) ## Run the word-count example on a generated text (release build)
+demo-file: deps $(DEMO_INPUT) ## Run the file word-count example on a generated text (release build)
 	$(SWIFT) run -c release word-count --input $(DEMO_INPUT) --output $(DEMO_OUTPUT) -w $(DEMO_WORKERS)
 	@echo
 	@echo "Top 10 words ($(DEMO_OUTPUT)):"

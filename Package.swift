@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "sluice", targets: ["SluiceCLI"]),
         .executable(name: "word-count", targets: ["WordCount"]),
         .executable(name: "anomaly-detector", targets: ["AnomalyDetector"]),
+        .executable(name: "kafka-word-count", targets: ["KafkaWordCount"]),
         .executable(name: "sluice-bench", targets: ["SluiceBench"]),
         .executable(name: "sluice-kafka-bench", targets: ["SluiceKafkaBench"]),
     ],
@@ -45,6 +46,7 @@ let package = Package(
             name: "SluiceCLI",
             dependencies: [
                 "Sluice", "SluiceKafka", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/sluice"
         ),
@@ -57,6 +59,14 @@ let package = Package(
             name: "AnomalyDetector",
             dependencies: ["Sluice", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Examples/AnomalyDetector"
+        ),
+        .executableTarget(
+            name: "KafkaWordCount",
+            dependencies: [
+                "Sluice", "SluiceKafka", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/KafkaWordCount"
         ),
         .executableTarget(
             name: "SluiceBench",
@@ -75,7 +85,12 @@ let package = Package(
             dependencies: ["SluiceKafka", "Sluice", "SluiceTesting"],
             path: "IntegrationTests/SluiceKafkaIntegrationTests"
         ),
-        .testTarget(name: "ExamplesTests", dependencies: ["WordCount", "AnomalyDetector", "Sluice", "SluiceTesting"]),
+        .testTarget(
+            name: "ExamplesTests",
+            dependencies: ["WordCount", "AnomalyDetector", "KafkaWordCount", "Sluice", "SluiceKafka", "SluiceTesting"]
+        ),
+        // Runs the built `sluice` binary as a child process (`swift build` builds it).
+        .testTarget(name: "SluiceCLITests", dependencies: ["SluiceKafka", "Sluice", "SluiceTesting"]),
         .testTarget(
             name: "SluiceTests",
             dependencies: [

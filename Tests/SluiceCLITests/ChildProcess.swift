@@ -1,0 +1,109 @@
+import Foundation
+import Synchronization
+
+/// Standard output and error of a child, appended by reader threads.
+private final class CollectedOutput: Sendable {
+    let streams = Mutex<(stdout: Data, stderr: Data)>((Data(), Data()))
+    /// Signalled after every chunk read.
+    let changed = DispatchSemaphore(value: 0)
+
+    /// Reads `handle` to its end on a thread of its own.
+    func collect(_ handle: FileHandle, isStandardError: Bool) {
+        let thread = Thread { [self] in
+            while case let chunk = handle.availableData, !chunk.isEmpty {
+                streams.withLock { isStandardError ? $0.stderr.append(chunk) : $0.stdout.append(chunk) }
+                changed.signal()
+            }
+        }
+        thread.start()
+    }
+}
+
+/// A child process whose standard output and error are collected as they
+/// come, with bounded waits for output and for its exit.
+final class ChildProcess {
+    struct TimedOut: Error, CustomStringConvertible {
+        let what: String
+        let stdout: String
+        let stderr: String
+        var description: String { "timed out waiting for \(what); stdout: \(stdout.debugDescription), stderr: \(stderr.debugDescription)" }
+    }
+
+    /// How a child process ended.
+    struct Exit: Equatable, CustomStringConvertible {
+        /// True if it exited (false if a signal ended it).
+        let exited: Bool
+        /// The exit status, or the signal number.
+        let status: Int32
+        var description: String { exited ? "exit status \(status)" : "killed by signal \(status)" }
+    }
+
+    private let process: Process
+    private let output = CollectedOutput()
+    private let exited = DispatchSemaphore(value: 0)
+
+    /// Starts `executable` with `arguments`.
+    init(_ executable: URL, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        self.process = process
+        let exited = self.exited
+        process.terminationHandler = { _ in exited.signal() }
+        try process.run()
+        output.collect(stdout.fileHandleForReading, isStandardError: false)
+        output.collect(stderr.fileHandleForReading, isStandardError: true)
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// Everything written to standard output so far.
+    var stdout: String { String(decoding: output.streams.withLock { $0.stdout }, as: UTF8.self) }
+    /// Everything written to standard error so far.
+    var stderr: String { String(decoding: output.streams.withLock { $0.stderr }, as: UTF8.self) }
+
+    /// Waits until `condition` holds for the output, failing after `timeout`.
+    func waitFor(
+        _ what: String, timeout: Duration = .seconds(30), _ condition: (_ stdout: String, _ stderr: String) -> Bool
+    ) throws {
+        let deadline = DispatchTime.now() + timeout.timeInterval
+        while !condition(stdout, stderr) {
+            guard output.changed.wait(timeout: deadline) == .success else {
+                if condition(stdout, stderr) { return }
+                throw TimedOut(what: what, stdout: stdout, stderr: stderr)
+            }
+        }
+    }
+
+    /// The first line of standard output, waiting for it up to `timeout`.
+    func firstLine(timeout: Duration = .seconds(30)) throws -> String {
+        try waitFor("the first line of standard output", timeout: timeout) { stdout, _ in stdout.contains("\n") }
+        return String(stdout.prefix { $0 != "\n" })
+    }
+
+    /// Sends a signal.
+    func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// Waits for the process to end, failing (and killing it) after `timeout`.
+    func waitForExit(timeout: Duration = .seconds(30)) throws -> Exit {
+        guard exited.wait(timeout: .now() + timeout.timeInterval) == .success else {
+            kill(process.processIdentifier, SIGKILL)
+            throw TimedOut(what: "the process to exit", stdout: stdout, stderr: stderr)
+        }
+        exited.signal()
+        return Exit(exited: process.terminationReason == .exit, status: process.terminationStatus)
+    }
+}
+
+extension Duration {
+    var timeInterval: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
