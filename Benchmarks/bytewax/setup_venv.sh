@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Create (idempotently) a Python venv with bytewax 0.21.1 for the comparison benchmark.
+# Create (idempotently) a Python venv with bytewax 0.21.1 for the comparison benchmark,
+# including its Kafka connector (bytewax[kafka]: confluent-kafka, whose wheel bundles
+# its own librdkafka; plus fastavro and requests).
 # Location: $BYTEWAX_VENV, default <repo root>/.build/bytewax-venv
 set -euo pipefail
 
 BYTEWAX_VERSION="0.21.1"
+# bytewax[kafka] 0.21.1 only asks for confluent-kafka>=2.0.2; pin what pip's
+# resolver picked when this was written, so benchmark runs stay comparable.
+CONFLUENT_KAFKA_VERSION="2.16.1"
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 VENV="${BYTEWAX_VENV:-$REPO_ROOT/.build/bytewax-venv}"
 PY="${PYTHON:-python3}"
 
 # Fast path: already installed at the right version.
 if [[ -x "$VENV/bin/python" ]] && \
-   "$VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('bytewax') != '$BYTEWAX_VERSION')" 2>/dev/null; then
+   "$VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('bytewax') != '$BYTEWAX_VERSION' or m.version('confluent-kafka') != '$CONFLUENT_KAFKA_VERSION')" 2>/dev/null; then
   exit 0
 fi
 
@@ -31,4 +36,5 @@ if [[ ! -x "$VENV/bin/python" ]]; then
   mkdir -p "$(dirname "$VENV")"
   "$PY" -m venv "$VENV"
 fi
-"$VENV/bin/python" -m pip install -q --disable-pip-version-check "bytewax==$BYTEWAX_VERSION"
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check \
+  "bytewax[kafka]==$BYTEWAX_VERSION" "confluent-kafka==$CONFLUENT_KAFKA_VERSION"

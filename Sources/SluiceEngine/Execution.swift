@@ -11,7 +11,11 @@ package enum Execution {
         let workerCount = configuration.workers
         let context = RunContext(workerCount: workerCount, configuration: configuration)
         let installers = try graph.steps.map { try $0.prepare(context) }
-        let mailboxes = (0..<workerCount).map { _ in Mailbox() }
+        let mailboxes = (0..<workerCount).map { _ in Mailbox(limit: configuration.maxPendingItemsPerWorker) }
+        // A worker whose inbox drains below the limit wakes the throttled ones.
+        for mailbox in mailboxes {
+            mailbox.setDrainHandler { for other in mailboxes where other !== mailbox { other.wake() } }
+        }
         let control = ExecutionControl(mailboxes: mailboxes)
         configuration.stopSignal?.onStop { for mailbox in mailboxes { mailbox.wake() } }
         let logger = configuration.logger
@@ -45,6 +49,8 @@ package enum Execution {
             thread.start()
         }
         finished.wait()
+        // The handlers reference every mailbox: drop them to free the run.
+        for mailbox in mailboxes { mailbox.setDrainHandler(nil) }
         if let error = control.error {
             logger.debug("dataflow failed", metadata: ["flow": "\(graph.flowID)", "error": "\(error)"])
             throw error

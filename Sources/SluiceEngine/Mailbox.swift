@@ -33,8 +33,15 @@ package final class Mailbox: @unchecked Sendable {
     private var wakeRequested = false
     /// Items sent here and not yet processed by the receiving worker.
     package let pendingItems = Atomic<Int>(0)
+    /// The back-pressure limit; crossing below it calls `onDrained`.
+    private let limit: Int
+    /// Wakes throttled senders; set once, before the workers start.
+    private var onDrained: (@Sendable () -> Void)?
 
-    package init() {}
+    package init(limit: Int = .max) { self.limit = limit }
+
+    /// Sets what to call when the inbox drains below its limit (before workers start).
+    package func setDrainHandler(_ handler: (@Sendable () -> Void)?) { onDrained = handler }
 
     /// Enqueues one message and wakes the receiver.
     package func send(_ envelope: Envelope) {
@@ -59,7 +66,8 @@ package final class Mailbox: @unchecked Sendable {
 
     /// Marks `count` items as processed.
     package func processed(_ count: Int) {
-        pendingItems.subtract(count, ordering: .relaxed)
+        let after = pendingItems.subtract(count, ordering: .relaxed).newValue
+        if after <= limit && after + count > limit { onDrained?() }
     }
 
     /// Wakes the receiver even if nothing was sent (used to stop a run).
