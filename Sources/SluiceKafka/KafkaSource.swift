@@ -154,7 +154,16 @@ public final class KafkaSourcePartition: SourcePartition {
             case .beginning: nextOffset = marks.low
             case .end: nextOffset = marks.high
             case .timestamp(let time):
-                nextOffset = try client.offset(topic: topic, partition: partition, at: time, timeout: requestTimeout)
+                if let offset = try client.offset(topic: topic, partition: partition, at: time, timeout: requestTimeout) {
+                    nextOffset = offset
+                } else if client.isMockCluster(timeout: requestTimeout) {
+                    // The mock cluster answers every timestamp lookup with "none".
+                    nextOffset = try Self.scanForOffset(
+                        at: time, topicHandle: topicHandle, topic: topic, partition: partition, low: marks.low,
+                        high: marks.high, timeout: requestTimeout)
+                } else {
+                    nextOffset = marks.high
+                }
             }
         }
         endOffset = tail ? nil : marks.high
@@ -202,6 +211,44 @@ public final class KafkaSourcePartition: SourcePartition {
         }
         if let failure { throw failure }
         return messages
+    }
+
+    /// The first offset in `low..<high` whose message is stamped at or after
+    /// `time`, or `high` if none is, found by reading the partition: for
+    /// librdkafka's mock cluster (`EmbeddedKafka`), which cannot look offsets
+    /// up by time. Its partitions are small (at most about 5 MiB).
+    private static func scanForOffset(
+        at time: Date, topicHandle: OpaquePointer, topic: String, partition: Int32, low: Int64, high: Int64,
+        timeout: Duration
+    ) throws -> Int64 {
+        guard low < high else { return high }
+        let target = Int64((time.timeIntervalSince1970 * 1000).rounded(.down))
+        guard rd_kafka_consume_start(topicHandle, partition, low) == 0 else {
+            throw KafkaError.consumeFailed(
+                topic: topic, partition: partition, offset: low, reason: errorText(rd_kafka_last_error()))
+        }
+        defer { rd_kafka_consume_stop(topicHandle, partition) }
+        let capacity = 1000
+        let buffer = UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: capacity)
+        defer { buffer.deallocate() }
+        let deadline = ContinuousClock.now + timeout
+        var last = low - 1
+        while ContinuousClock.now < deadline {
+            let count = rd_kafka_consume_batch(topicHandle, partition, 100, buffer, capacity)
+            var found: Int64?
+            for index in 0..<max(0, count) {
+                let raw = buffer[index]!
+                defer { rd_kafka_message_destroy(raw) }
+                guard raw.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
+                last = raw.pointee.offset
+                if found == nil && rd_kafka_message_timestamp(raw, nil) >= target { found = last }
+            }
+            if let found { return found }
+            if last >= high - 1 { return high }
+        }
+        throw KafkaError.requestFailed(
+            operation: "offsets for times", topic: topic, partition: partition,
+            reason: "reading the partition for the first message at or after \(time) took longer than \(timeout)")
     }
 
     /// Takes the errors held for routing.

@@ -66,9 +66,9 @@ final class RDKafkaClient {
         return (low, high)
     }
 
-    /// The first offset of a partition whose timestamp is at or after `time`
-    /// (the high watermark if none is).
-    func offset(topic: String, partition: Int32, at time: Date, timeout: Duration) throws -> Int64 {
+    /// The first offset of a partition whose timestamp is at or after `time`,
+    /// as the broker answers it; nil when the broker knows none.
+    func offset(topic: String, partition: Int32, at time: Date, timeout: Duration) throws -> Int64? {
         guard let list = rd_kafka_topic_partition_list_new(1) else {
             throw KafkaError.requestFailed(operation: "offsets for times", topic: topic, partition: partition, reason: "out of memory")
         }
@@ -83,10 +83,15 @@ final class RDKafkaClient {
             throw KafkaError.requestFailed(
                 operation: "offsets for times", topic: topic, partition: partition, reason: errorText(entry.pointee.err))
         }
-        if entry.pointee.offset < 0 {
-            return try watermarks(topic: topic, partition: partition, timeout: timeout).high
-        }
-        return entry.pointee.offset
+        return entry.pointee.offset >= 0 ? entry.pointee.offset : nil
+    }
+
+    /// True when the cluster is librdkafka's mock cluster (`EmbeddedKafka`),
+    /// whose cluster ids start with "mockCluster".
+    func isMockCluster(timeout: Duration) -> Bool {
+        guard let id = rd_kafka_clusterid(handle, Self.milliseconds(timeout)) else { return false }
+        defer { rd_kafka_mem_free(handle, id) }
+        return String(cString: id).hasPrefix("mockCluster")
     }
 
     static func milliseconds(_ duration: Duration) -> Int32 {
