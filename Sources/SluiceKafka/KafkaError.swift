@@ -29,6 +29,8 @@ public enum KafkaError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case let .invalidConfiguration(key, value, reason):
+            // An empty key: librdkafka refused the settings together (its reason names them).
+            if key.isEmpty { return "invalid Kafka configuration: \(reason)" }
             return "invalid Kafka configuration '\(key)' = '\(value)': \(reason)"
         case let .brokersUnreachable(brokers, reason):
             return "cannot reach Kafka brokers \(brokers): \(reason)"

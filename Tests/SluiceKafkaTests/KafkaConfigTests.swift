@@ -98,6 +98,7 @@ func invalidConfiguration(
         #expect(invalidConfiguration(error) != nil)
         #expect(error.description.contains("acks"), "\(error)")
         #expect(error.description.contains("idempotence"), "\(error)")
+        #expect(!error.description.contains("''"), "no empty key in the message: \(error)")
     }
 
     @Test func validSettingsAreAccepted() throws {
