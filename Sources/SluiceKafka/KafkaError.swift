@@ -47,7 +47,9 @@ public enum KafkaError: Error, CustomStringConvertible, Sendable {
             let part = partition.map { " partition \($0)" } ?? ""
             return "producing to Kafka topic '\(topic)'\(part) failed: \(reason)"
         case let .deliveryFailed(topic, partition, reason):
-            return "delivery to Kafka topic '\(topic)' partition \(partition) failed: \(reason)"
+            // A negative partition: the producer had not assigned one yet (RD_KAFKA_PARTITION_UA).
+            let part = partition >= 0 ? " partition \(partition)" : ""
+            return "delivery to Kafka topic '\(topic)'\(part) failed: \(reason)"
         case let .deserializationFailed(topic, partition, offset, reason):
             return "cannot deserialize message at Kafka topic '\(topic)' partition \(partition) offset \(offset): \(reason)"
         case let .embeddedBroker(reason):
