@@ -115,8 +115,12 @@ enum ErrorPath {
             self.partition = partition
             self.offset = offset
         }
-        init(_ message: KafkaMessage) { self.init(topic: message.topic, partition: message.partition, offset: message.offset) }
-        static func < (a: Position, b: Position) -> Bool { (a.topic, a.partition, a.offset) < (b.topic, b.partition, b.offset) }
+        init(_ message: KafkaMessage) {
+            self.init(topic: message.topic, partition: message.partition, offset: message.offset)
+        }
+        static func < (a: Position, b: Position) -> Bool {
+            (a.topic, a.partition, a.offset) < (b.topic, b.partition, b.offset)
+        }
         var description: String { "\(topic)/\(partition)@\(offset)" }
     }
 

@@ -38,6 +38,25 @@ import Testing
         try broker.assertNoDroppedData()
     }
 
+    @Test func aMessageWithoutATopicForASinkWithoutOneStopsTheRun() throws {
+        let broker = try TestBroker()
+        let topic = try broker.topic("named", partitions: 1)
+        let flow = Dataflow("test")
+        let messages = [KafkaSinkMessage(topic: topic, key: "a", value: "named"), KafkaSinkMessage(key: "b", value: "unnamed")]
+        flow.input("in", TestingSource(messages))
+            .output("out", KafkaSink(brokers: broker.brokers))
+        let (error, _) = try ErrorPath.expectFailure(flow, workers: 1)
+
+        guard let (step, cause) = ErrorPath.kafkaCause(of: error) else { return }
+        #expect(step == "test.out")
+        guard case let .produceFailed(_, _, reason) = cause else {
+            Issue.record("expected produceFailed, got \(cause)")
+            return
+        }
+        #expect(reason.contains("names no topic"), "\(reason)")
+        try broker.assertNoDroppedData()
+    }
+
     @Test func aMessageLargerThanMessageMaxBytesStopsTheRun() throws {
         let broker = try TestBroker()
         let topic = try broker.topic("small", partitions: 2)

@@ -68,7 +68,9 @@ struct MixedTopic {
             #expect(Set(errors.items) == mixed.bad, "workers=\(workers)")
             #expect(decoded.items.count + errors.items.count == 300, "workers=\(workers): a message went missing")
             // Decoded values are the produced text, at the position they were read from.
-            let expectedTexts = mixed.good.map { "\($0.partition)@\($0.offset)=\(String(decoding: mixed.values[$0]!, as: UTF8.self))" }
+            let expectedTexts = mixed.good.map {
+                "\($0.partition)@\($0.offset)=\(String(decoding: mixed.values[$0]!, as: UTF8.self))"
+            }
             #expect(texts.items.sorted() == expectedTexts.sorted(), "workers=\(workers)")
             #expect(
                 reasons.items.allSatisfy { $0.contains("topic '\(mixed.topic)'") && $0.contains("value: not valid UTF-8") },

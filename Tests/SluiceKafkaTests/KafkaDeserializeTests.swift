@@ -25,7 +25,8 @@ let mixedPartitions: [[KafkaMessage]] = (0..<3).map { partition in
     }
 }
 
-let allPositions = Set(mixedPartitions.joined().map { Position(topic: $0.topic, partition: $0.partition, offset: $0.offset) })
+let allPositions = Set(
+    mixedPartitions.joined().map { Position(topic: $0.topic, partition: $0.partition, offset: $0.offset) })
 let badPositions = Set(allPositions.filter { $0.offset % 7 == 0 || $0.offset % 11 == 0 })
 
 /// `deserialize(_:key:value:onError:)` without a broker: a failure either
@@ -80,7 +81,9 @@ let badPositions = Set(allPositions.filter { $0.offset % 7 == 0 || $0.offset % 1
     @Test(arguments: workerCounts)
     func raiseStopsTheRunNamingTopicPartitionAndOffset(workers: Int) throws {
         let flow = Dataflow("test")
-        let good = (0..<50).map { KafkaMessage(topic: "t", partition: 0, offset: Int64($0), key: nil, value: Array("ok".utf8)) }
+        let good = (0..<50).map {
+            KafkaMessage(topic: "t", partition: 0, offset: Int64($0), key: nil, value: Array("ok".utf8))
+        }
         let bad = KafkaMessage(topic: "t", partition: 1, offset: 31, key: nil, value: [0x80, 0x81])
         let out = flow.input("in", TestingSource(partitions: [good, [bad]]))
             .deserialize("decode", key: .bytes, value: .utf8)
