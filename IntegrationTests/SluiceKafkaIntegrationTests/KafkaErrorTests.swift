@@ -104,6 +104,49 @@ import Testing
         #expect(!error.description.contains("partition -1"), "no partition was assigned: \(error)")
     }
 
+    @Test func aPartitionWhoseLeaderIsDownStopsTheRunWithinTheRequestTimeout() throws {
+        // Bootstrap answers but one partition leader does not (as with a
+        // broker that is down, or one advertising an address the client
+        // cannot reach). Needs three brokers, so it always runs on its own
+        // embedded cluster.
+        let kafka = try EmbeddedKafka(brokers: 3)
+        try kafka.createTopic("led", partitions: 6)
+        let brokers = [kafka.bootstrapServers]
+        let produce = Dataflow("produce")
+        produce.input("in", TestingSource((0..<60).map { KafkaSinkMessage(key: "k\($0)", value: "v\($0)") }))
+            .output("out", KafkaSink(brokers: brokers, topic: "led"))
+        try ErrorPath.expectSuccess(produce, workers: 1)
+        try kafka.setBrokerDown(2)
+
+        func read(into sink: TestingSink<KafkaMessage>) -> Dataflow {
+            let flow = Dataflow("test")
+            flow.input("in", KafkaSource(brokers: brokers, topics: ["led"], tail: false, requestTimeout: .seconds(3)))
+                .output("out", sink)
+            return flow
+        }
+        let (error, elapsed) = try ErrorPath.expectFailure(read(into: TestingSink()), workers: 2)
+        guard case let .sourceFailed(step, partition, underlying) = error else {
+            Issue.record("expected sourceFailed, got \(error)")
+            return
+        }
+        #expect(step == "test.in")
+        #expect(partition?.rawValue.hasSuffix("-led") == true, "names the partition: \(String(describing: partition))")
+        guard case let .brokersUnreachable(_, reason)? = underlying as? KafkaError else {
+            Issue.record("expected brokersUnreachable, got \(underlying)")
+            return
+        }
+        #expect(reason.contains("watermark query"), "\(reason)")
+        #expect(elapsed < .seconds(30), "took \(elapsed)")
+
+        // With the broker back, the same read gets everything.
+        try kafka.setBrokerUp(2)
+        let sink = TestingSink<KafkaMessage>()
+        try ErrorPath.expectSuccess(read(into: sink), workers: 2)
+        #expect(Set(sink.items.map { String(decoding: $0.value, as: UTF8.self) }) == Set((0..<60).map { "v\($0)" }))
+        #expect(sink.items.count == 60)
+        #expect(try kafka.droppedData().isEmpty)
+    }
+
     // MARK: Missing topic
 
     @Test func aMissingTopicStopsTheRunNamingTheTopic() throws {
