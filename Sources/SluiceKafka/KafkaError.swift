@@ -29,6 +29,8 @@ public enum KafkaError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case let .invalidConfiguration(key, value, reason):
+            // An empty key: librdkafka refused the settings together (its reason names them).
+            if key.isEmpty { return "invalid Kafka configuration: \(reason)" }
             return "invalid Kafka configuration '\(key)' = '\(value)': \(reason)"
         case let .brokersUnreachable(brokers, reason):
             return "cannot reach Kafka brokers \(brokers): \(reason)"
@@ -45,7 +47,9 @@ public enum KafkaError: Error, CustomStringConvertible, Sendable {
             let part = partition.map { " partition \($0)" } ?? ""
             return "producing to Kafka topic '\(topic)'\(part) failed: \(reason)"
         case let .deliveryFailed(topic, partition, reason):
-            return "delivery to Kafka topic '\(topic)' partition \(partition) failed: \(reason)"
+            // A negative partition: the producer had not assigned one yet (RD_KAFKA_PARTITION_UA).
+            let part = partition >= 0 ? " partition \(partition)" : ""
+            return "delivery to Kafka topic '\(topic)'\(part) failed: \(reason)"
         case let .deserializationFailed(topic, partition, offset, reason):
             return "cannot deserialize message at Kafka topic '\(topic)' partition \(partition) offset \(offset): \(reason)"
         case let .embeddedBroker(reason):

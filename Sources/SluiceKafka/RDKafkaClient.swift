@@ -53,17 +53,35 @@ final class RDKafkaClient {
     }
 
     /// The low and high watermark offsets of a partition, asked of the broker.
+    /// Uses `rd_kafka_offsets_for_times` with Kafka's special timestamps
+    /// (-2 earliest, -1 latest) rather than `rd_kafka_query_watermark_offsets`,
+    /// which ignores its timeout while the partition's leader is unreachable.
+    /// - Throws: `topicNotFound`, or `brokersUnreachable` after `timeout`.
     func watermarks(topic: String, partition: Int32, timeout: Duration) throws -> (low: Int64, high: Int64) {
-        var low: Int64 = 0
-        var high: Int64 = 0
-        let code = rd_kafka_query_watermark_offsets(handle, topic, partition, &low, &high, Self.milliseconds(timeout))
+        let deadline = ContinuousClock.now + timeout
+        let low = try listOffset(topic: topic, partition: partition, query: -2, until: deadline)
+        let high = try listOffset(topic: topic, partition: partition, query: -1, until: deadline)
+        return (low, high)
+    }
+
+    /// The offset the broker lists for `query` (a timestamp, or -2/-1 for the
+    /// earliest/latest offset), waiting at most until `deadline`.
+    private func listOffset(topic: String, partition: Int32, query: Int64, until deadline: ContinuousClock.Instant) throws -> Int64 {
+        guard let list = rd_kafka_topic_partition_list_new(1) else {
+            throw KafkaError.requestFailed(operation: "watermark query", topic: topic, partition: partition, reason: "out of memory")
+        }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let entry = rd_kafka_topic_partition_list_add(list, topic, partition)!
+        entry.pointee.offset = query
+        let remaining = max(.zero, deadline - ContinuousClock.now)
+        let code = rd_kafka_offsets_for_times(handle, list, Self.milliseconds(remaining))
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            if code == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART {
-                throw KafkaError.topicNotFound(topic: topic, brokers: brokers)
-            }
             throw Self.reachError(code, brokers: brokers, operation: "watermark query", topic: topic, partition: partition)
         }
-        return (low, high)
+        if entry.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw Self.reachError(entry.pointee.err, brokers: brokers, operation: "watermark query", topic: topic, partition: partition)
+        }
+        return entry.pointee.offset
     }
 
     /// The first offset of a partition whose timestamp is at or after `time`,

@@ -1,0 +1,278 @@
+import Foundation
+import Sluice
+import SluiceKafka
+import SluiceTesting
+import Testing
+
+/// Kafka failures at the edges of a run: brokers that do not answer, a topic
+/// that does not exist, settings librdkafka refuses. Each stops the run (never
+/// hangs) with a `DataflowError` naming the step and a `KafkaError` naming the
+/// cause.
+@Suite struct KafkaErrorTests {
+    // MARK: Unreachable brokers
+
+    @Test func unreachableBrokersStopASourceWithinThirtySeconds() throws {
+        // Default settings: the issue promises an error within 30 s.
+        let flow = Dataflow("test")
+        flow.input("in", KafkaSource(brokers: ErrorPath.unreachable, topics: ["orders"]))
+            .output("out", TestingSink<KafkaMessage>())
+        let (error, elapsed) = try ErrorPath.expectFailure(flow, workers: 2)
+
+        guard case let .sourceFailed(step, partition, underlying) = error else {
+            Issue.record("expected sourceFailed, got \(error)")
+            return
+        }
+        #expect(step == "test.in")
+        #expect(partition == nil, "no partition could be listed")
+        guard case let .brokersUnreachable(brokers, reason)? = underlying as? KafkaError else {
+            Issue.record("expected brokersUnreachable, got \(underlying)")
+            return
+        }
+        #expect(brokers == "127.0.0.1:1")
+        #expect(reason.contains("metadata"), "the reason names the request that got no answer: \(reason)")
+        #expect(elapsed < .seconds(30), "took \(elapsed)")
+        #expect(error.description.contains("test.in") && error.description.contains("127.0.0.1:1"), "\(error)")
+    }
+
+    @Test func unreachableBrokersStopAKafkaInputToo() throws {
+        // kafkaInput routes consume errors, but an unreachable cluster still stops the run.
+        let flow = Dataflow("test")
+        let kafka = flow.kafkaInput(
+            "in", KafkaSource(brokers: ErrorPath.unreachable, topics: ["orders"], requestTimeout: .seconds(2)))
+        kafka.messages.output("out", TestingSink<KafkaMessage>())
+        kafka.errors.map("text") { "\($0)" }.output("errors", TestingSink<String>())
+        let (error, elapsed) = try ErrorPath.expectFailure(flow, workers: 1)
+
+        guard let (step, cause) = ErrorPath.kafkaCause(of: error) else { return }
+        #expect(step == "test.in")
+        guard case .brokersUnreachable(let brokers, _) = cause else {
+            Issue.record("expected brokersUnreachable, got \(cause)")
+            return
+        }
+        #expect(brokers == "127.0.0.1:1")
+        #expect(elapsed < .seconds(30), "took \(elapsed)")
+    }
+
+    @Test func unreachableBrokersStopASinkOnceMessagesTimeOut() throws {
+        // The producer queues while it cannot connect; a message that is not
+        // delivered within message.timeout.ms fails its delivery report, which
+        // the flush at the end of input turns into the run's error.
+        let flow = Dataflow("test")
+        flow.input("in", TestingSource((0..<20).map { KafkaSinkMessage(key: "k\($0)", value: "v\($0)") }, batchSize: 5))
+            .output(
+                "out",
+                KafkaSink(
+                    brokers: ErrorPath.unreachable, topic: "orders", config: ["message.timeout.ms": "2000"],
+                    flushTimeout: .seconds(5)))
+        let (error, elapsed) = try ErrorPath.expectFailure(flow, workers: 1)
+
+        guard case let .sinkFailed(step, _, underlying) = error else {
+            Issue.record("expected sinkFailed, got \(error)")
+            return
+        }
+        #expect(step == "test.out")
+        guard case let .deliveryFailed(topic, _, reason)? = underlying as? KafkaError else {
+            Issue.record("expected deliveryFailed, got \(underlying)")
+            return
+        }
+        #expect(topic == "orders")
+        #expect(reason.contains("timed out"), "\(reason)")
+        #expect(elapsed < .seconds(30), "took \(elapsed)")
+        #expect(!error.description.contains("partition -1"), "no partition was assigned: \(error)")
+    }
+
+    @Test func unreachableBrokersStopASinkWhenTheFlushTimesOut() throws {
+        // With messages allowed to wait longer than the flush, the flush gives
+        // up and says how many messages are still undelivered.
+        let flow = Dataflow("test")
+        flow.input("in", TestingSource((0..<20).map { KafkaSinkMessage(key: "k\($0)", value: "v\($0)") }, batchSize: 5))
+            .output("out", KafkaSink(brokers: ErrorPath.unreachable, topic: "orders", flushTimeout: .seconds(2)))
+        let (error, elapsed) = try ErrorPath.expectFailure(flow, workers: 1)
+
+        guard case let .sinkFailed(step, _, underlying) = error else {
+            Issue.record("expected sinkFailed, got \(error)")
+            return
+        }
+        #expect(step == "test.out")
+        guard case let .deliveryFailed(topic, _, reason)? = underlying as? KafkaError else {
+            Issue.record("expected deliveryFailed, got \(underlying)")
+            return
+        }
+        #expect(topic == "orders")
+        #expect(reason.contains("20 messages still undelivered"), "\(reason)")
+        #expect(elapsed < .seconds(30), "took \(elapsed)")
+        #expect(!error.description.contains("partition -1"), "no partition was assigned: \(error)")
+    }
+
+    @Test func aPartitionWhoseLeaderIsDownStopsTheRunWithinTheRequestTimeout() throws {
+        // Bootstrap answers but one partition leader does not (as with a
+        // broker that is down, or one advertising an address the client
+        // cannot reach). Needs three brokers, so it always runs on its own
+        // embedded cluster.
+        let kafka = try EmbeddedKafka(brokers: 3)
+        try kafka.createTopic("led", partitions: 6)
+        let brokers = [kafka.bootstrapServers]
+        let produce = Dataflow("produce")
+        produce.input("in", TestingSource((0..<60).map { KafkaSinkMessage(key: "k\($0)", value: "v\($0)") }))
+            .output("out", KafkaSink(brokers: brokers, topic: "led"))
+        try ErrorPath.expectSuccess(produce, workers: 1)
+        try kafka.setBrokerDown(2)
+
+        func read(into sink: TestingSink<KafkaMessage>) -> Dataflow {
+            let flow = Dataflow("test")
+            flow.input("in", KafkaSource(brokers: brokers, topics: ["led"], tail: false, requestTimeout: .seconds(3)))
+                .output("out", sink)
+            return flow
+        }
+        let (error, elapsed) = try ErrorPath.expectFailure(read(into: TestingSink()), workers: 2)
+        guard case let .sourceFailed(step, partition, underlying) = error else {
+            Issue.record("expected sourceFailed, got \(error)")
+            return
+        }
+        #expect(step == "test.in")
+        #expect(partition?.rawValue.hasSuffix("-led") == true, "names the partition: \(String(describing: partition))")
+        guard case let .brokersUnreachable(_, reason)? = underlying as? KafkaError else {
+            Issue.record("expected brokersUnreachable, got \(underlying)")
+            return
+        }
+        #expect(reason.contains("watermark query"), "\(reason)")
+        #expect(elapsed < .seconds(30), "took \(elapsed)")
+
+        // With the broker back, the same read gets everything.
+        try kafka.setBrokerUp(2)
+        let sink = TestingSink<KafkaMessage>()
+        try ErrorPath.expectSuccess(read(into: sink), workers: 2)
+        #expect(Set(sink.items.map { String(decoding: $0.value, as: UTF8.self) }) == Set((0..<60).map { "v\($0)" }))
+        #expect(sink.items.count == 60)
+        #expect(try kafka.droppedData().isEmpty)
+    }
+
+    // MARK: Missing topic
+
+    @Test func aMissingTopicStopsTheRunNamingTheTopic() throws {
+        let broker = try TestBroker()
+        let present = try broker.topic("present", partitions: 2)
+        let missing = "missing-\(UUID().uuidString.prefix(8).lowercased())"
+        let flow = Dataflow("test")
+        flow.input("in", KafkaSource(brokers: broker.brokers, topics: [present, missing], tail: false))
+            .output("out", TestingSink<KafkaMessage>())
+        let (error, _) = try ErrorPath.expectFailure(flow, workers: 2)
+
+        guard case let .sourceFailed(step, _, underlying) = error else {
+            Issue.record("expected sourceFailed, got \(error)")
+            return
+        }
+        #expect(step == "test.in")
+        guard case let .topicNotFound(topic, brokers)? = underlying as? KafkaError else {
+            Issue.record("expected topicNotFound, got \(underlying)")
+            return
+        }
+        #expect(topic == missing)
+        #expect(brokers == broker.brokers.joined(separator: ","))
+        #expect(error.description.contains("'\(missing)'"), "\(error)")
+        // Asking about it did not create it.
+        #expect(throws: KafkaError.self) { try KafkaAdmin.partitions(of: missing, brokers: broker.brokers) }
+    }
+
+    @Test func aMissingTopicStopsAKafkaInputToo() throws {
+        let broker = try TestBroker()
+        let missing = "missing-\(UUID().uuidString.prefix(8).lowercased())"
+        let flow = Dataflow("test")
+        let kafka = flow.kafkaInput("in", KafkaSource(brokers: broker.brokers, topics: [missing]))
+        kafka.messages.output("out", TestingSink<KafkaMessage>())
+        kafka.errors.map("text") { "\($0)" }.output("errors", TestingSink<String>())
+        let (error, _) = try ErrorPath.expectFailure(flow, workers: 1)
+
+        guard let (step, cause) = ErrorPath.kafkaCause(of: error) else { return }
+        #expect(step == "test.in")
+        guard case .topicNotFound(let topic, _) = cause else {
+            Issue.record("expected topicNotFound, got \(cause)")
+            return
+        }
+        #expect(topic == missing)
+    }
+
+    // MARK: Configuration
+
+    @Test func anUnknownSourceSettingStopsTheRunNamingTheKey() throws {
+        let broker = try TestBroker()
+        let topic = try broker.topic("config", partitions: 1)
+        let flow = Dataflow("test")
+        flow.input(
+            "in", KafkaSource(brokers: broker.brokers, topics: [topic], tail: false, config: ["fetch.wait.maximum": "5"])
+        )
+        .output("out", TestingSink<KafkaMessage>())
+        let (error, _) = try ErrorPath.expectFailure(flow, workers: 2)
+
+        guard case let .sourceFailed(step, _, underlying) = error else {
+            Issue.record("expected sourceFailed, got \(error)")
+            return
+        }
+        #expect(step == "test.in")
+        guard case let .invalidConfiguration(key, value, reason)? = underlying as? KafkaError else {
+            Issue.record("expected invalidConfiguration, got \(underlying)")
+            return
+        }
+        #expect(key == "fetch.wait.maximum" && value == "5")
+        #expect(reason.contains("unknown configuration key"), "\(reason)")
+        #expect(error.description.contains("test.in") && error.description.contains("'fetch.wait.maximum'"), "\(error)")
+    }
+
+    @Test func anInvalidSourceValueStopsTheRunNamingTheKey() throws {
+        let broker = try TestBroker()
+        let topic = try broker.topic("config", partitions: 1)
+        let flow = Dataflow("test")
+        flow.input("in", KafkaSource(brokers: broker.brokers, topics: [topic], config: ["fetch.wait.max.ms": "soon"]))
+            .output("out", TestingSink<KafkaMessage>())
+        let (error, _) = try ErrorPath.expectFailure(flow, workers: 1)
+
+        guard let (step, cause) = ErrorPath.kafkaCause(of: error) else { return }
+        #expect(step == "test.in")
+        guard case .invalidConfiguration(let key, let value, _) = cause else {
+            Issue.record("expected invalidConfiguration, got \(cause)")
+            return
+        }
+        #expect(key == "fetch.wait.max.ms" && value == "soon")
+    }
+
+    @Test func anUnknownSinkSettingStopsTheRunNamingTheKey() throws {
+        let broker = try TestBroker()
+        let topic = try broker.topic("config", partitions: 1)
+        let flow = Dataflow("test")
+        flow.input("in", TestingSource([KafkaSinkMessage(key: "k", value: "v")]))
+            .output("out", KafkaSink(brokers: broker.brokers, topic: topic, config: ["linger.milliseconds": "5"]))
+        let (error, _) = try ErrorPath.expectFailure(flow, workers: 2)
+
+        guard case let .sinkFailed(step, _, underlying) = error else {
+            Issue.record("expected sinkFailed, got \(error)")
+            return
+        }
+        #expect(step == "test.out")
+        guard case let .invalidConfiguration(key, _, reason)? = underlying as? KafkaError else {
+            Issue.record("expected invalidConfiguration, got \(underlying)")
+            return
+        }
+        #expect(key == "linger.milliseconds")
+        #expect(reason.contains("unknown configuration key"), "\(reason)")
+        #expect(error.description.contains("test.out") && error.description.contains("'linger.milliseconds'"), "\(error)")
+        // Nothing was produced.
+        #expect(try KafkaAdmin.watermarks(of: topic, brokers: broker.brokers)[0]?.high == 0)
+    }
+
+    @Test func anInvalidSinkValueStopsTheRunNamingTheKey() throws {
+        let broker = try TestBroker()
+        let topic = try broker.topic("config", partitions: 1)
+        let flow = Dataflow("test")
+        flow.input("in", TestingSource([KafkaSinkMessage(key: "k", value: "v")]))
+            .output("out", KafkaSink(brokers: broker.brokers, topic: topic, config: ["compression.type": "zip"]))
+        let (error, _) = try ErrorPath.expectFailure(flow, workers: 1)
+
+        guard let (step, cause) = ErrorPath.kafkaCause(of: error) else { return }
+        #expect(step == "test.out")
+        guard case .invalidConfiguration(let key, let value, _) = cause else {
+            Issue.record("expected invalidConfiguration, got \(cause)")
+            return
+        }
+        #expect(key == "compression.type" && value == "zip")
+    }
+}
