@@ -29,7 +29,7 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_CREATE 16
+#define MAX_CREATE 256
 #define TIMEOUT_MS 10000
 
 static void die(const char *msg) {

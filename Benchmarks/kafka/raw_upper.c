@@ -163,7 +163,6 @@ int main(int argc, char **argv) {
     set(cconf, "bootstrap.servers", brokers);
     set(cconf, "enable.auto.commit", "false");
     set(cconf, "enable.auto.offset.store", "false");
-    set(cconf, "allow.auto.create.topics", "false");
     if (api == API_ASSIGN) set(cconf, "group.id", "raw-upper-unused"); /* assign() needs a group handle */
     if (qmin) set(cconf, "queued.min.messages", qmin);
     for (int i = 0; i < ncextra; i++) set_kv(cconf, cextra[i]);

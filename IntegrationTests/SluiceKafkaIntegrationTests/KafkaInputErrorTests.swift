@@ -37,8 +37,8 @@ struct ResumingRoutingSource: PartitionedSource {
 /// goes down is reconnected to, neither reaching the partition. The one error
 /// it can produce is a position the broker does not have (what a recovered run
 /// meets when retention deleted its resume offset) with
-/// `auto.offset.reset=error`; without that setting librdkafka silently resets
-/// to the end of the partition. Reaching that position needs a resume state,
+/// `auto.offset.reset=error`, Sluice's default (librdkafka's own default would
+/// silently jump to the end of the partition). Reaching that position needs a resume state,
 /// which only the engine's (future) recovery passes, hence the wrappers above
 /// and `@testable` for `kafkaInput`'s routing source.
 @Suite struct KafkaInputErrorTests {
@@ -120,7 +120,8 @@ struct ResumingRoutingSource: PartitionedSource {
         try ErrorPath.produce((0..<20).map { KafkaSinkMessage(key: "k\($0)", value: "v\($0)") }, to: topic, on: broker)
         let broken = KafkaSource.key(topic: topic, partition: 1)
         let flow = Dataflow("test")
-        let source = KafkaSource(brokers: broker.brokers, topics: [topic], config: ["auto.offset.reset": "error"])
+        // Sluice's default settings: an out-of-range position is an error.
+        let source = KafkaSource(brokers: broker.brokers, topics: [topic])
         flow.input("in", ResumingKafkaSource(source: source, resume: [broken: 1000]))
             .output("out", TestingSink<KafkaMessage>())
         let (error, _) = try ErrorPath.expectFailure(flow, workers: 2)

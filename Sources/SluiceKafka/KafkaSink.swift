@@ -22,6 +22,8 @@ public struct KafkaSink: PerWorkerSink {
     public let config: [String: String]
     /// How long a flush may wait for outstanding deliveries. Default 60 s.
     public let flushTimeout: Duration
+    /// How long the start-up check may wait for a broker to answer. Default 10 s.
+    public let requestTimeout: Duration
 
     /// The producer defaults Sluice sets (override any in `config`):
     /// idempotence on, batches of up to 10,000 messages lingering up to 5 ms,
@@ -40,13 +42,16 @@ public struct KafkaSink: PerWorkerSink {
     ///   - topic: The default topic (messages may name their own).
     ///   - config: Extra librdkafka settings (they win over Sluice's defaults).
     ///   - flushTimeout: Limit for waiting on deliveries at a flush.
+    ///   - requestTimeout: Limit for the start-up check that a broker answers.
     public init(
-        brokers: [String], topic: String? = nil, config: [String: String] = [:], flushTimeout: Duration = .seconds(60)
+        brokers: [String], topic: String? = nil, config: [String: String] = [:], flushTimeout: Duration = .seconds(60),
+        requestTimeout: Duration = .seconds(10)
     ) {
         self.brokers = brokers
         self.topic = topic
         self.config = config
         self.flushTimeout = flushTimeout
+        self.requestTimeout = requestTimeout
     }
 
     var settings: [String: String] {
@@ -57,7 +62,9 @@ public struct KafkaSink: PerWorkerSink {
     }
 
     public func buildPartition(worker: WorkerIndex, workerCount: Int) throws -> KafkaSinkPartition {
-        try KafkaSinkPartition(settings: settings, defaultTopic: topic, flushTimeout: flushTimeout)
+        let partition = try KafkaSinkPartition(settings: settings, defaultTopic: topic, flushTimeout: flushTimeout)
+        try partition.checkReachable(timeout: requestTimeout)
+        return partition
     }
 }
 
@@ -110,6 +117,9 @@ public final class KafkaSinkPartition: SinkPartition {
     deinit {
         for handle in topicHandles.values { rd_kafka_topic_destroy(handle) }
     }
+
+    /// Fails fast when no broker answers (instead of at the first flush).
+    func checkReachable(timeout: Duration) throws { try client.checkReachable(timeout: timeout) }
 
     public func write(_ batch: [KafkaSinkMessage]) throws {
         for message in batch { try produce(message) }

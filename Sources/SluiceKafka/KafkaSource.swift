@@ -45,12 +45,16 @@ public struct KafkaSource: PartitionedSource {
 
     /// The consumer defaults Sluice sets (any can be overridden in `config`):
     /// prefetch of up to 100,000 messages per partition (the main throughput
-    /// lever of the consumer), fetch waits of at most 100 ms.
+    /// lever of the consumer), fetch waits of at most 100 ms, and
+    /// `auto.offset.reset=error`: a position outside the partition's log (a
+    /// resume offset past its end, or data deleted by retention under a
+    /// lagging reader) is an error, never a silent jump to the end.
     public static let defaultConsumerSettings: [String: String] = [
         "queued.min.messages": "100000",
         "fetch.wait.max.ms": "100",
         "client.id": "sluice",
         "enable.partition.eof": "false",
+        "auto.offset.reset": "error",
     ]
 
     /// - Parameters:
@@ -134,6 +138,8 @@ public final class KafkaSourcePartition: SourcePartition {
     /// Errors read from Kafka, held for `nextEvents` callers that route them.
     private(set) var pendingErrors: [KafkaError] = []
     var routesErrors = false
+    /// Set when the partition cannot go on (its position is out of range).
+    private var stopped = false
 
     init(
         consumer: SharedConsumer, pool: KafkaConsumerPool, topic: String, partition: Int32, resumeOffset: Int64?,
@@ -178,6 +184,7 @@ public final class KafkaSourcePartition: SourcePartition {
 
     public func nextBatch() throws -> [KafkaMessage]? {
         if let endOffset, nextOffset >= endOffset { return nil }
+        if stopped { return nil }
         if !started {
             guard rd_kafka_consume_start(topicHandle, partition, nextOffset) == 0 else {
                 throw KafkaError.consumeFailed(
@@ -203,6 +210,11 @@ public final class KafkaSourcePartition: SourcePartition {
                     topic: topic, partition: partition, offset: message.offset >= 0 ? message.offset : nextOffset,
                     reason: Self.messageError(message))
                 if routesErrors { pendingErrors.append(error) } else if failure == nil { failure = error }
+                // librdkafka stops fetching a partition whose position is out
+                // of range: a routed partition ends there (its error is routed).
+                if message.err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE || message.err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET {
+                    stopped = true
+                }
                 continue
             }
             if let endOffset, message.offset >= endOffset { continue }

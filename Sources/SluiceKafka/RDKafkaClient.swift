@@ -52,6 +52,17 @@ final class RDKafkaClient {
         return UnsafeBufferPointer(start: entry.partitions, count: Int(entry.partition_cnt)).map(\.id).sorted()
     }
 
+    /// Asks the cluster for its metadata, to fail fast when no broker answers.
+    /// - Throws: `brokersUnreachable` after `timeout`.
+    func checkReachable(timeout: Duration) throws {
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let code = rd_kafka_metadata(handle, 1, nil, &metadata, Self.milliseconds(timeout))
+        if let metadata { rd_kafka_metadata_destroy(metadata) }
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw Self.reachError(code, brokers: brokers, operation: "metadata", topic: nil)
+        }
+    }
+
     /// The low and high watermark offsets of a partition, asked of the broker.
     /// Uses `rd_kafka_offsets_for_times` with Kafka's special timestamps
     /// (-2 earliest, -1 latest) rather than `rd_kafka_query_watermark_offsets`,
