@@ -1,6 +1,6 @@
 import Foundation
 import Sluice
-import SluiceKafka
+@testable import SluiceKafka
 import Testing
 
 /// Brokers that nothing listens on: configuration errors must be found
@@ -102,8 +102,9 @@ func invalidConfiguration(
     }
 
     @Test func validSettingsAreAccepted() throws {
-        // Building a producer does not connect, so this needs no broker.
+        // Creating the producer does not connect (only the sink's start-up
+        // reachability check does), so this needs no broker.
         let sink = KafkaSink(brokers: nowhere, topic: "t", config: ["linger.ms": "0", "acks": "all"])
-        _ = try sink.buildPartition(worker: WorkerIndex(0), workerCount: 1)
+        _ = try KafkaSinkPartition(settings: sink.settings, defaultTopic: "t", flushTimeout: .seconds(1))
     }
 }
