@@ -16,6 +16,7 @@ final class RDKafkaClient {
     init(kind: Kind, settings: [String: String], configure: ((OpaquePointer) -> Void)? = nil) throws {
         brokers = settings["bootstrap.servers"] ?? "?"
         let conf = try RDKafkaConfig.make(settings)
+        rd_kafka_conf_set_log_cb(conf, rdKafkaLogCallback)
         configure?(conf)
         var errorBuffer = [CChar](repeating: 0, count: 512)
         guard let handle = rd_kafka_new(
