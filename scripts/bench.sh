@@ -81,5 +81,15 @@ compare map-filter 1
 compare keyed-count 1
 compare keyed-count 2
 
+log "running kafka-upper (embedded broker via sluice dev-broker)"
+swift build -c release "${SCRATCH_ARGS[@]}" --product sluice >&2
+swift build -c release "${SCRATCH_ARGS[@]}" --product sluice-kafka-bench >&2
+BIN_DIR="$(swift build -c release "${SCRATCH_ARGS[@]}" --show-bin-path)"
+KAFKA_LINE="$(KAFKA_BROKER_CMD="$BIN_DIR/sluice dev-broker --brokers 1" \
+  SLUICE_KAFKA_CMD="$BIN_DIR/sluice-kafka-bench" \
+  KAFKA_BENCH_REPEAT="$REPEAT" BENCH_RUN_TIMEOUT="$RUN_TIMEOUT" \
+  "$ROOT/Benchmarks/kafka/bench_kafka.sh" | grep '^BENCH kafka-upper')"
+LINES+=("$KAFKA_LINE")
+
 printf '%s\n' "${LINES[@]}"
 echo "BENCH keyed-count scaling workers=2/1 ratio=$(ratio "${SLUICE_RATE[keyed-count/2]}" "${SLUICE_RATE[keyed-count/1]}")"

@@ -47,9 +47,16 @@ let output = outputTopic
 let flow = Dataflow("kafka_upper")
 flow.input("in", KafkaSource(brokers: brokerList, topics: [inputTopic], batchSize: batchSize, tail: false))
     .map("upper") { message in
-        var value = message.value
-        for index in value.indices where value[index] >= 0x61 && value[index] <= 0x7A { value[index] -= 0x20 }
-        return KafkaSinkMessage(topic: output, key: message.key, value: value, partition: message.partition)
+        let upper = message.value.withUnsafeBufferPointer { bytes in
+            [UInt8](unsafeUninitializedCapacity: bytes.count) { out, count in
+                for index in 0..<bytes.count {
+                    let byte = bytes[index]
+                    out[index] = byte &- (byte &- 0x61 < 26 ? 0x20 : 0)
+                }
+                count = bytes.count
+            }
+        }
+        return KafkaSinkMessage(topic: output, key: message.key, value: upper, partition: message.partition)
     }
     .inspect("count") { _ in counted.value.add(1, ordering: .relaxed) }
     .output("out", KafkaSink(brokers: brokerList, topic: outputTopic))

@@ -113,6 +113,7 @@ if [[ -z "${BROKER:-}" ]]; then
   [[ -n "${KAFKA_BROKER_CMD:-}" ]] || die "set BROKER=host:port or KAFKA_BROKER_CMD (e.g. 'sluice dev-broker --brokers 1')"
   read -ra BROKER_ARGV <<<"$KAFKA_BROKER_CMD"
   log "starting broker: ${BROKER_ARGV[*]} (+${#RUNS[@]} topic pairs)"
+  : >"$WORK/broker.out"  # exists before the background job opens it
   "${BROKER_ARGV[@]}" "${TOPIC_ARGS[@]}" >"$WORK/broker.out" 2>"$WORK/broker.err" &
   BROKER_PID=$!
   for ((t = 0; t < 600; t++)); do  # up to 60 s: a mock cluster creates topics slowly
@@ -129,7 +130,7 @@ log "broker $BROKER, topic prefix $PREFIX, $MESSAGES messages per run"
 CREATE_ARGS=()
 for r in "${RUNS[@]}"; do CREATE_ARGS+=(--create "$(in_topic "$r")" --create "$(out_topic "$r")"); done
 "$PRODUCE" --brokers "$BROKER" --partitions "$PARTITIONS" "${CREATE_ARGS[@]}" \
-  || die "topics not available (mock broker? start it with: $(echo "${TOPIC_ARGS[@]}"))"
+  || die "topics not usable (see above); on a mock broker pre-create them: ${TOPIC_ARGS[*]}"
 
 # --- runs -------------------------------------------------------------------
 produce_input() {

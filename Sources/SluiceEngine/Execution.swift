@@ -8,6 +8,7 @@ package enum Execution {
     package static func run(_ graph: DataflowGraph, configuration: RunConfiguration) throws {
         let configuration = try configuration.validated()
         try graph.validate()
+        if configuration.tunesAllocator { AllocatorTuning.applyOnce() }
         let workerCount = configuration.workers
         let context = RunContext(workerCount: workerCount, configuration: configuration)
         let installers = try graph.steps.map { try $0.prepare(context) }

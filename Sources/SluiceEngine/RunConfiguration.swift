@@ -22,6 +22,11 @@ public struct RunConfiguration: Sendable {
     public var logger: Logger
     /// Raise it to end the run gracefully (sources end, everything flushes).
     public var stopSignal: StopSignal?
+    /// Tune glibc's allocator for batch processing (keep up to 64 MiB of
+    /// freed memory per heap rather than returning it after every batch).
+    /// Process-wide and applied once. Default true; set false if your
+    /// process manages `mallopt` itself.
+    public var tunesAllocator: Bool
 
     /// Creates a configuration.
     /// - Parameters:
@@ -35,6 +40,7 @@ public struct RunConfiguration: Sendable {
         self.startEpoch = Epoch(1)
         self.logger = logger
         self.stopSignal = nil
+        self.tunesAllocator = true
     }
 
     func validated() throws -> RunConfiguration {

@@ -102,6 +102,7 @@ public final class KafkaSinkPartition: SinkPartition {
     private let defaultTopic: String?
     private let flushTimeout: Duration
     private var topicHandles: [String: OpaquePointer] = [:]
+    private var lastTopic: (name: String, handle: OpaquePointer)?
     private var closed = false
 
     init(settings: [String: String], defaultTopic: String?, flushTimeout: Duration) throws {
@@ -202,11 +203,17 @@ public final class KafkaSinkPartition: SinkPartition {
     }
 
     private func topicHandle(_ topic: String) throws -> OpaquePointer {
-        if let handle = topicHandles[topic] { return handle }
+        // Consecutive messages almost always share a topic: skip the hashing.
+        if let last = lastTopic, last.name == topic { return last.handle }
+        if let handle = topicHandles[topic] {
+            lastTopic = (topic, handle)
+            return handle
+        }
         guard let handle = rd_kafka_topic_new(client.handle, topic, nil) else {
             throw KafkaError.produceFailed(topic: topic, partition: nil, reason: errorText(rd_kafka_last_error()))
         }
         topicHandles[topic] = handle
+        lastTopic = (topic, handle)
         return handle
     }
 
