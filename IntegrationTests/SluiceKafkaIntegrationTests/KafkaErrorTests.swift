@@ -96,8 +96,10 @@ import Testing
     }
 
     @Test func aBrokerThatGoesAwayStopsASinkOnceMessagesTimeOut() throws {
+        // The flush may wait far longer than the message timeout, so the
+        // messages' own timeout is what ends the run, even on a loaded machine.
         guard let (error, elapsed) = try runSinkWhileBrokerGoesDown(
-            config: ["message.timeout.ms": "2000"], flushTimeout: .seconds(5))
+            config: ["message.timeout.ms": "2000"], flushTimeout: .seconds(25))
         else { return }
         guard case let .sinkFailed(step, _, underlying) = error else {
             Issue.record("expected sinkFailed, got \(error)")
@@ -108,7 +110,7 @@ import Testing
             Issue.record("expected deliveryFailed, got \(underlying)")
             return
         }
-        #expect(reason.contains("timed out"), "\(reason)")
+        #expect(reason.contains("Message timed out"), "\(reason)")
         #expect(elapsed < .seconds(30), "took \(elapsed)")
     }
 
