@@ -144,6 +144,17 @@ import Testing
             .output("out", KafkaSink(brokers: brokers, topic: "led"))
         try ErrorPath.expectSuccess(produce, workers: 1)
         try kafka.setBrokerDown(2)
+        // The mock applies "down" asynchronously: wait (bounded) until a
+        // client sees it, so the read below cannot slip in before.
+        var observedDown = false
+        for _ in 0..<30 where !observedDown {
+            do {
+                _ = try KafkaAdmin.watermarks(of: "led", brokers: brokers, timeout: .seconds(1))
+            } catch {
+                observedDown = true
+            }
+        }
+        try #require(observedDown, "broker 2 never looked down to a client")
 
         func read(into sink: TestingSink<KafkaMessage>) -> Dataflow {
             let flow = Dataflow("test")
