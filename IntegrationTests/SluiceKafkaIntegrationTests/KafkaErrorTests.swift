@@ -95,21 +95,27 @@ import Testing
         return (error, elapsed)
     }
 
+    /// The reason of a `deliveryFailed` that stopped sink step `test.out`
+    /// (recording an issue and returning nil for any other error).
+    private func deliveryFailureReason(
+        _ error: DataflowError, sourceLocation: SourceLocation = #_sourceLocation
+    ) -> String? {
+        guard case let .sinkFailed(step, _, underlying) = error, step == "test.out",
+            case let .deliveryFailed(_, _, reason)? = underlying as? KafkaError
+        else {
+            Issue.record("expected sink step test.out to fail with deliveryFailed, got \(error)", sourceLocation: sourceLocation)
+            return nil
+        }
+        return reason
+    }
+
     @Test func aBrokerThatGoesAwayStopsASinkOnceMessagesTimeOut() throws {
         // The flush may wait far longer than the message timeout, so the
         // messages' own timeout is what ends the run, even on a loaded machine.
         guard let (error, elapsed) = try runSinkWhileBrokerGoesDown(
             config: ["message.timeout.ms": "2000"], flushTimeout: .seconds(25))
         else { return }
-        guard case let .sinkFailed(step, _, underlying) = error else {
-            Issue.record("expected sinkFailed, got \(error)")
-            return
-        }
-        #expect(step == "test.out")
-        guard case let .deliveryFailed(_, _, reason)? = underlying as? KafkaError else {
-            Issue.record("expected deliveryFailed, got \(underlying)")
-            return
-        }
+        guard let reason = deliveryFailureReason(error) else { return }
         #expect(reason.contains("Message timed out"), "\(reason)")
         #expect(elapsed < .seconds(30), "took \(elapsed)")
     }
@@ -118,15 +124,7 @@ import Testing
         // With messages allowed to wait longer than the flush, the flush gives
         // up and says how many messages are still undelivered.
         guard let (error, elapsed) = try runSinkWhileBrokerGoesDown(config: [:], flushTimeout: .seconds(2)) else { return }
-        guard case let .sinkFailed(step, _, underlying) = error else {
-            Issue.record("expected sinkFailed, got \(error)")
-            return
-        }
-        #expect(step == "test.out")
-        guard case let .deliveryFailed(_, _, reason)? = underlying as? KafkaError else {
-            Issue.record("expected deliveryFailed, got \(underlying)")
-            return
-        }
+        guard let reason = deliveryFailureReason(error) else { return }
         #expect(reason.contains("still undelivered"), "\(reason)")
         #expect(elapsed < .seconds(30), "took \(elapsed)")
     }

@@ -55,10 +55,7 @@ public struct KafkaSink: PerWorkerSink {
     }
 
     var settings: [String: String] {
-        var settings = Self.defaultProducerSettings
-        settings["bootstrap.servers"] = brokers.joined(separator: ",")
-        settings.merge(config) { _, user in user }
-        return settings
+        RDKafkaConfig.settings(defaults: Self.defaultProducerSettings, brokers: brokers, user: config)
     }
 
     public func buildPartition(worker: WorkerIndex, workerCount: Int) throws -> KafkaSinkPartition {

@@ -80,10 +80,7 @@ public struct KafkaSource: PartitionedSource {
 
     /// The settings handed to librdkafka.
     var settings: [String: String] {
-        var settings = Self.defaultConsumerSettings
-        settings["bootstrap.servers"] = brokers.joined(separator: ",")
-        settings.merge(config) { _, user in user }
-        return settings
+        RDKafkaConfig.settings(defaults: Self.defaultConsumerSettings, brokers: brokers, user: config)
     }
 
     public func listPartitions() throws -> [PartitionKey] {

@@ -3,6 +3,14 @@ internal import CRdKafka
 /// Builds a librdkafka configuration from key/value pairs; the one place where
 /// Sluice's settings are lowered to librdkafka.
 enum RDKafkaConfig {
+    /// Sluice's defaults, then the brokers, then the user's settings (which win).
+    static func settings(defaults: [String: String], brokers: [String], user: [String: String]) -> [String: String] {
+        var settings = defaults
+        settings["bootstrap.servers"] = brokers.joined(separator: ",")
+        settings.merge(user) { _, user in user }
+        return settings
+    }
+
     /// A new `rd_kafka_conf_t` with every pair set, in key order.
     /// - Throws: `KafkaError.invalidConfiguration` naming the first bad key.
     static func make(_ settings: [String: String]) throws -> OpaquePointer {
