@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Sluice", targets: ["Sluice"]),
         .library(name: "SluiceTesting", targets: ["SluiceTesting"]),
         .library(name: "SluiceKafka", targets: ["SluiceKafka"]),
+        .library(name: "SluiceRecovery", targets: ["SluiceRecovery"]),
         .executable(name: "sluice", targets: ["SluiceCLI"]),
         .executable(name: "word-count", targets: ["WordCount"]),
         .executable(name: "anomaly-detector", targets: ["AnomalyDetector"]),
@@ -42,6 +43,11 @@ let package = Package(
             name: "SluiceKafka",
             dependencies: ["Sluice", "CRdKafka", .product(name: "Logging", package: "swift-log")]
         ),
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
+        .target(name: "SluiceRecovery", dependencies: ["SluiceEngine", "CSQLite"]),
         .executableTarget(
             name: "SluiceCLI",
             dependencies: [
@@ -79,6 +85,7 @@ let package = Package(
             path: "Benchmarks/SluiceKafkaBench"
         ),
         .testTarget(name: "SluiceEngineTests", dependencies: ["SluiceEngine"]),
+        .testTarget(name: "SluiceRecoveryTests", dependencies: ["SluiceRecovery"]),
         .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka", "Sluice", "SluiceTesting"]),
         .testTarget(
             name: "SluiceKafkaIntegrationTests",
