@@ -159,13 +159,45 @@ package struct SQLiteError: Error, Sendable, CustomStringConvertible {
     ///   - sql: The failing SQL, if any.
     init(code: Int32, db: OpaquePointer?, path: String, sql: String?) {
         var text = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
-        if let db {
+        let result = SQLiteResultCode(code)
+        if result.primary == .cantopen, let reason = Self.diagnoseOpen(path: path) {
+            // SQLite's last errno is unreliable here (it retries read-only and
+            // reports that attempt's ENOENT), so look at the path ourselves.
+            text += " (\(reason))"
+        } else if result.primary == .ioerr, let db {
             let errno = sqlite3_system_errno(db)
             if errno != 0, let reason = strerror(errno) {
                 text += " (\(String(cString: reason)))"
             }
         }
-        self.init(code: SQLiteResultCode(code), message: text, path: path, sql: sql)
+        self.init(code: result, message: text, path: path, sql: sql)
+    }
+
+    /// Why a database file cannot be opened: its directory is missing, not a
+    /// directory or not writable, or the file itself is not readable or
+    /// writable; nil when none of these holds.
+    /// - Parameter path: The database file.
+    /// - Returns: A short reason naming the directory or file.
+    static func diagnoseOpen(path: String) -> String? {
+        let directory: String
+        if let slash = path.lastIndex(of: "/") {
+            directory = slash == path.startIndex ? "/" : String(path[..<slash])
+        } else {
+            directory = "."
+        }
+        var info = stat()
+        if stat(directory, &info) != 0 {
+            return "directory '\(directory)' does not exist"
+        }
+        if (info.st_mode & S_IFMT) != S_IFDIR {
+            return "'\(directory)' is not a directory"
+        }
+        if access(path, F_OK) != 0 {
+            return access(directory, W_OK | X_OK) != 0 ? "directory '\(directory)' is not writable" : nil
+        }
+        if access(path, R_OK) != 0 { return "file is not readable" }
+        if access(path, W_OK) != 0 { return "file is not writable" }
+        return nil
     }
 
     package var description: String {

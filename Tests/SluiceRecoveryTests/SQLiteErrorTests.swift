@@ -28,7 +28,7 @@ struct SQLiteErrorTests {
         #expect(error?.code.primary == .cantopen)
         #expect(error?.description.contains(path) == true)
         #expect(error?.description.contains("unable to open database file") == true)
-        #expect(error?.description.contains("No such file or directory") == true)
+        #expect(error?.description.contains("directory '\(dir.path)/no-such-dir' does not exist") == true)
     }
 
     @Test("a path under a regular file cannot be opened, naming the file")
@@ -39,6 +39,7 @@ struct SQLiteErrorTests {
         let error = #expect(throws: SQLiteError.self) { _ = try SQLiteConnection(path: path) }
         #expect(error?.code.primary == .cantopen)
         #expect(error?.description.contains(path) == true)
+        #expect(error?.description.contains("'\(dir.path)/plain' is not a directory") == true)
     }
 
     // Root bypasses directory permissions, so this only means something for
@@ -54,7 +55,7 @@ struct SQLiteErrorTests {
         let error = #expect(throws: SQLiteError.self) { _ = try SQLiteConnection(path: path) }
         #expect(error?.code.primary == .cantopen)
         #expect(error?.description.contains(path) == true)
-        #expect(error?.description.contains("Permission denied") == true)
+        #expect(error?.description.contains("directory '\(dir.path)' is not writable") == true)
     }
 
     @Test("writing through a read-only connection fails with SQLITE_READONLY, naming the file and SQL")
