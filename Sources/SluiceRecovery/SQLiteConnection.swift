@@ -1,3 +1,4 @@
+import Foundation
 internal import CSQLite
 
 /// One connection to a SQLite database file, in WAL mode with a busy timeout.
@@ -84,7 +85,7 @@ package final class SQLiteConnection {
         sqlite3_busy_timeout(db, options.busyTimeoutMilliseconds)
         // The first statements read the header: a corrupt file fails here (deinit closes).
         if !options.readOnly {
-            let mode = try scalarText("PRAGMA journal_mode=WAL")
+            let mode = try switchToWAL(timeoutMilliseconds: options.busyTimeoutMilliseconds)
             guard mode?.lowercased() == "wal" else {
                 throw SQLiteError(
                     code: .error, message: "could not switch to WAL mode (journal_mode is \(mode ?? "NULL"))",
@@ -92,6 +93,21 @@ package final class SQLiteConnection {
             }
         }
         try execute("PRAGMA synchronous=\(options.synchronous.rawValue)")
+    }
+
+    /// Sets WAL mode. SQLite does not always run the busy handler for this
+    /// pragma (two connections opening a fresh file at once), so a busy
+    /// answer is retried until the connection's busy timeout has passed.
+    private func switchToWAL(timeoutMilliseconds: Int32) throws(SQLiteError) -> String? {
+        let deadline = ContinuousClock.now.advanced(by: .milliseconds(Int64(timeoutMilliseconds)))
+        while true {
+            do {
+                return try scalarText("PRAGMA journal_mode=WAL")
+            } catch where error.code.primary == .busy && ContinuousClock.now < deadline {
+                // The lock holder is another connection: wait a little and retry.
+                usleep(5_000)
+            }
+        }
     }
 
     deinit {
