@@ -17,6 +17,8 @@ public enum DataflowError: Error, CustomStringConvertible {
     case sinkFailed(step: StepID, partition: PartitionKey?, underlying: any Error)
     /// The run configuration is unusable (for example zero workers).
     case invalidConfiguration(String)
+    /// Snapshots could not be written, or stored state could not be restored.
+    case recoveryFailed(step: StepID?, key: String?, reason: String)
 
     public var description: String {
         switch self {
@@ -33,6 +35,9 @@ public enum DataflowError: Error, CustomStringConvertible {
             return "sink step '\(step)'\(part) failed: \(describe(underlying))"
         case let .invalidConfiguration(reason):
             return "invalid run configuration: \(reason)"
+        case let .recoveryFailed(step, key, reason):
+            let place = [step.map { "step '\($0)'" }, key.map { "key '\($0)'" }].compactMap { $0 }.joined(separator: " ")
+            return "recovery failed" + (place.isEmpty ? "" : " at \(place)") + ": \(reason)"
         }
     }
 
@@ -42,6 +47,7 @@ public enum DataflowError: Error, CustomStringConvertible {
         case let .invalidDataflow(step, _): return step
         case let .stepFailed(step, _, _, _), let .sourceFailed(step, _, _), let .sinkFailed(step, _, _): return step
         case .invalidConfiguration: return nil
+        case let .recoveryFailed(step, _, _): return step
         }
     }
 }

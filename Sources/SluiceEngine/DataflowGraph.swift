@@ -65,11 +65,20 @@ package struct DataflowGraph {
 package final class RunContext {
     package let workerCount: Int
     package let configuration: RunConfiguration
+    /// What this run resumes from (nil on a fresh start or without recovery).
+    package let resume: ResumePoint?
     private var nextExchange = 0
 
-    package init(workerCount: Int, configuration: RunConfiguration) {
+    package init(workerCount: Int, configuration: RunConfiguration, resume: ResumePoint? = nil) {
         self.workerCount = workerCount
         self.configuration = configuration
+        self.resume = resume
+    }
+
+    /// The stored state of `key` of `step`, decoded, or nil.
+    package func resumeState<State: Decodable>(_ type: State.Type, step: StepID, key: String) throws -> State? {
+        guard let bytes = resume?.states[step]?[key] else { return nil }
+        return try SnapshotCoding.decode(State.self, from: bytes, step: step, key: key)
     }
 
     /// A new exchange channel id, the same on every worker and process.

@@ -6,11 +6,24 @@ import Logging
 /// every worker has stopped). It never returns while a worker still runs.
 package enum Execution {
     package static func run(_ graph: DataflowGraph, configuration: RunConfiguration) throws {
-        let configuration = try configuration.validated()
+        var configuration = try configuration.validated()
         try graph.validate()
         if configuration.tunesAllocator { AllocatorTuning.applyOnce() }
         let workerCount = configuration.workers
-        let context = RunContext(workerCount: workerCount, configuration: configuration)
+        var resume: ResumePoint?
+        if let store = configuration.recoveryStore {
+            do {
+                resume = try store.resumePoint()
+                try store.beginExecution(workerCount: workerCount)
+            } catch let error as DataflowError {
+                throw error
+            } catch {
+                throw DataflowError.recoveryFailed(step: nil, key: nil, reason: "cannot open the recovery store: \(error)")
+            }
+            if let resume { configuration.startEpoch = resume.epoch.next }
+        }
+        let settings = configuration
+        let context = RunContext(workerCount: workerCount, configuration: settings, resume: resume)
         let installers = try graph.steps.map { try $0.prepare(context) }
         let mailboxes = (0..<workerCount).map { _ in Mailbox(limit: configuration.maxPendingItemsPerWorker) }
         // A worker whose inbox drains below the limit wakes the throttled ones.
@@ -31,7 +44,7 @@ package enum Execution {
                 setThreadName("sluice-w\(index)")
                 let builder = WorkerBuilder(
                     worker: WorkerIndex(index), workerCount: workerCount,
-                    configuration: configuration, mailboxes: mailboxes)
+                    configuration: settings, mailboxes: mailboxes)
                 do {
                     for install in threadInstallers.value { try install(builder) }
                 } catch {

@@ -22,6 +22,9 @@ public struct RunConfiguration: Sendable {
     public var logger: Logger
     /// Raise it to end the run gracefully (sources end, everything flushes).
     public var stopSignal: StopSignal?
+    /// Where snapshots go; with one, a run resumes from the last committed
+    /// epoch of a previous run. Default nil (no recovery).
+    public var recoveryStore: (any RecoveryStore)?
     /// Tune glibc's allocator for batch processing (keep up to 64 MiB of
     /// freed memory per heap rather than returning it after every batch).
     /// Process-wide and applied once. Default true; set false if your
@@ -40,6 +43,7 @@ public struct RunConfiguration: Sendable {
         self.startEpoch = Epoch(1)
         self.logger = logger
         self.stopSignal = nil
+        self.recoveryStore = nil
         self.tunesAllocator = true
     }
 

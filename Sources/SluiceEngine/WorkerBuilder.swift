@@ -44,6 +44,8 @@ package final class WorkerBuilder {
     package let workerCount: Int
     package let configuration: RunConfiguration
     package let mailboxes: [Mailbox]
+    /// Collects this worker's snapshots; nil without a recovery store.
+    package let snapshots: SnapshotCollector?
     private var emitters: [StreamID: AnyObject] = [:]
     package private(set) var inputs: [InputDriver] = []
     package private(set) var timers: [TimerDriven] = []
@@ -55,6 +57,7 @@ package final class WorkerBuilder {
         self.workerCount = workerCount
         self.configuration = configuration
         self.mailboxes = mailboxes
+        self.snapshots = configuration.recoveryStore.map { SnapshotCollector(store: $0, worker: worker) }
     }
 
     /// This worker's own inbox.

@@ -32,8 +32,10 @@ extension Dataflow {
                 var partitions: [(PartitionKey, Source.Partition)] = []
                 do {
                     for key in mine {
+                        let resumeState = try context.resumeState(
+                            Source.Partition.ResumeState.self, step: stepID, key: key.rawValue)
                         do {
-                            partitions.append((key, try source.buildPartition(key, resumeState: nil)))
+                            partitions.append((key, try source.buildPartition(key, resumeState: resumeState)))
                         } catch {
                             throw DataflowError.sourceFailed(step: stepID, partition: key, underlying: error)
                         }
@@ -42,7 +44,10 @@ extension Dataflow {
                     for (_, built) in partitions { try? built.close() }
                     throw error
                 }
-                builder.addInput(InputNode(step: stepID, partitions: partitions, output: output))
+                builder.addInput(
+                    InputNode(
+                        step: stepID, partitions: partitions, output: output,
+                        startEpoch: builder.configuration.startEpoch, snapshots: builder.snapshots))
             }
         })
         return DataStream(flow: self, id: down, scope: rootScope)
@@ -71,7 +76,10 @@ extension Dataflow {
                 } catch {
                     throw DataflowError.sourceFailed(step: stepID, partition: key, underlying: error)
                 }
-                builder.addInput(InputNode(step: stepID, partitions: [(key, partition)], output: output))
+                builder.addInput(
+                    InputNode(
+                        step: stepID, partitions: [(key, partition)], output: output,
+                        startEpoch: builder.configuration.startEpoch, snapshots: builder.snapshots))
             }
         })
         return DataStream(flow: self, id: down, scope: rootScope)

@@ -21,7 +21,9 @@ extension DataStream {
                 } catch {
                     throw DataflowError.sinkFailed(step: stepID, partition: key, underlying: error)
                 }
-                let node = OutputNode(step: stepID, partitions: [(key, partition)], localIndex: nil)
+                let node = OutputNode(
+                    step: stepID, partitions: [(key, partition)], localIndex: nil, snapshots: builder.snapshots,
+                    startEpoch: builder.configuration.startEpoch)
                 builder.emitter(up, of: Item.self).subscribe(node)
                 builder.addShutdownHook(node)
             }
@@ -68,16 +70,19 @@ extension DataStream {
                 for (index, key) in ordered.enumerated() where ownerOfIndex[index] == builder.worker.rawValue {
                     do {
                         localPosition[index] = partitions.count
-                        partitions.append((key, try sink.buildPartition(key, resumeState: nil)))
+                        let resumeState = try context.resumeState(
+                            Sink.Partition.ResumeState.self, step: stepID, key: key.rawValue)
+                        partitions.append((key, try sink.buildPartition(key, resumeState: resumeState)))
                     } catch {
                         for (_, built) in partitions { try? built.close() }
                         throw DataflowError.sinkFailed(step: stepID, partition: key, underlying: error)
                     }
                 }
                 let positions = localPosition
-                let node = OutputNode(step: stepID, partitions: partitions) { item in
-                    positions[Self.checkedIndex(sink.partition(for: item, of: count), count: count)]
-                }
+                let node = OutputNode(
+                    step: stepID, partitions: partitions,
+                    localIndex: { item in positions[Self.checkedIndex(sink.partition(for: item, of: count), count: count)] },
+                    snapshots: builder.snapshots, recordsPositions: true, startEpoch: builder.configuration.startEpoch)
                 builder.addShutdownHook(node)
                 let routed = installExchange(builder, exchange: exchange, routing: routing, from: up, of: Item.self)
                 routed.subscribe(node)

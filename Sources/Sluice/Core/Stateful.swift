@@ -39,12 +39,24 @@ extension DataStream {
         flow.add(StepDefinition(id: stepID, kind: "stateful", inputs: [up], outputs: [down]) { context in
             let exchange = context.allocateExchange()
             let routing = ExchangeRouting<Item>.partitioned(partition)
+            // Keys stored by a previous run, for the worker that owns each now
+            // (the worker count may differ: rescaling).
+            let stored = context.resume?.states[stepID] ?? [:]
+            let restored = { (worker: Int, workerCount: Int) throws -> [String: Logic.State] in
+                var states: [String: Logic.State] = [:]
+                for (key, bytes) in stored where StableHash.route(key, workerCount: workerCount) == worker {
+                    states[key] = try SnapshotCoding.decode(Logic.State.self, from: bytes, step: stepID, key: key)
+                }
+                return states
+            }
             return { builder in
                 let routed = installExchange(builder, exchange: exchange, routing: routing, from: up, of: Item.self)
                 let node = StatefulNode<Logic>(
                     step: stepID, worker: builder.worker,
                     output: builder.makeEmitter(down, of: (key: String, value: Logic.Output).self),
+                    snapshots: builder.snapshots, startEpoch: builder.configuration.startEpoch,
                     kernel: kernel, build: build)
+                try node.restore(restored(builder.worker.rawValue, builder.workerCount))
                 routed.subscribe(node)
                 builder.addTimers(node)
             }

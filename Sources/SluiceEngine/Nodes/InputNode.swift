@@ -15,13 +15,41 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
     private let output: Emitter<Partition.Item>
     private var owned: [Owned]
     private var finished = false
+    /// Where this node reports its partitions' positions, if recovery is on.
+    private let snapshots: (collector: SnapshotCollector, id: Int)?
+    /// The epoch the next items belong to.
+    private var currentEpoch: Epoch
     /// After an empty batch with no wake-up time, wait this long before re-polling.
     private let idleBackoff: TimeInterval = 0.001
 
-    package init(step: StepID, partitions: [(PartitionKey, Partition)], output: Emitter<Partition.Item>) {
+    package init(
+        step: StepID, partitions: [(PartitionKey, Partition)], output: Emitter<Partition.Item>,
+        startEpoch: Epoch = Epoch(1), snapshots: SnapshotCollector? = nil
+    ) {
         self.step = step
         self.output = output
         self.owned = partitions.map { Owned(key: $0.0, partition: $0.1, awake: nil) }
+        self.currentEpoch = startEpoch
+        self.snapshots = snapshots.map { ($0, $0.register()) }
+    }
+
+    /// Every owned partition's position (ended ones included), for a snapshot.
+    private func positionRecords() throws -> [SnapshotRecord] {
+        try owned.map { part in
+            let bytes: [UInt8]
+            do { bytes = try SnapshotCoding.encode(part.partition.snapshot()) } catch {
+                throw DataflowError.recoveryFailed(
+                    step: step, key: part.key.rawValue, reason: "cannot encode the source position: \(error)")
+            }
+            return SnapshotRecord(step: step, key: part.key.rawValue, state: bytes)
+        }
+    }
+
+    /// Marks the input as ended: final positions to the snapshot, then `end`.
+    private func end() throws {
+        finished = true
+        if let snapshots { try snapshots.collector.reportEnd(snapshots.id, epoch: currentEpoch, records: try positionRecords()) }
+        try output.signal(.end)
     }
 
     package var isFinished: Bool { finished }
@@ -53,8 +81,7 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
             }
         }
         if !finished && owned.allSatisfy(\.ended) {
-            finished = true
-            try output.signal(.end)
+            try end()
         }
         return emitted
     }
@@ -69,6 +96,8 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
     }
 
     package func closeEpoch(_ epoch: Epoch) throws {
+        if let snapshots { try snapshots.collector.report(snapshots.id, epoch: epoch, records: try positionRecords()) }
+        currentEpoch = epoch.next
         try output.signal(.barrier(epoch))
     }
 
@@ -80,8 +109,7 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
                 throw DataflowError.sourceFailed(step: step, partition: owned[index].key, underlying: error)
             }
         }
-        finished = true
-        try output.signal(.end)
+        try end()
     }
 
     package func shutdown() {

@@ -7,14 +7,34 @@ package final class OutputNode<Partition: SinkPartition>: BatchConsumer, Shutdow
     /// the worker owns exactly one partition.
     private let localIndex: ((Partition.Item) -> Int)?
     private var closed = false
+    /// Where this node reports (after flushing), if recovery is on.
+    private let snapshots: (collector: SnapshotCollector, id: Int)?
+    /// Whether the partitions' positions are worth storing (partitioned sinks).
+    private let recordsPositions: Bool
+    private var currentEpoch: Epoch
 
     package init(
         step: StepID, partitions: [(key: PartitionKey, partition: Partition)],
-        localIndex: ((Partition.Item) -> Int)?
+        localIndex: ((Partition.Item) -> Int)?, snapshots: SnapshotCollector? = nil,
+        recordsPositions: Bool = false, startEpoch: Epoch = Epoch(1)
     ) {
         self.step = step
         self.partitions = partitions
         self.localIndex = localIndex
+        self.snapshots = snapshots.map { ($0, $0.register()) }
+        self.recordsPositions = recordsPositions
+        self.currentEpoch = startEpoch
+    }
+
+    private func positionRecords() throws -> [SnapshotRecord] {
+        guard recordsPositions else { return [] }
+        return try partitions.map { key, partition in
+            do {
+                return SnapshotRecord(step: step, key: key.rawValue, state: try SnapshotCoding.encode(partition.snapshot()))
+            } catch {
+                throw DataflowError.recoveryFailed(step: step, key: key.rawValue, reason: "cannot encode the sink position: \(error)")
+            }
+        }
     }
 
     package func receive(_ batch: [Partition.Item]) throws {
@@ -58,6 +78,15 @@ package final class OutputNode<Partition: SinkPartition>: BatchConsumer, Shutdow
                 }
             }
             if let failure { throw failure }
+        }
+        // Everything of this epoch (or the whole input) is written and flushed.
+        guard let snapshots else { return }
+        switch signal {
+        case .barrier(let epoch):
+            try snapshots.collector.report(snapshots.id, epoch: epoch, records: try positionRecords())
+            currentEpoch = epoch.next
+        case .end:
+            try snapshots.collector.reportEnd(snapshots.id, epoch: currentEpoch, records: try positionRecords())
         }
     }
 

@@ -26,19 +26,25 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
     /// Keys whose state changed in the current epoch (snapshotted at its end).
     @usableFromInline package internal(set) var changedKeys: Set<String> = []
     @usableFromInline let tracksChanges: Bool
+    /// Where this node reports changed keys, if recovery is on.
+    private let snapshots: (collector: SnapshotCollector, id: Int)?
+    /// The epoch the next items belong to.
+    private var currentEpoch: Epoch
 
     /// - Parameters:
     ///   - tracksChanges: Record changed keys per epoch (recovery needs it).
     ///   - kernel: Calls `processItems` from specialized code; nil runs it unspecialized.
     ///   - build: Makes a key's logic from its resume state (nil for a new key).
     package init(
-        step: StepID, worker: WorkerIndex, output: Emitter<Output>, tracksChanges: Bool = false,
-        kernel: BatchKernel? = nil, build: @escaping (Logic.State?) throws -> Logic
+        step: StepID, worker: WorkerIndex, output: Emitter<Output>, snapshots: SnapshotCollector? = nil,
+        startEpoch: Epoch = Epoch(1), kernel: BatchKernel? = nil, build: @escaping (Logic.State?) throws -> Logic
     ) {
         self.step = step
         self.worker = worker
         self.output = output
-        self.tracksChanges = tracksChanges
+        self.tracksChanges = snapshots != nil
+        self.snapshots = snapshots.map { ($0, $0.register()) }
+        self.currentEpoch = startEpoch
         self.build = build
         self.kernel = kernel ?? { node, batch, emitter in try node.processItems(batch, &emitter) }
     }
@@ -162,11 +168,35 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
         try output.emit(emitter.items)
     }
 
+    /// Rebuilds the logic of keys from a resumed snapshot.
+    package func restore(_ states: [String: Logic.State]) throws {
+        for (key, state) in states {
+            do { logics[key] = try build(state) } catch {
+                throw stepError(error, step: step, worker: worker)
+            }
+        }
+    }
+
+    /// The changed keys' states (nil for discarded ones), then forgets them.
+    private func takeChangedRecords() throws -> [SnapshotRecord] {
+        defer { changedKeys.removeAll(keepingCapacity: true) }
+        return try changedKeys.sorted().map { key in
+            guard let logic = logics[key] else { return SnapshotRecord(step: step, key: key, state: nil) }
+            do {
+                return SnapshotRecord(step: step, key: key, state: try SnapshotCoding.encode(logic.snapshot()))
+            } catch {
+                throw DataflowError.recoveryFailed(step: step, key: key, reason: "cannot encode the state: \(error)")
+            }
+        }
+    }
+
     package func progress(_ signal: Progress) throws {
         switch signal {
-        case .barrier:
-            // Snapshots of `changedKeys` are taken here once recovery lands.
-            changedKeys.removeAll(keepingCapacity: true)
+        case .barrier(let epoch):
+            if let snapshots {
+                try snapshots.collector.report(snapshots.id, epoch: epoch, records: try takeChangedRecords())
+            }
+            currentEpoch = epoch.next
         case .end:
             var emitter = KeyedEmitter<Logic.Output>()
             do {
@@ -179,6 +209,9 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
                 throw stepError(error, step: step, worker: worker)
             }
             try output.emit(emitter.items)
+            if let snapshots {
+                try snapshots.collector.reportEnd(snapshots.id, epoch: currentEpoch, records: try takeChangedRecords())
+            }
         }
         try output.signal(signal)
     }

@@ -1,0 +1,78 @@
+import Foundation
+
+/// Gathers one worker's snapshot records per epoch and writes an epoch to
+/// the recovery store once every snapshotting node on the worker has passed
+/// its barrier (or ended). Nodes report in epoch order; an ended node counts
+/// as having passed every later epoch.
+package final class SnapshotCollector {
+    private struct Participant {
+        var lastReported: Epoch?
+        var ended = false
+    }
+
+    private let store: any RecoveryStore
+    private let worker: WorkerIndex
+    private var participants: [Participant] = []
+    private var pending: [Epoch: [SnapshotRecord]] = [:]
+    private var lastWritten: Epoch?
+    private var finished = false
+
+    package init(store: any RecoveryStore, worker: WorkerIndex) {
+        self.store = store
+        self.worker = worker
+    }
+
+    /// Adds a snapshotting node; returns its id for `report`.
+    package func register() -> Int {
+        participants.append(Participant())
+        return participants.count - 1
+    }
+
+    /// A node passed the barrier of `epoch` with these records.
+    package func report(_ participant: Int, epoch: Epoch, records: [SnapshotRecord]) throws {
+        participants[participant].lastReported = epoch
+        pending[epoch, default: []].append(contentsOf: records)
+        try writeComplete()
+    }
+
+    /// A node ended during `epoch` with these (final) records.
+    package func reportEnd(_ participant: Int, epoch: Epoch, records: [SnapshotRecord]) throws {
+        participants[participant].ended = true
+        try report(participant, epoch: epoch, records: records)
+    }
+
+    private func isComplete(_ epoch: Epoch) -> Bool {
+        participants.allSatisfy { $0.ended || ($0.lastReported.map { $0 >= epoch } ?? false) }
+    }
+
+    private func writeComplete() throws {
+        guard !finished else { return }
+        let allEnded = participants.allSatisfy(\.ended)
+        while let epoch = pending.keys.min(), isComplete(epoch) {
+            let records = pending.removeValue(forKey: epoch)!
+            let last = allEnded && pending.isEmpty
+            try store.write(epoch: epoch, worker: worker, records: records, ended: last)
+            lastWritten = epoch
+            if last { finished = true }
+        }
+    }
+}
+
+/// Encodes and decodes snapshot states (JSON: readable in `sluice recovery
+/// inspect`, stable across versions of the binary).
+package enum SnapshotCoding {
+    package static func encode<State: Encodable>(_ state: State) throws -> [UInt8] {
+        Array(try JSONEncoder().encode(state))
+    }
+
+    package static func decode<State: Decodable>(
+        _ type: State.Type, from bytes: [UInt8], step: StepID, key: String
+    ) throws -> State {
+        do {
+            return try JSONDecoder().decode(State.self, from: Data(bytes))
+        } catch {
+            throw DataflowError.recoveryFailed(
+                step: step, key: key, reason: "stored state does not decode as \(State.self): \(error)")
+        }
+    }
+}
