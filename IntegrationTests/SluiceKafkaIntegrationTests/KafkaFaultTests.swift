@@ -54,6 +54,21 @@ struct KafkaFaultTests {
             }
             over.signal()
             if let error = failure.withLock({ $0 }) { throw error }
+            // The mock applies "up" asynchronously: wait (bounded) until the
+            // broker answers again, so what follows never meets it still down.
+            for _ in 0..<40 {
+                do {
+                    // All-topics metadata (never creates the topic): any answer will do.
+                    _ = try KafkaAdmin.partitions(of: "sluice-probe", brokers: [kafka.bootstrapServers], timeout: .milliseconds(500))
+                    return
+                } catch KafkaError.topicNotFound {
+                    return
+                } catch {
+                    continue
+                }
+            }
+            Issue.record("the broker did not answer again after coming back up")
+            throw TestStopped()
         }
     }
 
