@@ -85,7 +85,7 @@ let package = Package(
             path: "Benchmarks/SluiceKafkaBench"
         ),
         .testTarget(name: "SluiceEngineTests", dependencies: ["SluiceEngine"]),
-        .testTarget(name: "SluiceRecoveryTests", dependencies: ["SluiceRecovery"]),
+        .testTarget(name: "SluiceRecoveryTests", dependencies: ["SluiceRecovery", "Sluice", "SluiceTesting"]),
         .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka", "Sluice", "SluiceTesting"]),
         .testTarget(
             name: "SluiceKafkaIntegrationTests",

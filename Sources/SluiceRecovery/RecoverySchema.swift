@@ -21,5 +21,17 @@ package enum RecoverySchema {
             INSERT INTO meta (key, value) VALUES ('\(formatVersionKey)', '\(SnapshotFormatVersion(1).rawValue)');
             """
         ),
+        (
+            2,
+            """
+            CREATE TABLE snapshots (
+                step TEXT NOT NULL, key TEXT NOT NULL, epoch INTEGER NOT NULL, state BLOB,
+                PRIMARY KEY (step, key, epoch)) WITHOUT ROWID;
+            CREATE TABLE progress (
+                execution INTEGER NOT NULL, worker INTEGER NOT NULL, worker_count INTEGER NOT NULL,
+                epoch INTEGER NOT NULL, ended INTEGER NOT NULL,
+                PRIMARY KEY (execution, worker)) WITHOUT ROWID;
+            """
+        ),
     ])
 }

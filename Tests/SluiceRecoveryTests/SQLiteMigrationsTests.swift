@@ -121,7 +121,19 @@ struct SQLiteMigrationsTests {
         let objects = try db.prepare(
             "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
         ).rows()
-        #expect(objects == [[.text("table"), .text("meta")]])
+        #expect(objects == [[.text("table"), .text("meta")], [.text("table"), .text("progress")], [.text("table"), .text("snapshots")]])
+        let snapshotColumns = try db.prepare("SELECT name, pk FROM pragma_table_info('snapshots') ORDER BY cid").rows()
+        #expect(
+            snapshotColumns == [
+                [.text("step"), .integer(1)], [.text("key"), .integer(2)], [.text("epoch"), .integer(3)],
+                [.text("state"), .integer(0)],
+            ])
+        let progressColumns = try db.prepare("SELECT name, pk FROM pragma_table_info('progress') ORDER BY cid").rows()
+        #expect(
+            progressColumns == [
+                [.text("execution"), .integer(1)], [.text("worker"), .integer(2)], [.text("worker_count"), .integer(0)],
+                [.text("epoch"), .integer(0)], [.text("ended"), .integer(0)],
+            ])
         let columns = try db.prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info('meta') ORDER BY cid")
             .rows()
         #expect(

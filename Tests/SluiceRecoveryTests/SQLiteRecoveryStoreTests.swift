@@ -1,0 +1,126 @@
+import Foundation
+import Sluice
+import SluiceTesting
+import Testing
+
+@testable import SluiceRecovery
+
+/// The SQLite recovery store, on real files: exactly-once resume across
+/// store instances (as a restarted process sees it), rescaling, and the
+/// directories it must refuse.
+@Suite struct SQLiteRecoveryStoreTests {
+    private func makeFlow(_ source: TestingSource<String>, running: TestingSink<String>, totals: TestingSink<String>) -> Dataflow {
+        let flow = Dataflow("store_test")
+        let keyed = flow.input("words", source).keyOn("key") { $0 }
+        keyed.statefulMap("running") { (count: Int?, _: String) in
+            let next = (count ?? 0) + 1
+            return (next, next)
+        }
+        .map("fmt_running") { "\($0.key)=\($0.value)" }
+        .output("running_out", running)
+        keyed.foldFinal("total", initial: { 0 }) { total, _ in total + 1 }
+            .map("fmt_total") { "\($0.key)=\($0.value)" }
+            .output("totals_out", totals)
+        return flow
+    }
+
+    private func configuration(workers: Int, store: SQLiteRecoveryStore) -> RunConfiguration {
+        var configuration = RunConfiguration(workers: workers)
+        configuration.epochInterval = .milliseconds(1)
+        configuration.recoveryStore = store
+        return configuration
+    }
+
+    @Test(arguments: [(2, 3), (3, 1), (1, 2)])
+    func abortAndResumeWithAFreshStoreInstanceIsExactlyOnce(workers: (first: Int, second: Int)) throws {
+        let dir = try TemporaryDirectory()
+        let recovery = dir.file("recovery")
+        let words = (0..<600).map { "k\(($0 * 7) % 12)" }
+        var events = words.map(TestingSource<String>.Event.item)
+        events.insert(.abort, at: 400)
+        let source = TestingSource(events: events)
+        let running = TestingSink<String>()
+        let totals = TestingSink<String>()
+
+        let first = try SQLiteRecoveryStore(directory: recovery, flowID: "store_test", partitions: 2)
+        #expect(throws: DataflowError.self) {
+            try run(makeFlow(source, running: running, totals: totals), configuration: configuration(workers: workers.first, store: first))
+        }
+        // A new instance, as a restarted process would open it.
+        let second = try SQLiteRecoveryStore(directory: recovery, flowID: "store_test")
+        #expect(second.partitionCount == 2)
+        try run(makeFlow(source, running: running, totals: totals), configuration: configuration(workers: workers.second, store: second))
+
+        let expected = Dictionary(words.map { ($0, 1) }, uniquingKeysWith: +)
+        #expect(totals.items.sorted() == expected.map { "\($0.key)=\($0.value)" }.sorted())
+        var highest: [String: Int] = [:]
+        for line in running.items {
+            let parts = line.split(separator: "=")
+            highest[String(parts[0]), default: 0] = max(highest[String(parts[0]), default: 0], Int(parts[1])!)
+        }
+        #expect(highest == expected)
+        #expect(try second.committedEpoch() != nil)
+    }
+
+    @Test func aDirectoryOfAnotherDataflowIsRefusedNamingTheFile() throws {
+        let dir = try TemporaryDirectory()
+        let recovery = dir.file("recovery")
+        _ = try SQLiteRecoveryStore(directory: recovery, flowID: "orders", partitions: 2)
+        do {
+            _ = try SQLiteRecoveryStore(directory: recovery, flowID: "payments")
+            Issue.record("another dataflow's directory must be refused")
+        } catch let error as RecoveryStoreError {
+            #expect("\(error)".contains("part-0.sqlite") && "\(error)".contains("orders") && "\(error)".contains("payments"), "\(error)")
+        }
+    }
+
+    @Test func aMissingPartitionFileIsRefusedNamingIt() throws {
+        let dir = try TemporaryDirectory()
+        let recovery = dir.file("recovery")
+        _ = try SQLiteRecoveryStore(directory: recovery, flowID: "f", partitions: 3)
+        try FileManager.default.removeItem(atPath: "\(recovery)/part-1.sqlite")
+        do {
+            _ = try SQLiteRecoveryStore(directory: recovery, flowID: "f")
+            Issue.record("a missing partition must be refused")
+        } catch let error as RecoveryStoreError {
+            #expect("\(error)".contains("part-1.sqlite"), "\(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: "\(recovery)/part-1.sqlite"), "nothing was recreated")
+    }
+
+    @Test func aCorruptPartitionFileIsRefusedNamingIt() throws {
+        let dir = try TemporaryDirectory()
+        let recovery = dir.file("recovery")
+        _ = try SQLiteRecoveryStore(directory: recovery, flowID: "f", partitions: 2)
+        let path = "\(recovery)/part-0.sqlite"
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        try Data(repeating: 0x5A, count: 8192).write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try SQLiteRecoveryStore(directory: recovery, flowID: "f")
+            Issue.record("a corrupt file must be refused")
+        } catch {
+            #expect("\(error)".contains("part-0.sqlite"), "\(error)")
+        }
+    }
+
+    @Test func aDirectoryFromANewerSluiceIsRefusedNamingTheFile() throws {
+        let dir = try TemporaryDirectory()
+        let recovery = dir.file("recovery")
+        _ = try SQLiteRecoveryStore(directory: recovery, flowID: "f", partitions: 1)
+        let db = try SQLiteConnection(path: "\(recovery)/part-0.sqlite")
+        try db.execute("PRAGMA user_version = 99")
+        do {
+            _ = try SQLiteRecoveryStore(directory: recovery, flowID: "f")
+            Issue.record("a newer schema must be refused")
+        } catch {
+            #expect("\(error)".contains("part-0.sqlite") && "\(error)".contains("newer"), "\(error)")
+        }
+    }
+
+    @Test func aRunWithAStoreInAnUnusablePlaceFailsBeforeAnyWork() throws {
+        let dir = try TemporaryDirectory()
+        let file = dir.file("not-a-directory")
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        #expect(throws: RecoveryStoreError.self) { _ = try SQLiteRecoveryStore(directory: file, flowID: "f") }
+    }
+}
