@@ -160,7 +160,17 @@ import Testing
                 .output("out", sink)
             return flow
         }
-        let (error, elapsed) = try ErrorPath.expectFailure(read(into: TestingSink()), workers: 2)
+        // Under heavy load the probe above can time out before the mock has
+        // applied "down"; a read that still succeeds met the broker up, so
+        // try again (bounded) until a read meets the outage.
+        var failed: (error: DataflowError, elapsed: Duration)?
+        for _ in 0..<5 where failed == nil {
+            guard let outcome = ErrorPath.run(read(into: TestingSink()), workers: 2) else { return }
+            if case .failure(let error) = outcome.result {
+                failed = (try #require(error as? DataflowError, "\(error)"), outcome.elapsed)
+            }
+        }
+        let (error, elapsed) = try #require(failed, "every read succeeded: broker 2 never looked down to a reader")
         guard case let .sourceFailed(step, partition, underlying) = error else {
             Issue.record("expected sourceFailed, got \(error)")
             return
