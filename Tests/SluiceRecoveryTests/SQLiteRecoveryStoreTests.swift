@@ -124,3 +124,32 @@ import Testing
         #expect(throws: RecoveryStoreError.self) { _ = try SQLiteRecoveryStore(directory: file, flowID: "f") }
     }
 }
+
+/// The README's recovery block, verbatim but for the directory (a temporary
+/// one) and `print` (an expectation); a second run reads nothing twice.
+@Suite struct ReadmeRecoveryTests {
+    @Test func readmeBlock() throws {
+        let dir = try TemporaryDirectory()
+        func makeFlow(_ totals: TestingSink<String>) -> Dataflow {
+            let flow = Dataflow("totals")
+            flow.input("words", TestingSource(["a", "b", "a"]))
+                .keyOn("by_word") { $0 }
+                .foldFinal("count", initial: { 0 }) { count, _ in count + 1 }
+                .map("format") { "\($0.key)=\($0.value)" }
+                .output("out", totals)
+            return flow
+        }
+        let totals = TestingSink<String>()
+        let flow = makeFlow(totals)
+        var config = RunConfiguration(workers: 2)
+        config.recoveryStore = try SQLiteRecoveryStore(directory: dir.file("recovery"), flowID: flow.id)
+        try run(flow, configuration: config)
+        #expect(totals.items.sorted() == ["a=2", "b=1"])
+
+        let again = TestingSink<String>()
+        var second = RunConfiguration(workers: 2)
+        second.recoveryStore = try SQLiteRecoveryStore(directory: dir.file("recovery"), flowID: "totals")
+        try run(makeFlow(again), configuration: second)
+        #expect(again.items.isEmpty)
+    }
+}
