@@ -29,7 +29,7 @@ let package = Package(
         .target(
             name: "Sluice",
             dependencies: [
-                "SluiceEngine",
+                "SluiceEngine", "SluiceRecovery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

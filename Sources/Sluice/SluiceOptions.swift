@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SluiceEngine
+import SluiceRecovery
 
 /// Sluice's command-line options, reusable in an application's own command
 /// through `@OptionGroup`; each option also reads a `SLUICE_…` environment
@@ -30,8 +31,32 @@ public struct SluiceOptions: ParsableArguments {
         help: "Epoch length in seconds, at least 0.001 (env SLUICE_EPOCH_INTERVAL; default 10).")
     public var epochInterval: Double?
 
+    /// The recovery directory (`-r`, `--recovery-directory`,
+    /// `SLUICE_RECOVERY_DIRECTORY`): snapshots go there every epoch and a
+    /// restarted run resumes from them. Default: none (no recovery).
+    @Option(
+        name: [.customShort("r"), .customLong("recovery-directory")],
+        help: "Recovery directory: snapshot every epoch and resume from it (env SLUICE_RECOVERY_DIRECTORY).")
+    public var recoveryDirectory: String?
+
     /// Creates the options with nothing set (defaults and environment apply).
     public init() {}
+
+    /// The configuration for `flow`, with its recovery store opened when a
+    /// recovery directory is given.
+    /// - Parameters:
+    ///   - flow: The dataflow (its id guards the recovery directory).
+    ///   - environment: Where `SLUICE_…` variables are read.
+    /// - Throws: `DataflowError.invalidConfiguration`, or the store's error naming the file.
+    public func configuration(
+        for flow: Dataflow, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> RunConfiguration {
+        var configuration = try configuration(environment: environment)
+        if let directory = recoveryDirectory ?? environment["SLUICE_RECOVERY_DIRECTORY"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            configuration.recoveryStore = try SQLiteRecoveryStore(directory: directory, flowID: flow.id)
+        }
+        return configuration
+    }
 
     /// The run configuration these options and `environment` describe.
     /// - Parameter environment: Where `SLUICE_…` variables are read.
@@ -95,7 +120,7 @@ public func cliMain(
 ) {
     let options = SluiceOptions.parseOrExit(arguments)
     do {
-        var configuration = try options.configuration(environment: environment)
+        var configuration = try options.configuration(for: flow, environment: environment)
         let stop = StopSignal()
         configuration.stopSignal = stop
         let handlers = installStopHandlers(stop)
