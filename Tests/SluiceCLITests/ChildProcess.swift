@@ -6,6 +6,8 @@ private final class CollectedOutput: Sendable {
     let streams = Mutex<(stdout: Data, stderr: Data)>((Data(), Data()))
     /// Signalled after every chunk read.
     let changed = DispatchSemaphore(value: 0)
+    /// Signalled once per stream when it reaches its end.
+    let drained = DispatchSemaphore(value: 0)
 
     /// Reads `handle` to its end on a thread of its own.
     func collect(_ handle: FileHandle, isStandardError: Bool) {
@@ -14,6 +16,7 @@ private final class CollectedOutput: Sendable {
                 streams.withLock { isStandardError ? $0.stderr.append(chunk) : $0.stdout.append(chunk) }
                 changed.signal()
             }
+            drained.signal()
         }
         thread.start()
     }
@@ -98,6 +101,15 @@ final class ChildProcess {
             throw TimedOut(what: "the process to exit", stdout: stdout, stderr: stderr)
         }
         exited.signal()
+        // The process is gone, but its last output may still be in the pipes:
+        // wait (bounded) until both readers have reached the end.
+        for _ in 0..<2 {
+            guard output.drained.wait(timeout: .now() + timeout.timeInterval) == .success else {
+                throw TimedOut(what: "the end of the process's output", stdout: stdout, stderr: stderr)
+            }
+        }
+        output.drained.signal()
+        output.drained.signal()
         return Exit(exited: process.terminationReason == .exit, status: process.terminationStatus)
     }
 }
