@@ -39,6 +39,13 @@ public struct SluiceOptions: ParsableArguments {
         help: "Recovery directory: snapshot every epoch and resume from it (env SLUICE_RECOVERY_DIRECTORY).")
     public var recoveryDirectory: String?
 
+    /// Seconds between snapshots (`-s`, `--snapshot-interval`,
+    /// `SLUICE_SNAPSHOT_INTERVAL`), rounded to whole epochs. Default: every epoch.
+    @Option(
+        name: [.customShort("s"), .customLong("snapshot-interval")],
+        help: "Seconds between snapshots, rounded to whole epochs (env SLUICE_SNAPSHOT_INTERVAL; default every epoch).")
+    public var snapshotInterval: Double?
+
     /// Creates the options with nothing set (defaults and environment apply).
     public init() {}
 
@@ -76,6 +83,14 @@ public struct SluiceOptions: ParsableArguments {
             requirement: "a number of seconds from 0.001 to 1000000000"
         ) { (0.001...1_000_000_000).contains($0) }
         configuration.epochInterval = .milliseconds(Int64((seconds * 1000).rounded()))
+        if snapshotInterval != nil || environment["SLUICE_SNAPSHOT_INTERVAL"] != nil {
+            let snapshotSeconds = try resolve(
+                snapshotInterval, flag: "--snapshot-interval", variable: "SLUICE_SNAPSHOT_INTERVAL",
+                environment: environment, default: seconds,
+                requirement: "a number of seconds from 0.001 to 1000000000"
+            ) { (0.001...1_000_000_000).contains($0) }
+            configuration.snapshotInterval = .milliseconds(Int64((snapshotSeconds * 1000).rounded()))
+        }
         return configuration
     }
 

@@ -25,6 +25,15 @@ public struct RunConfiguration: Sendable {
     /// Where snapshots go; with one, a run resumes from the last committed
     /// epoch of a previous run. Default nil (no recovery).
     public var recoveryStore: (any RecoveryStore)?
+    /// How often a snapshot is written, in system time; rounded to a whole
+    /// number of epochs (at least one). Default nil: every epoch.
+    public var snapshotInterval: Duration?
+
+    /// Epochs per snapshot, from `snapshotInterval` and `epochInterval`.
+    package var epochsPerSnapshot: UInt64 {
+        guard let snapshotInterval else { return 1 }
+        return UInt64(max(1, (snapshotInterval.seconds / epochInterval.seconds).rounded()))
+    }
     /// Tune glibc's allocator for batch processing (keep up to 64 MiB of
     /// freed memory per heap rather than returning it after every batch).
     /// Process-wide and applied once. Default true; set false if your
@@ -44,6 +53,7 @@ public struct RunConfiguration: Sendable {
         self.logger = logger
         self.stopSignal = nil
         self.recoveryStore = nil
+        self.snapshotInterval = nil
         self.tunesAllocator = true
     }
 
@@ -53,6 +63,9 @@ public struct RunConfiguration: Sendable {
         }
         guard epochInterval > .zero else {
             throw DataflowError.invalidConfiguration("the epoch interval must be positive, got \(epochInterval)")
+        }
+        if let snapshotInterval, snapshotInterval <= .zero {
+            throw DataflowError.invalidConfiguration("the snapshot interval must be positive, got \(snapshotInterval)")
         }
         guard maxPendingItemsPerWorker >= 1 else {
             throw DataflowError.invalidConfiguration("maxPendingItemsPerWorker must be at least 1")

@@ -12,14 +12,18 @@ package final class SnapshotCollector {
 
     private let store: any RecoveryStore
     private let worker: WorkerIndex
+    /// Write every `every`-th epoch (by number, so all workers agree); the
+    /// records of the epochs between carry forward into the next one written.
+    private let every: UInt64
     private var participants: [Participant] = []
     private var pending: [Epoch: [SnapshotRecord]] = [:]
     private var lastWritten: Epoch?
     private var finished = false
 
-    package init(store: any RecoveryStore, worker: WorkerIndex) {
+    package init(store: any RecoveryStore, worker: WorkerIndex, every: UInt64 = 1) {
         self.store = store
         self.worker = worker
+        self.every = max(1, every)
     }
 
     /// Adds a snapshotting node; returns its id for `report`.
@@ -51,6 +55,12 @@ package final class SnapshotCollector {
         while let epoch = pending.keys.min(), isComplete(epoch) {
             let records = pending.removeValue(forKey: epoch)!
             let last = allEnded && pending.isEmpty
+            if !last && epoch.rawValue % every != 0 {
+                // Not a snapshot epoch: carry its records into the next one
+                // (placed first, so the later records of a key win).
+                pending[epoch.next] = records + (pending[epoch.next] ?? [])
+                continue
+            }
             try store.write(epoch: epoch, worker: worker, records: records, ended: last)
             lastWritten = epoch
             if last { finished = true }

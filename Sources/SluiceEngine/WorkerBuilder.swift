@@ -57,7 +57,9 @@ package final class WorkerBuilder {
         self.workerCount = workerCount
         self.configuration = configuration
         self.mailboxes = mailboxes
-        self.snapshots = configuration.recoveryStore.map { SnapshotCollector(store: $0, worker: worker) }
+        self.snapshots = configuration.recoveryStore.map {
+            SnapshotCollector(store: $0, worker: worker, every: configuration.epochsPerSnapshot)
+        }
     }
 
     /// This worker's own inbox.

@@ -213,3 +213,81 @@ private struct CommitThenAbortSource: PartitionedSource {
         #expect(second.items.sorted() == ["k0=100", "k1=100", "k2=100", "k3=100"])
     }
 }
+
+/// Records which epochs each worker wrote, passing everything to an in-memory store.
+private final class RecordingStore: RecoveryStore, @unchecked Sendable {
+    // @unchecked: `written` is guarded by `lock`; `inner` is thread-safe.
+    let inner = InMemoryRecoveryStore()
+    private let lock = NSLock()
+    private var written: [(worker: Int, epoch: UInt64, ended: Bool)] = []
+    var writes: [(worker: Int, epoch: UInt64, ended: Bool)] { lock.withLock { written } }
+    func resumePoint() throws -> ResumePoint? { try inner.resumePoint() }
+    func beginExecution(workerCount: Int) throws { try inner.beginExecution(workerCount: workerCount) }
+    func write(epoch: Epoch, worker: WorkerIndex, records: [SnapshotRecord], ended: Bool) throws {
+        lock.withLock { written.append((worker.rawValue, epoch.rawValue, ended)) }
+        try inner.write(epoch: epoch, worker: worker, records: records, ended: ended)
+    }
+}
+
+@Suite struct SnapshotIntervalTests {
+    @Test func onlyEveryKthEpochAndTheFinalOneAreWritten() throws {
+        let store = RecordingStore()
+        let flow = Dataflow("interval")
+        let totals = TestingSink<Int>()
+        flow.input("n", TestingSource(Array(0..<3000)))
+            .keyOn("key") { "k\($0 % 7)" }
+            .foldFinal("sum", initial: { 0 }) { $0 + $1 }
+            .map("value") { $0.value }
+            .output("out", totals)
+        var configuration = RunConfiguration(workers: 2)
+        configuration.epochInterval = .milliseconds(1)
+        configuration.snapshotInterval = .milliseconds(4)
+        configuration.recoveryStore = store
+        try run(flow, configuration: configuration)
+        #expect(totals.items.reduce(0, +) == (0..<3000).reduce(0, +))
+        let writes = store.writes
+        #expect(writes.filter(\.ended).count == 2, "each worker's last write is its final one")
+        for write in writes where !write.ended {
+            #expect(write.epoch % 4 == 0, "epoch \(write.epoch) is not a snapshot epoch")
+        }
+    }
+
+    @Test func abortAndResumeStayExactlyOnceWithSparseSnapshots() throws {
+        let store = InMemoryRecoveryStore()
+        let words = (0..<600).map { "k\(($0 * 7) % 12)" }
+        var events = words.map(TestingSource<String>.Event.item)
+        events.insert(.abort, at: 420)
+        let source = TestingSource(events: events)
+        func flow(_ totals: TestingSink<String>) -> Dataflow {
+            let flow = Dataflow("sparse")
+            flow.input("words", source).keyOn("key") { $0 }
+                .foldFinal("total", initial: { 0 }) { total, _ in total + 1 }
+                .map("fmt") { "\($0.key)=\($0.value)" }
+                .output("out", totals)
+            return flow
+        }
+        var configuration = RunConfiguration(workers: 2)
+        configuration.epochInterval = .milliseconds(1)
+        configuration.snapshotInterval = .milliseconds(3)
+        configuration.recoveryStore = store
+        let totals = TestingSink<String>()
+        #expect(throws: DataflowError.self) { try run(flow(totals), configuration: configuration) }
+        configuration.workers = 3
+        try run(flow(totals), configuration: configuration)
+        let expected = Dictionary(words.map { ($0, 1) }, uniquingKeysWith: +)
+        #expect(totals.items.sorted() == expected.map { "\($0.key)=\($0.value)" }.sorted())
+    }
+
+    @Test func theFlagAndItsEnvironmentFormSetTheInterval() throws {
+        let flag = try SluiceOptions.parse(["-s", "30", "--epoch-interval", "10"]).configuration(environment: [:])
+        #expect(flag.snapshotInterval == .seconds(30))
+        #expect(flag.epochsPerSnapshot == 3)
+        let env = try SluiceOptions.parse([]).configuration(environment: ["SLUICE_SNAPSHOT_INTERVAL": "20"])
+        #expect(env.snapshotInterval == .seconds(20))
+        let none = try SluiceOptions.parse([]).configuration(environment: [:])
+        #expect(none.snapshotInterval == nil && none.epochsPerSnapshot == 1)
+        #expect(throws: DataflowError.self) {
+            _ = try SluiceOptions.parse([]).configuration(environment: ["SLUICE_SNAPSHOT_INTERVAL": "0"])
+        }
+    }
+}
