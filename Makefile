@@ -60,7 +60,7 @@ demo-file: deps $(DEMO_INPUT) ## Run the file word-count example on a generated 
 	$(SWIFT) run -c release word-count --input $(DEMO_INPUT) --output $(DEMO_OUTPUT) -w $(DEMO_WORKERS)
 	@echo
 	@echo "Top 10 words ($(DEMO_OUTPUT)):"
-	@LC_ALL=C sort -k2,2nr -k1,1 $(DEMO_OUTPUT) | head -n 10
+	@LC_ALL=C sort -k2,2nr -k1,1 $(DEMO_OUTPUT) | sed -n 1,10p
 
 bench: deps ## Run the benchmarks (scripts/bench.sh)
 	bash scripts/bench.sh $(BENCH_ARGS)
