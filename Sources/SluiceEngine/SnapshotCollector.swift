@@ -86,3 +86,44 @@ package enum SnapshotCoding {
         }
     }
 }
+
+/// One node's part in its worker's snapshots: reports each epoch it passes
+/// and its end, keeping the epoch its next records belong to.
+package struct SnapshotParticipant {
+    private let collector: SnapshotCollector
+    private let id: Int
+    private var currentEpoch: Epoch
+
+    /// Registers with `collector`; nil when recovery is off.
+    package init?(_ collector: SnapshotCollector?, startEpoch: Epoch) {
+        guard let collector else { return nil }
+        self.collector = collector
+        self.id = collector.register()
+        self.currentEpoch = startEpoch
+    }
+
+    /// The node passed the barrier of `epoch` with these records.
+    package mutating func passed(_ epoch: Epoch, records: [SnapshotRecord]) throws {
+        try collector.report(id, epoch: epoch, records: records)
+        currentEpoch = epoch.next
+    }
+
+    /// The node ended, with these final records.
+    package func ended(records: [SnapshotRecord]) throws {
+        try collector.reportEnd(id, epoch: currentEpoch, records: records)
+    }
+}
+
+extension SnapshotRecord {
+    /// A record of `state` encoded with `SnapshotCoding`; a state that does not
+    /// encode is a `recoveryFailed` naming the step, the key and `what` it is.
+    package static func encoding<State: Encodable>(
+        _ state: State, step: StepID, key: String, what: String
+    ) throws -> SnapshotRecord {
+        do {
+            return SnapshotRecord(step: step, key: key, state: try SnapshotCoding.encode(state))
+        } catch {
+            throw DataflowError.recoveryFailed(step: step, key: key, reason: "cannot encode the \(what): \(error)")
+        }
+    }
+}

@@ -16,9 +16,7 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
     private var owned: [Owned]
     private var finished = false
     /// Where this node reports its partitions' positions, if recovery is on.
-    private let snapshots: (collector: SnapshotCollector, id: Int)?
-    /// The epoch the next items belong to.
-    private var currentEpoch: Epoch
+    private var snapshots: SnapshotParticipant?
     /// After an empty batch with no wake-up time, wait this long before re-polling.
     private let idleBackoff: TimeInterval = 0.001
 
@@ -29,26 +27,20 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
         self.step = step
         self.output = output
         self.owned = partitions.map { Owned(key: $0.0, partition: $0.1, awake: nil) }
-        self.currentEpoch = startEpoch
-        self.snapshots = snapshots.map { ($0, $0.register()) }
+        self.snapshots = SnapshotParticipant(snapshots, startEpoch: startEpoch)
     }
 
     /// Every owned partition's position (ended ones included), for a snapshot.
     private func positionRecords() throws -> [SnapshotRecord] {
         try owned.map { part in
-            let bytes: [UInt8]
-            do { bytes = try SnapshotCoding.encode(part.partition.snapshot()) } catch {
-                throw DataflowError.recoveryFailed(
-                    step: step, key: part.key.rawValue, reason: "cannot encode the source position: \(error)")
-            }
-            return SnapshotRecord(step: step, key: part.key.rawValue, state: bytes)
+            try .encoding(part.partition.snapshot(), step: step, key: part.key.rawValue, what: "source position")
         }
     }
 
     /// Marks the input as ended: final positions to the snapshot, then `end`.
     private func end() throws {
         finished = true
-        if let snapshots { try snapshots.collector.reportEnd(snapshots.id, epoch: currentEpoch, records: try positionRecords()) }
+        try snapshots?.ended(records: try positionRecords())
         try output.signal(.end)
     }
 
@@ -96,8 +88,7 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
     }
 
     package func closeEpoch(_ epoch: Epoch) throws {
-        if let snapshots { try snapshots.collector.report(snapshots.id, epoch: epoch, records: try positionRecords()) }
-        currentEpoch = epoch.next
+        try snapshots?.passed(epoch, records: try positionRecords())
         try output.signal(.barrier(epoch))
     }
 

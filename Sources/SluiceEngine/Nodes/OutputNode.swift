@@ -8,10 +8,9 @@ package final class OutputNode<Partition: SinkPartition>: BatchConsumer, Shutdow
     private let localIndex: ((Partition.Item) -> Int)?
     private var closed = false
     /// Where this node reports (after flushing), if recovery is on.
-    private let snapshots: (collector: SnapshotCollector, id: Int)?
+    private var snapshots: SnapshotParticipant?
     /// Whether the partitions' positions are worth storing (partitioned sinks).
     private let recordsPositions: Bool
-    private var currentEpoch: Epoch
 
     package init(
         step: StepID, partitions: [(key: PartitionKey, partition: Partition)],
@@ -21,19 +20,14 @@ package final class OutputNode<Partition: SinkPartition>: BatchConsumer, Shutdow
         self.step = step
         self.partitions = partitions
         self.localIndex = localIndex
-        self.snapshots = snapshots.map { ($0, $0.register()) }
+        self.snapshots = SnapshotParticipant(snapshots, startEpoch: startEpoch)
         self.recordsPositions = recordsPositions
-        self.currentEpoch = startEpoch
     }
 
     private func positionRecords() throws -> [SnapshotRecord] {
         guard recordsPositions else { return [] }
         return try partitions.map { key, partition in
-            do {
-                return SnapshotRecord(step: step, key: key.rawValue, state: try SnapshotCoding.encode(partition.snapshot()))
-            } catch {
-                throw DataflowError.recoveryFailed(step: step, key: key.rawValue, reason: "cannot encode the sink position: \(error)")
-            }
+            try .encoding(partition.snapshot(), step: step, key: key.rawValue, what: "sink position")
         }
     }
 
@@ -80,13 +74,9 @@ package final class OutputNode<Partition: SinkPartition>: BatchConsumer, Shutdow
             if let failure { throw failure }
         }
         // Everything of this epoch (or the whole input) is written and flushed.
-        guard let snapshots else { return }
         switch signal {
-        case .barrier(let epoch):
-            try snapshots.collector.report(snapshots.id, epoch: epoch, records: try positionRecords())
-            currentEpoch = epoch.next
-        case .end:
-            try snapshots.collector.reportEnd(snapshots.id, epoch: currentEpoch, records: try positionRecords())
+        case .barrier(let epoch): try snapshots?.passed(epoch, records: try positionRecords())
+        case .end: try snapshots?.ended(records: try positionRecords())
         }
     }
 

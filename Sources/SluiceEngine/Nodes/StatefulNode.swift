@@ -27,9 +27,7 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
     @usableFromInline package internal(set) var changedKeys: Set<String> = []
     @usableFromInline let tracksChanges: Bool
     /// Where this node reports changed keys, if recovery is on.
-    private let snapshots: (collector: SnapshotCollector, id: Int)?
-    /// The epoch the next items belong to.
-    private var currentEpoch: Epoch
+    private var snapshots: SnapshotParticipant?
 
     /// - Parameters:
     ///   - tracksChanges: Record changed keys per epoch (recovery needs it).
@@ -43,8 +41,7 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
         self.worker = worker
         self.output = output
         self.tracksChanges = snapshots != nil
-        self.snapshots = snapshots.map { ($0, $0.register()) }
-        self.currentEpoch = startEpoch
+        self.snapshots = SnapshotParticipant(snapshots, startEpoch: startEpoch)
         self.build = build
         self.kernel = kernel ?? { node, batch, emitter in try node.processItems(batch, &emitter) }
     }
@@ -182,21 +179,14 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
         defer { changedKeys.removeAll(keepingCapacity: true) }
         return try changedKeys.sorted().map { key in
             guard let logic = logics[key] else { return SnapshotRecord(step: step, key: key, state: nil) }
-            do {
-                return SnapshotRecord(step: step, key: key, state: try SnapshotCoding.encode(logic.snapshot()))
-            } catch {
-                throw DataflowError.recoveryFailed(step: step, key: key, reason: "cannot encode the state: \(error)")
-            }
+            return try .encoding(logic.snapshot(), step: step, key: key, what: "state")
         }
     }
 
     package func progress(_ signal: Progress) throws {
         switch signal {
         case .barrier(let epoch):
-            if let snapshots {
-                try snapshots.collector.report(snapshots.id, epoch: epoch, records: try takeChangedRecords())
-            }
-            currentEpoch = epoch.next
+            try snapshots?.passed(epoch, records: try takeChangedRecords())
         case .end:
             var emitter = KeyedEmitter<Logic.Output>()
             do {
@@ -209,9 +199,7 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
                 throw stepError(error, step: step, worker: worker)
             }
             try output.emit(emitter.items)
-            if let snapshots {
-                try snapshots.collector.reportEnd(snapshots.id, epoch: currentEpoch, records: try takeChangedRecords())
-            }
+            try snapshots?.ended(records: try takeChangedRecords())
         }
         try output.signal(signal)
     }
