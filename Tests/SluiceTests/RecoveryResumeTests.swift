@@ -189,14 +189,7 @@ private struct CommitThenAbortSource: PartitionedSource {
     @Test func aResumedRunStartsFromTheCommittedPositionNotFromScratch() throws {
         let store = InMemoryRecoveryStore()
         let source = CommitThenAbortSource(count: 400, abortAt: 300, store: store)
-        func flow(_ totals: TestingSink<String>) -> Dataflow {
-            let flow = Dataflow("resume")
-            flow.input("numbers", source).keyOn("key") { $0 }
-                .foldFinal("total", initial: { 0 }) { total, _ in total + 1 }
-                .map("fmt") { "\($0.key)=\($0.value)" }
-                .output("out", totals)
-            return flow
-        }
+        func flow(_ totals: TestingSink<String>) -> Dataflow { keyCountFlow("resume", source, totals: totals) }
         var configuration = RunConfiguration(workers: 2)
         configuration.epochInterval = .milliseconds(1)
         configuration.recoveryStore = store
@@ -258,14 +251,7 @@ private final class RecordingStore: RecoveryStore, @unchecked Sendable {
         var events = words.map(TestingSource<String>.Event.item)
         events.insert(.abort, at: 420)
         let source = TestingSource(events: events)
-        func flow(_ totals: TestingSink<String>) -> Dataflow {
-            let flow = Dataflow("sparse")
-            flow.input("words", source).keyOn("key") { $0 }
-                .foldFinal("total", initial: { 0 }) { total, _ in total + 1 }
-                .map("fmt") { "\($0.key)=\($0.value)" }
-                .output("out", totals)
-            return flow
-        }
+        func flow(_ totals: TestingSink<String>) -> Dataflow { keyCountFlow("sparse", source, totals: totals) }
         var configuration = RunConfiguration(workers: 2)
         configuration.epochInterval = .milliseconds(1)
         configuration.snapshotInterval = .milliseconds(3)
@@ -290,4 +276,16 @@ private final class RecordingStore: RecoveryStore, @unchecked Sendable {
             _ = try SluiceOptions.parse([]).configuration(environment: ["SLUICE_SNAPSHOT_INTERVAL": "0"])
         }
     }
+}
+
+/// `source` → count per word at the end of input → `"word=count"` lines in `totals`.
+private func keyCountFlow<Source: PartitionedSource>(
+    _ id: String, _ source: Source, totals: TestingSink<String>
+) -> Dataflow where Source.Item == String {
+    let flow = Dataflow(id)
+    flow.input("words", source).keyOn("key") { $0 }
+        .foldFinal("total", initial: { 0 }) { total, _ in total + 1 }
+        .map("fmt") { "\($0.key)=\($0.value)" }
+        .output("out", totals)
+    return flow
 }
