@@ -76,7 +76,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "SluiceBench",
-            dependencies: ["Sluice", "SluiceTesting"],
+            dependencies: ["Sluice", "SluiceTesting", "SluiceRecovery"],
             path: "Benchmarks/SluiceBench"
         ),
         .executableTarget(

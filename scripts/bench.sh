@@ -6,9 +6,14 @@
 # (1 and 2 workers). Prints, on stdout:
 #   BENCH <workload> workers=<n> sluice=<items/s> bytewax=<items/s> ratio=<sluice/bytewax>
 #   BENCH keyed-count scaling workers=2/1 ratio=<sluice 2-worker / 1-worker>
+#   BENCH recovery-overhead workers=<n> with=<items/s> without=<items/s> ratio=<with/without>
+#   BENCH recovery-snapshots workers=<n> snapshots=<writes> mean_write_ms=<x> max_write_ms=<x> store_bytes=<n>
+# (keyed-count with 1 s epochs, with and without a SQLite recovery store
+# snapshotting every epoch, in the same run; target ratio >= 0.8)
 #
 # Environment:
 #   SLUICE_ITEMS   items per Sluice run (default 10,000,000)
+#   RECOVERY_ITEMS items per recovery-overhead run (default 30,000,000: several snapshots)
 #   BYTEWAX_ITEMS  items per Bytewax run (default 1,000,000). Bytewax is much
 #                  slower, so it runs a smaller N to keep the whole script well
 #                  under 10 minutes; that is fair because items/s (throughput),
@@ -25,6 +30,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 SLUICE_ITEMS="${SLUICE_ITEMS:-10000000}"
+RECOVERY_ITEMS="${RECOVERY_ITEMS:-30000000}"
 BYTEWAX_ITEMS="${BYTEWAX_ITEMS:-1000000}"
 export BYTEWAX_VENV="${BYTEWAX_VENV:-$ROOT/.build/bytewax-venv}"
 RUN_TIMEOUT="${BENCH_RUN_TIMEOUT:-240}"
@@ -80,6 +86,32 @@ compare() {
 compare map-filter 1
 compare keyed-count 1
 compare keyed-count 2
+
+RECOVERY_DIR="$(mktemp -d)"
+trap 'rm -rf "$RECOVERY_DIR"' EXIT
+SNAPSHOT_LINE=""
+recovery_once() {
+  local args=(--workload keyed-count --items "$RECOVERY_ITEMS" --workers "$1" --epoch-interval 1) out line
+  if [[ "$2" == with ]]; then
+    rm -rf "$RECOVERY_DIR/store"
+    args+=(--recovery-dir "$RECOVERY_DIR/store")
+  fi
+  out="$(timeout "$RUN_TIMEOUT" "$SLUICE_BIN" "${args[@]}")" || { log "FAILED: recovery $*"; exit 1; }
+  line="$(grep '^RESULT ' <<<"$out" | tail -n 1)"
+  echo "$line" >&2
+  if [[ "$2" == with ]]; then
+    echo "${line#RESULT }" | sed -E 's/.*(snapshots=.*)/\1/' >"$RECOVERY_DIR/last-snapshot-stats"
+  fi
+  sed -E 's/.* items_per_s=([0-9]+).*/\1/' <<<"$line"
+}
+for workers in 1 2; do
+  log "running recovery-overhead workers=$workers"
+  with="$(best_of recovery_once "$workers" with)"
+  SNAPSHOT_LINE="$(cat "$RECOVERY_DIR/last-snapshot-stats")"
+  without="$(best_of recovery_once "$workers" without)"
+  LINES+=("BENCH recovery-overhead workers=$workers with=$with without=$without ratio=$(awk -v a="$with" -v b="$without" 'BEGIN { printf "%.2f", a / b }')")
+  LINES+=("BENCH recovery-snapshots workers=$workers $SNAPSHOT_LINE")
+done
 
 log "running kafka-upper (embedded broker via sluice dev-broker)"
 swift build -c release "${SCRATCH_ARGS[@]}" --product sluice >&2

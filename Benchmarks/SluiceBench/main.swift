@@ -3,6 +3,7 @@ import Foundation
 // and Benchmarks/bytewax/bench_bytewax.py, which implements the same workloads).
 //
 //   sluice-bench --workload map-filter|keyed-count --items N --workers W
+//                [--epoch-interval S] [--recovery-dir DIR]
 //
 // map-filter:  ints 0..N-1 -> map(x*2+1) -> filter(x % 3 != 0) -> counting sink
 // keyed-count: N words "w\((i * 7919) % 10000)" -> keyOn(identity)
@@ -12,6 +13,9 @@ import Foundation
 // worker reads a share. Input data is generated before timing; only `run` is
 // timed. Prints exactly one line on stdout:
 //   RESULT workload=<w> workers=<n> items=<N> seconds=<s> items_per_s=<x>
+// With --recovery-dir (a fresh directory), the run snapshots into a SQLite
+// recovery store every epoch, and the line adds
+//   snapshots=<writes> mean_write_ms=<x> max_write_ms=<x> store_bytes=<n>
 // and the sink's item count on stderr as a sanity check (exit 1 on mismatch).
 
 #if canImport(Glibc)
@@ -22,8 +26,28 @@ import Musl
 import Darwin
 #endif
 import Sluice
+import SluiceRecovery
 import SluiceTesting
 import Synchronization
+
+// MARK: - Timed recovery store
+
+/// Wraps a store and records how long each worker's snapshot write takes.
+final class TimedRecoveryStore: RecoveryStore, Sendable {
+    let inner: any RecoveryStore
+    let writes = Mutex<[Duration]>([])
+
+    init(_ inner: any RecoveryStore) { self.inner = inner }
+
+    func resumePoint() throws -> ResumePoint? { try inner.resumePoint() }
+    func beginExecution(workerCount: Int) throws { try inner.beginExecution(workerCount: workerCount) }
+    func write(epoch: Epoch, worker: WorkerIndex, records: [SnapshotRecord], ended: Bool) throws {
+        let took = try ContinuousClock().measure {
+            try inner.write(epoch: epoch, worker: worker, records: records, ended: ended)
+        }
+        writes.withLock { $0.append(took) }
+    }
+}
 
 // MARK: - Counting sink
 
@@ -62,6 +86,8 @@ func fail(_ message: String) -> Never {
 var workload = ""
 var items = 0
 var workers = 1
+var epochSeconds: Double?
+var recoveryDirectory: String?
 do {
     var args = CommandLine.arguments.dropFirst()
     while let flag = args.popFirst() {
@@ -74,6 +100,10 @@ do {
         case "--workers":
             guard let n = Int(value), n >= 1 else { fail("--workers must be a positive integer") }
             workers = n
+        case "--epoch-interval":
+            guard let s = Double(value), s > 0 else { fail("--epoch-interval must be positive seconds") }
+            epochSeconds = s
+        case "--recovery-dir": recoveryDirectory = value
         default: fail("unknown argument \(flag)")
         }
     }
@@ -114,10 +144,25 @@ default:  // keyed-count
 
 // MARK: - Timed run
 
+var configuration = RunConfiguration(workers: workers)
+if let epochSeconds { configuration.epochInterval = .milliseconds(Int64(epochSeconds * 1000)) }
+var timedStore: TimedRecoveryStore?
+if let recoveryDirectory {
+    do {
+        // ":memory:" measures the engine's side alone (InMemoryRecoveryStore).
+        timedStore = TimedRecoveryStore(
+            recoveryDirectory == ":memory:"
+                ? InMemoryRecoveryStore() : try SQLiteRecoveryStore(directory: recoveryDirectory, flowID: flow.id))
+    } catch {
+        fail("cannot open the recovery store: \(error)")
+    }
+    configuration.recoveryStore = timedStore
+}
+
 let clock = ContinuousClock()
 let elapsed: Duration
 do {
-    elapsed = try clock.measure { try run(flow, workers: workers) }
+    elapsed = try clock.measure { try run(flow, configuration: configuration) }
 } catch {
     FileHandle.standardError.write(Data(("sluice-bench: run failed: \(error)\n").utf8))
     exit(1)
@@ -134,4 +179,19 @@ let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.att
 let millis = Int((seconds * 1000).rounded())
 let secondsText = "\(millis / 1000)." + String(String(millis % 1000 + 1000).dropFirst())
 let perSecond = seconds > 0 ? Int((Double(items) / seconds).rounded()) : 0
-print("RESULT workload=\(workload) workers=\(workers) items=\(items) seconds=\(secondsText) items_per_s=\(perSecond)")
+var recoveryText = ""
+if let timedStore, let recoveryDirectory {
+    let writes = timedStore.writes.withLock { $0 }
+    let millis = writes.map { $0.seconds * 1000 }
+    if ProcessInfo.processInfo.environment["SLUICE_BENCH_WRITES"] != nil {
+        FileHandle.standardError.write(Data(("write ms: \(millis.map { Int($0) })\n").utf8))
+    }
+    let mean = millis.isEmpty ? 0 : millis.reduce(0, +) / Double(millis.count)
+    let files = (try? FileManager.default.contentsOfDirectory(atPath: recoveryDirectory)) ?? []
+    let bytes = files.compactMap {
+        (try? FileManager.default.attributesOfItem(atPath: recoveryDirectory + "/" + $0))?[.size] as? Int
+    }.reduce(0, +)
+    recoveryText = " snapshots=\(writes.count) mean_write_ms=\(String(format: "%.1f", mean))"
+        + " max_write_ms=\(String(format: "%.1f", millis.max() ?? 0)) store_bytes=\(bytes)"
+}
+print("RESULT workload=\(workload) workers=\(workers) items=\(items) seconds=\(secondsText) items_per_s=\(perSecond)\(recoveryText)")

@@ -20,11 +20,24 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
     @usableFromInline let build: (Logic.State?) throws -> Logic
     private let output: Emitter<Output>
     private let kernel: BatchKernel
-    @usableFromInline var logics: [String: Logic] = [:]
+    /// A key's logic and whether it changed since the last snapshot.
+    @usableFromInline
+    struct Entry {
+        @usableFromInline let logic: Logic
+        @usableFromInline var changed: Bool
+        @usableFromInline init(logic: Logic, changed: Bool) {
+            self.logic = logic
+            self.changed = changed
+        }
+    }
+
+    @usableFromInline var logics: [String: Entry] = [:]
     @usableFromInline var timers: [String: Date] = [:]
     @usableFromInline var earliestTimer: Date?
-    /// Keys whose state changed in the current epoch (snapshotted at its end).
-    @usableFromInline package internal(set) var changedKeys: Set<String> = []
+    /// Keys whose state changed since the last snapshot (possibly repeated);
+    /// a key is added when its entry turns `changed` or it is discarded, so the
+    /// per-item path pays no extra hashing.
+    @usableFromInline package internal(set) var changedKeys: [String] = []
     @usableFromInline let tracksChanges: Bool
     /// Where this node reports changed keys, if recovery is on.
     private var snapshots: SnapshotParticipant?
@@ -101,14 +114,18 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
         for item in batch {
             emitter.currentKey = item.key
             let logic: Logic
-            if let existing = table[item.key] {
-                logic = existing
+            if let index = table.index(forKey: item.key) {
+                logic = table.values[index].logic
+                if tracksChanges && !table.values[index].changed {
+                    table.values[index].changed = true
+                    changedKeys.append(item.key)
+                }
             } else {
                 logic = try build(nil)
-                table[item.key] = logic
+                table[item.key] = Entry(logic: logic, changed: tracksChanges)
+                if tracksChanges { changedKeys.append(item.key) }
             }
             let action = try forItem(item, { try logic.onItem(item.value, emit: &emitter) })
-            if tracksChanges { changedKeys.insert(item.key) }
             if action == .discard { table.removeValue(forKey: item.key) }
             if anyTimers || (action == .retain && logic.notifyAt() != nil) {
                 updateTimer(item.key, logic, action)
@@ -119,15 +136,26 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
 
     @inlinable
     func logic(for key: String) throws -> Logic {
-        if let existing = logics[key] { return existing }
+        if let existing = logics[key] { return existing.logic }
         let created = try build(nil)
-        logics[key] = created
+        logics[key] = Entry(logic: created, changed: false)
         return created
+    }
+
+    /// Notes that `key`'s state changed (once per snapshot while it lives).
+    @inlinable
+    func markChanged(_ key: String) {
+        guard tracksChanges else { return }
+        if let index = logics.index(forKey: key) {
+            guard !logics.values[index].changed else { return }
+            logics.values[index].changed = true
+        }
+        changedKeys.append(key)
     }
 
     @inlinable
     func settle(_ key: String, _ logic: Logic, _ action: StateAction) throws {
-        if tracksChanges { changedKeys.insert(key) }
+        markChanged(key)
         if action == .discard { logics.removeValue(forKey: key) }
         updateTimer(key, logic, action)
     }
@@ -154,7 +182,7 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
         do {
             for key in due {
                 timers.removeValue(forKey: key)
-                guard let logic = logics[key] else { continue }
+                guard let logic = logics[key]?.logic else { continue }
                 emitter.currentKey = key
                 try settle(key, logic, try logic.onNotify(emit: &emitter))
             }
@@ -168,7 +196,7 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
     /// Rebuilds the logic of keys from a resumed snapshot.
     package func restore(_ states: [String: Logic.State]) throws {
         for (key, state) in states {
-            do { logics[key] = try build(state) } catch {
+            do { logics[key] = Entry(logic: try build(state), changed: false) } catch {
                 throw stepError(error, step: step, worker: worker)
             }
         }
@@ -177,10 +205,18 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
     /// The changed keys' states (nil for discarded ones), then forgets them.
     private func takeChangedRecords() throws -> [SnapshotRecord] {
         defer { changedKeys.removeAll(keepingCapacity: true) }
-        return try changedKeys.sorted().map { key in
-            guard let logic = logics[key] else { return SnapshotRecord(step: step, key: key, state: nil) }
-            return try .encoding(logic.snapshot(), step: step, key: key, what: "state")
+        var seen = Set<String>(minimumCapacity: changedKeys.count)
+        var records: [SnapshotRecord] = []
+        records.reserveCapacity(changedKeys.count)
+        for key in changedKeys where seen.insert(key).inserted {
+            guard let index = logics.index(forKey: key) else {
+                records.append(SnapshotRecord(step: step, key: key, state: nil))
+                continue
+            }
+            logics.values[index].changed = false
+            records.append(try .encoding(logics.values[index].logic.snapshot(), step: step, key: key, what: "state"))
         }
+        return records
     }
 
     package func progress(_ signal: Progress) throws {
@@ -191,7 +227,7 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
             var emitter = KeyedEmitter<Logic.Output>()
             do {
                 for key in logics.keys.sorted() {
-                    let logic = logics[key]!
+                    let logic = logics[key]!.logic
                     emitter.currentKey = key
                     try settle(key, logic, try logic.onEOF(emit: &emitter))
                 }
@@ -205,5 +241,5 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
     }
 
     /// The logic of a key, if this worker holds state for it (for tests).
-    package func state(of key: String) -> Logic.State? { logics[key]?.snapshot() }
+    package func state(of key: String) -> Logic.State? { logics[key]?.logic.snapshot() }
 }
