@@ -91,7 +91,7 @@ let package = Package(
         .target(name: "ChildProcessSupport", path: "Tests/ChildProcessSupport"),
         .testTarget(
             name: "SluiceKafkaIntegrationTests",
-            dependencies: ["SluiceKafka", "Sluice", "SluiceTesting", "SluiceRecovery"],
+            dependencies: ["SluiceKafka", "Sluice", "SluiceTesting", "SluiceRecovery", "ChildProcessSupport"],
             path: "IntegrationTests/SluiceKafkaIntegrationTests"
         ),
         .testTarget(
