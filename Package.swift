@@ -87,9 +87,11 @@ let package = Package(
         .testTarget(name: "SluiceEngineTests", dependencies: ["SluiceEngine"]),
         .testTarget(name: "SluiceRecoveryTests", dependencies: ["SluiceRecovery", "Sluice", "SluiceTesting"]),
         .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka", "Sluice", "SluiceTesting"]),
+        // Runs built executables (`sluice`, `kafka-word-count`) as child processes in tests.
+        .target(name: "ChildProcessSupport", path: "Tests/ChildProcessSupport"),
         .testTarget(
             name: "SluiceKafkaIntegrationTests",
-            dependencies: ["SluiceKafka", "Sluice", "SluiceTesting", "SluiceRecovery"],
+            dependencies: ["SluiceKafka", "Sluice", "SluiceTesting", "SluiceRecovery", "ChildProcessSupport"],
             path: "IntegrationTests/SluiceKafkaIntegrationTests"
         ),
         .testTarget(
@@ -97,7 +99,8 @@ let package = Package(
             dependencies: ["WordCount", "AnomalyDetector", "KafkaWordCount", "Sluice", "SluiceKafka", "SluiceTesting"]
         ),
         // Runs the built `sluice` binary as a child process (`swift build` builds it).
-        .testTarget(name: "SluiceCLITests", dependencies: ["SluiceKafka", "Sluice", "SluiceTesting"]),
+        .testTarget(
+            name: "SluiceCLITests", dependencies: ["SluiceKafka", "Sluice", "SluiceTesting", "ChildProcessSupport"]),
         .testTarget(
             name: "SluiceTests",
             dependencies: [

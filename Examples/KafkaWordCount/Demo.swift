@@ -6,17 +6,29 @@ import SluiceKafka
 /// A self-contained run of the example (`make demo`): starts an embedded
 /// Kafka, produces a generated text to `lines` (4 partitions), counts its
 /// words into `counts`, reads the counts back, checks them against a direct
-/// count of the text and prints the ten most frequent words.
+/// count of the text and prints the ten most frequent words. With a recovery
+/// directory (`-r`), the count snapshots into it; the directory must hold no
+/// snapshot yet, since the demo's broker and topics are new every time.
+///
+/// ```swift
+/// try KafkaWordCountDemo(lines: 1_000, options: try SluiceOptions.parse(["-w", "2"])).run()
+/// ```
 struct KafkaWordCountDemo {
     /// Lines of generated text.
     var lines = 20_000
-    /// How to run the word count (workers, epoch length).
-    var configuration = RunConfiguration()
+    /// How to run the word count (workers, epoch length, recovery).
+    var options = SluiceOptions()
 
     enum Failure: Error, CustomStringConvertible {
         case wrongCounts(String)
+        case recoveryDirectoryInUse(Epoch)
         var description: String {
-            switch self { case .wrongCounts(let reason): return "the counts read back are wrong: \(reason)" }
+            switch self {
+            case .wrongCounts(let reason): return "the counts read back are wrong: \(reason)"
+            case .recoveryDirectoryInUse(let epoch):
+                return "the recovery directory holds snapshots up to \(epoch) of an earlier run; "
+                    + "the demo's broker is new every time, so give it a new directory"
+            }
         }
     }
 
@@ -25,6 +37,11 @@ struct KafkaWordCountDemo {
         try kafka.createTopic("lines", partitions: 4)
         try kafka.createTopic("counts", partitions: 4)
         let brokers = [kafka.bootstrapServers]
+        let count = makeKafkaWordCountFlow(brokers: brokers, inputTopic: "lines", outputTopic: "counts", tail: false)
+        let configuration = try options.configuration(for: count)
+        if let earlier = try configuration.recoveryStore?.resumePoint() {
+            throw Failure.recoveryDirectoryInUse(earlier.epoch)
+        }
         let text = DemoText.lines(lines)
         say("demo: embedded Kafka at \(kafka.bootstrapServers); producing \(text.count) lines to 'lines' (4 partitions)")
 
@@ -36,10 +53,11 @@ struct KafkaWordCountDemo {
 
         say("demo: counting words with \(configuration.workers) worker(s): lines -> counts")
         let started = ContinuousClock.now
-        try Sluice.run(
-            makeKafkaWordCountFlow(brokers: brokers, inputTopic: "lines", outputTopic: "counts", tail: false),
-            configuration: configuration)
+        try Sluice.run(count, configuration: configuration)
         let elapsed = ContinuousClock.now - started
+        if let snapshot = try configuration.recoveryStore?.resumePoint() {
+            say("demo: recovery snapshots committed up to \(snapshot.epoch)")
+        }
 
         let table = WordCountTable()
         let readBack = Dataflow("read_counts")

@@ -1,3 +1,4 @@
+import ChildProcessSupport
 import Foundation
 import Sluice
 import SluiceKafka
@@ -8,7 +9,7 @@ import Testing
 @Suite struct DevBrokerTests {
     /// Starts `sluice dev-broker` and returns it with its bootstrap servers.
     private func startBroker(_ arguments: [String]) throws -> (ChildProcess, [String]) {
-        let child = try ChildProcess(try SluiceBinary.url(), ["dev-broker"] + arguments)
+        let child = try ChildProcess(try BuiltExecutable.url(named: "sluice"), ["dev-broker"] + arguments)
         let line = try child.firstLine()
         try #require(line.hasPrefix("bootstrap="), "first line: \(line.debugDescription)")
         let servers = line.dropFirst("bootstrap=".count).split(separator: ",").map(String.init)
@@ -61,7 +62,7 @@ import Testing
 
     @Test(arguments: ["lines", "lines:0", "lines:-1", "lines:four", ":3", "lines:"])
     func malformedTopicIsAUsageError(argument: String) throws {
-        let child = try ChildProcess(try SluiceBinary.url(), ["dev-broker", "--topic", argument])
+        let child = try ChildProcess(try BuiltExecutable.url(named: "sluice"), ["dev-broker", "--topic", argument])
         #expect(try child.waitForExit() == .init(exited: true, status: 64))
         #expect(child.stderr.contains("--topic"), "stderr: \(child.stderr)")
         #expect(child.stderr.contains("'\(argument)'"), "stderr: \(child.stderr)")
@@ -69,7 +70,7 @@ import Testing
     }
 
     @Test func nonPositiveBrokerCountIsAUsageError() throws {
-        let child = try ChildProcess(try SluiceBinary.url(), ["dev-broker", "--brokers", "0"])
+        let child = try ChildProcess(try BuiltExecutable.url(named: "sluice"), ["dev-broker", "--brokers", "0"])
         #expect(try child.waitForExit() == .init(exited: true, status: 64))
         #expect(child.stderr.contains("--brokers"), "stderr: \(child.stderr)")
     }

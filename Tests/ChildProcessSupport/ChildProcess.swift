@@ -23,22 +23,35 @@ private final class CollectedOutput: Sendable {
 }
 
 /// A child process whose standard output and error are collected as they
-/// come, with bounded waits for output and for its exit.
-final class ChildProcess {
-    struct TimedOut: Error, CustomStringConvertible {
-        let what: String
-        let stdout: String
-        let stderr: String
-        var description: String { "timed out waiting for \(what); stdout: \(stdout.debugDescription), stderr: \(stderr.debugDescription)" }
+/// come, with bounded waits for output and for its exit. Released while
+/// still running, it is killed (SIGKILL), so a failing test leaves nothing
+/// behind.
+///
+/// ```swift
+/// let child = try ChildProcess(try BuiltExecutable.url(named: "sluice"), ["--version"])
+/// #expect(try child.waitForExit() == ChildProcess.Exit(exited: true, status: 0))
+/// ```
+package final class ChildProcess {
+    /// A bounded wait ran out; carries the output so far.
+    package struct TimedOut: Error, CustomStringConvertible {
+        package let what: String
+        package let stdout: String
+        package let stderr: String
+        package var description: String { "timed out waiting for \(what); stdout: \(stdout.debugDescription), stderr: \(stderr.debugDescription)" }
     }
 
     /// How a child process ended.
-    struct Exit: Equatable, CustomStringConvertible {
+    package struct Exit: Equatable, CustomStringConvertible {
         /// True if it exited (false if a signal ended it).
-        let exited: Bool
+        package let exited: Bool
         /// The exit status, or the signal number.
-        let status: Int32
-        var description: String { exited ? "exit status \(status)" : "killed by signal \(status)" }
+        package let status: Int32
+        /// Creates an exit description.
+        package init(exited: Bool, status: Int32) {
+            self.exited = exited
+            self.status = status
+        }
+        package var description: String { exited ? "exit status \(status)" : "killed by signal \(status)" }
     }
 
     private let process: Process
@@ -46,7 +59,7 @@ final class ChildProcess {
     private let exited = DispatchSemaphore(value: 0)
 
     /// Starts `executable` with `arguments`.
-    init(_ executable: URL, _ arguments: [String]) throws {
+    package init(_ executable: URL, _ arguments: [String]) throws {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -68,12 +81,12 @@ final class ChildProcess {
     }
 
     /// Everything written to standard output so far.
-    var stdout: String { String(decoding: output.streams.withLock { $0.stdout }, as: UTF8.self) }
+    package var stdout: String { String(decoding: output.streams.withLock { $0.stdout }, as: UTF8.self) }
     /// Everything written to standard error so far.
-    var stderr: String { String(decoding: output.streams.withLock { $0.stderr }, as: UTF8.self) }
+    package var stderr: String { String(decoding: output.streams.withLock { $0.stderr }, as: UTF8.self) }
 
     /// Waits until `condition` holds for the output, failing after `timeout`.
-    func waitFor(
+    package func waitFor(
         _ what: String, timeout: Duration = .seconds(30), _ condition: (_ stdout: String, _ stderr: String) -> Bool
     ) throws {
         let deadline = DispatchTime.now() + timeout.timeInterval
@@ -86,16 +99,23 @@ final class ChildProcess {
     }
 
     /// The first line of standard output, waiting for it up to `timeout`.
-    func firstLine(timeout: Duration = .seconds(30)) throws -> String {
+    package func firstLine(timeout: Duration = .seconds(30)) throws -> String {
         try waitFor("the first line of standard output", timeout: timeout) { stdout, _ in stdout.contains("\n") }
         return String(stdout.prefix { $0 != "\n" })
     }
 
     /// Sends a signal.
-    func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
+    package func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// True once the process has ended (never blocks).
+    package var hasExited: Bool {
+        guard exited.wait(timeout: .now()) == .success else { return false }
+        exited.signal()  // keep the token for `waitForExit`
+        return true
+    }
 
     /// Waits for the process to end, failing (and killing it) after `timeout`.
-    func waitForExit(timeout: Duration = .seconds(30)) throws -> Exit {
+    package func waitForExit(timeout: Duration = .seconds(30)) throws -> Exit {
         guard exited.wait(timeout: .now() + timeout.timeInterval) == .success else {
             kill(process.processIdentifier, SIGKILL)
             throw TimedOut(what: "the process to exit", stdout: stdout, stderr: stderr)
