@@ -96,7 +96,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ExamplesTests",
-            dependencies: ["WordCount", "AnomalyDetector", "KafkaWordCount", "Sluice", "SluiceKafka", "SluiceTesting"]
+            dependencies: [
+                "WordCount", "AnomalyDetector", "KafkaWordCount", "Sluice", "SluiceKafka", "SluiceRecovery", "SluiceTesting",
+            ]
         ),
         // Runs the built `sluice` binary as a child process (`swift build` builds it).
         .testTarget(

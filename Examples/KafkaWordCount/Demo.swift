@@ -18,6 +18,8 @@ struct KafkaWordCountDemo {
     var lines = 20_000
     /// How to run the word count (workers, epoch length, recovery).
     var options = SluiceOptions()
+    /// Write the counts with Kafka transactions (needs a recovery directory).
+    var exactlyOnce = false
 
     enum Failure: Error, CustomStringConvertible {
         case wrongCounts(String)
@@ -37,7 +39,8 @@ struct KafkaWordCountDemo {
         try kafka.createTopic("lines", partitions: 4)
         try kafka.createTopic("counts", partitions: 4)
         let brokers = [kafka.bootstrapServers]
-        let count = makeKafkaWordCountFlow(brokers: brokers, inputTopic: "lines", outputTopic: "counts", tail: false)
+        let count = makeKafkaWordCountFlow(
+            brokers: brokers, inputTopic: "lines", outputTopic: "counts", tail: false, exactlyOnce: exactlyOnce)
         let configuration = try options.configuration(for: count)
         if let earlier = try configuration.recoveryStore?.resumePoint() {
             throw Failure.recoveryDirectoryInUse(earlier.epoch)

@@ -26,8 +26,12 @@ func words(in line: String) -> [String] {
 ///   - inputTopic: The topic of text lines (one line per message, UTF-8).
 ///   - outputTopic: The topic the running counts go to.
 ///   - tail: False to stop at the end of the input seen at start; true to run for ever.
+///   - exactlyOnce: Write the counts with Kafka transactions after each snapshot
+///     (needs a recovery directory); `read_committed` readers see each count once.
 /// - Returns: The dataflow.
-func makeKafkaWordCountFlow(brokers: [String], inputTopic: String, outputTopic: String, tail: Bool) -> Dataflow {
+func makeKafkaWordCountFlow(
+    brokers: [String], inputTopic: String, outputTopic: String, tail: Bool, exactlyOnce: Bool = false
+) -> Dataflow {
     let flow = Dataflow("kafka_word_count")
     flow.input("lines", KafkaSource(brokers: brokers, topics: [inputTopic], tail: tail))
         .flatMap("words") { message in words(in: String(decoding: message.value, as: UTF8.self)) }
@@ -37,6 +41,6 @@ func makeKafkaWordCountFlow(brokers: [String], inputTopic: String, outputTopic: 
             return (next, next)
         }
         .map("encode") { KafkaSinkMessage(key: $0.key, value: String($0.value)) }
-        .output("counts", KafkaSink(brokers: brokers, topic: outputTopic))
+        .output("counts", KafkaSink(brokers: brokers, topic: outputTopic, exactlyOnce: exactlyOnce))
     return flow
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Sluice
 import SluiceKafka
+import SluiceRecovery
 import SluiceTesting
 import Testing
 
@@ -18,8 +19,10 @@ import Testing
         #expect(words(in: "  ...  ").isEmpty)
     }
 
-    @Test(arguments: [1, 2, 3])
-    func lastCountOfEveryWordIsItsTotal(workers: Int) throws {
+    /// Also exactly once (`--exactly-once`): transactions after each snapshot
+    /// into a real SQLite recovery directory give the same messages.
+    @Test(arguments: [(1, false), (2, false), (3, false), (2, true)])
+    func lastCountOfEveryWordIsItsTotal(workers: Int, exactlyOnce: Bool) throws {
         let kafka = try EmbeddedKafka()
         let brokers = [kafka.bootstrapServers]
         try kafka.createTopic("lines", partitions: 3)
@@ -30,9 +33,16 @@ import Testing
             .output("lines", KafkaSink(brokers: brokers, topic: "lines"))
         try run(produce, workers: 1)
 
-        try run(
-            makeKafkaWordCountFlow(brokers: brokers, inputTopic: "lines", outputTopic: "counts", tail: false),
-            workers: workers)
+        let flow = makeKafkaWordCountFlow(
+            brokers: brokers, inputTopic: "lines", outputTopic: "counts", tail: false, exactlyOnce: exactlyOnce)
+        var configuration = RunConfiguration(workers: workers)
+        let recovery = FileManager.default.temporaryDirectory.appendingPathComponent("kwc-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: recovery) }
+        if exactlyOnce {
+            configuration.epochInterval = .milliseconds(20)
+            configuration.recoveryStore = try SQLiteRecoveryStore(directory: recovery, flowID: flow.id)
+        }
+        try run(flow, configuration: configuration)
 
         let read = Dataflow("read")
         let sink = TestingSink<KafkaMessage>()
