@@ -54,6 +54,12 @@ public final class Dataflow {
 
     package func add(_ step: StepDefinition) { steps.append(step) }
 
+    /// Records a problem found while building `step` (bad operator settings);
+    /// `validate()` and `run` report it.
+    package func reject(_ step: StepID, reason: String) {
+        errors.append(.invalidDataflow(step: step, reason: reason))
+    }
+
     private static func problemWithName(_ name: String) -> String? {
         if name.isEmpty { return "it is empty" }
         if name.contains(".") { return "'\(name)' contains '.', which separates nested step ids" }

@@ -1,0 +1,26 @@
+extension DataStream {
+    /// Collects each key's values per window into an array (in arrival order;
+    /// merged sessions are concatenated, earlier session first), emitted when
+    /// the window closes.
+    ///
+    /// ```swift
+    /// let start = Date(timeIntervalSince1970: 0)
+    /// let clock = EventClock<Event>(timestamp: { $0.time }, waitForSystemDuration: .zero)
+    /// let out = events.collectWindow("per_10s", clock: clock, windower: TumblingWindower(length: .seconds(10), alignTo: start))
+    /// out.down.output("windows", sink)   // (key, (window: id, value: [Event]))
+    /// ```
+    /// - Parameters:
+    ///   - name: The step id.
+    ///   - clock: Where event times and the watermark come from.
+    ///   - windower: How values are grouped into windows.
+    /// - Returns: The arrays per closed window, the late items and the windows' metadata.
+    public func collectWindow<Value: Codable>(
+        _ name: String, clock: some WindowClock<Value>, windower: some Windower
+    ) -> WindowOutput<Value, [Value]> where Item == (key: String, value: Value) {
+        windowStep(
+            name, clock: clock, windower: windower,
+            folding: WindowFolding(
+                initial: { [] }, fold: { values, value in values.append(value) },
+                merge: { values, other in values.append(contentsOf: other) }, finish: { $0 }))
+    }
+}

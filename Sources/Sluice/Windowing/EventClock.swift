@@ -1,0 +1,58 @@
+import Foundation
+
+/// A clock that reads each item's event time from the item.
+///
+/// The watermark is the largest event time seen minus `waitForSystemDuration`,
+/// and it moves forward with system time while no newer item arrives, so a
+/// key that goes quiet still closes its windows about `waitForSystemDuration`
+/// after its last item. It never moves backwards. Items are handled correctly
+/// as long as they are not more out of order than that allowance; later ones
+/// go to the `late` stream.
+///
+/// ```swift
+/// struct Reading { let sensor: String; let time: Date; let value: Double }
+/// let clock = EventClock<Reading>(timestamp: { $0.time }, waitForSystemDuration: .seconds(5))
+/// ```
+public struct EventClock<Value>: WindowClock {
+    private let getter: @Sendable (Value) throws -> Date?
+    private let clock: @Sendable () -> Date
+    /// How far behind the largest event time the watermark stays, in seconds.
+    public let allowance: TimeInterval
+    public let missingTimestamps: MissingTimestampPolicy
+
+    /// Creates an event-time clock.
+    /// - Parameters:
+    ///   - timestamp: The event time of a value; nil when it has none usable.
+    ///   - waitForSystemDuration: How long to wait for out-of-order items (zero or more).
+    ///   - onMissingTimestamp: What to do when `timestamp` returns nil. Default `.fail`.
+    ///   - now: The system time, replaceable in tests.
+    public init(
+        timestamp: @escaping @Sendable (Value) throws -> Date?, waitForSystemDuration: Duration,
+        onMissingTimestamp: MissingTimestampPolicy = .fail, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        getter = timestamp
+        allowance = waitForSystemDuration.seconds
+        missingTimestamps = onMissingTimestamp
+        clock = now
+    }
+
+    public func now() -> Date { clock() }
+
+    public func timestamp(of value: Value, now: Date) throws -> Date? { try getter(value) }
+
+    public func observe(_ timestamp: Date, at now: Date, state: inout WindowClockState) -> Date {
+        let current = state.watermark(at: now)
+        if let max = state.maxEventTime, timestamp <= max { return current }
+        // A newer event: the watermark restarts from it, unless system time
+        // has already carried it further (it never moves backwards).
+        let watermark = Swift.max(timestamp.addingTimeInterval(-allowance), current)
+        state.maxEventTime = timestamp
+        state.watermark = watermark
+        state.systemTime = now
+        return watermark
+    }
+
+    public var problem: String? {
+        allowance < 0 ? "waitForSystemDuration must not be negative, got \(allowance) s" : nil
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// A window operator's sense of time: the event time of each item and the
+/// watermark, the time before which no more items are expected. Windows close
+/// when the watermark passes their close time; items for windows that have
+/// already closed go to the `late` stream.
+///
+/// The watermark is kept per key (as in Bytewax) in a `WindowClockState`
+/// stored with the key's windows. `docs/decisions/0011-window-clocks.md`
+/// describes how an engine-wide watermark per source partition will replace
+/// it behind this protocol.
+///
+/// ```swift
+/// let clock = EventClock<Reading>(timestamp: { $0.time }, waitForSystemDuration: .seconds(5))
+/// let system = SystemClock<Reading>()
+/// ```
+public protocol WindowClock<Value>: Sendable {
+    /// The values of the keyed stream being windowed.
+    associatedtype Value
+
+    /// The current system time (replaceable in tests).
+    func now() -> Date
+
+    /// The event time of a value seen at system time `now`.
+    /// - Returns: The time, or nil if the value has no usable timestamp.
+    /// - Throws: Whatever the timestamp getter throws.
+    func timestamp(of value: Value, now: Date) throws -> Date?
+
+    /// Updates a key's clock for an item with event time `timestamp` seen at
+    /// system time `now`, and returns the watermark after it. The watermark
+    /// never moves backwards.
+    func observe(_ timestamp: Date, at now: Date, state: inout WindowClockState) -> Date
+
+    /// What to do with an item whose timestamp is nil.
+    var missingTimestamps: MissingTimestampPolicy { get }
+
+    /// A problem with the clock's settings (reported at build, naming the step), or nil.
+    var problem: String? { get }
+}
+
+/// What a windowing operator does with an item that has no usable timestamp.
+///
+/// ```swift
+/// let clock = EventClock<Event>(timestamp: { $0.time }, waitForSystemDuration: .zero, onMissingTimestamp: .late)
+/// ```
+public enum MissingTimestampPolicy: Sendable {
+    /// Stop the run with an error naming the step and the item.
+    case fail
+    /// Send the item to the `late` stream, labelled `WindowID.unassigned`.
+    case late
+}
