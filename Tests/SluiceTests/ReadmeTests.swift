@@ -48,7 +48,29 @@ private struct Numbers: PartitionedSource {
     }
 }
 
+private struct Reading: Sendable { let sensor: String; let time: Date }
+
 @Suite struct ReadmeTests {
+    @Test func windows() throws {
+        let start = Date(timeIntervalSince1970: 1_718_668_800)   // 2024-06-18 00:00:00 UTC
+        let readings = [("a", 0.0), ("a", 4.0), ("b", 5.0), ("a", 12.0), ("a", 3.0), ("b", 14.0)]
+            .map { Reading(sensor: $0.0, time: start.addingTimeInterval($0.1)) }
+
+        let flow = Dataflow("sensors")
+        let counts = TestingSink<String>()
+        let late = TestingSink<String>()
+        let windows = flow.input("readings", TestingSource(readings))
+            .keyOn("by_sensor") { $0.sensor }
+            .countWindow("per_10s",
+                         clock: EventClock(timestamp: { $0.time }, waitForSystemDuration: .seconds(2)),
+                         windower: TumblingWindower(length: .seconds(10), alignTo: start))
+        windows.down.map("format") { "\($0.key)#\($0.value.window)=\($0.value.value)" }.output("counts", counts)
+        windows.late.map("format_late") { "\($0.key)@\($0.value.value.time.timeIntervalSince(start))" }.output("late", late)
+        try run(flow, workers: 2)
+        #expect(counts.items.sorted() == ["a#0=2", "a#1=1", "b#0=1", "b#1=1"])
+        #expect(late.items == ["a@3.0"])
+    }
+
     @Test func firstDataflow() throws {
         let flow = Dataflow("first")
         let words = TestingSink<String>()
