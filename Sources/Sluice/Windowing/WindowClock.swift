@@ -6,7 +6,7 @@ import Foundation
 /// already closed go to the `late` stream.
 ///
 /// The watermark is kept per key (as in Bytewax) in a `WindowClockState`
-/// stored with the key's windows. `docs/decisions/0011-window-clocks.md`
+/// stored with the key's windows. `docs/decisions/0012-window-clocks.md`
 /// describes how an engine-wide watermark per source partition will replace
 /// it behind this protocol.
 ///
