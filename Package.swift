@@ -51,7 +51,8 @@ let package = Package(
         .executableTarget(
             name: "SluiceCLI",
             dependencies: [
-                "Sluice", "SluiceKafka", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Sluice", "SluiceKafka", "SluiceRecovery",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/sluice"
