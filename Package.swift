@@ -98,7 +98,7 @@ let package = Package(
             dependencies: ["WordCount", "AnomalyDetector", "KafkaWordCount", "Sluice", "SluiceKafka", "SluiceTesting"]
         ),
         // Runs the built `sluice` binary as a child process (`swift build` builds it).
-        .testTarget(name: "SluiceCLITests", dependencies: ["SluiceKafka", "Sluice", "SluiceTesting"]),
+        .testTarget(name: "SluiceCLITests", dependencies: ["SluiceKafka", "Sluice", "SluiceTesting", "SluiceRecovery"]),
         .testTarget(
             name: "SluiceTests",
             dependencies: [
