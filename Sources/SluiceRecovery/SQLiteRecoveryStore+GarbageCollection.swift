@@ -154,16 +154,22 @@ extension SQLiteRecoveryStore {
         for (index, versions) in deletions {
             try partitions[index].withConnection { db in
                 try db.transaction {
-                    let delete = try db.prepare("DELETE FROM snapshots WHERE step = ?1 AND key = ?2 AND epoch < ?3")
-                    for version in versions {
-                        delete.reset()
-                        try delete.bind(version.step, at: 1)
-                        try delete.bind(version.key, at: 2)
-                        try delete.bind(version.epoch, at: 3)
-                        try delete.run()
-                    }
+                    try Self.run("DELETE FROM snapshots WHERE step = ?1 AND key = ?2 AND epoch < ?3", for: versions, in: db)
                 }
             }
+        }
+    }
+
+    /// Runs `sql` once per version, binding its step, key and epoch to ?1, ?2 and ?3.
+    private static func run(_ sql: String, for versions: [VersionRef], in db: SQLiteConnection) throws(SQLiteError) {
+        guard !versions.isEmpty else { return }
+        let statement = try db.prepare(sql)
+        for version in versions {
+            statement.reset()
+            try statement.bind(version.step, at: 1)
+            try statement.bind(version.key, at: 2)
+            try statement.bind(version.epoch, at: 3)
+            try statement.run()
         }
     }
 
@@ -205,14 +211,6 @@ extension SQLiteRecoveryStore {
 
     /// Deletes discarded-key markers.
     static func deleteMarkers(_ markers: [VersionRef], in db: SQLiteConnection) throws(SQLiteError) {
-        guard !markers.isEmpty else { return }
-        let delete = try db.prepare("DELETE FROM snapshots WHERE step = ?1 AND key = ?2 AND epoch = ?3 AND state IS NULL")
-        for marker in markers {
-            delete.reset()
-            try delete.bind(marker.step, at: 1)
-            try delete.bind(marker.key, at: 2)
-            try delete.bind(marker.epoch, at: 3)
-            try delete.run()
-        }
+        try run("DELETE FROM snapshots WHERE step = ?1 AND key = ?2 AND epoch = ?3 AND state IS NULL", for: markers, in: db)
     }
 }

@@ -72,13 +72,6 @@ import Testing
         return store
     }
 
-    private func configuration(workers: Int, store: SQLiteRecoveryStore) -> RunConfiguration {
-        var configuration = RunConfiguration(workers: workers)
-        configuration.epochInterval = .milliseconds(1)
-        configuration.recoveryStore = store
-        return configuration
-    }
-
     @Test(arguments: [(2, 2), (2, 3)])
     func aRunResumedFromACollectedStoreCountsEveryItemOnce(workers: (first: Int, second: Int)) throws {
         let dir = try TemporaryDirectory()
@@ -89,7 +82,7 @@ import Testing
 
         let first = try makeStore(directory)
         let failing = start(makeFlow(PacedSource(words: words, store: first, failAt: 120), totals: totals),
-                            configuration: configuration(workers: workers.first, store: first))
+                            configuration: recoveryConfiguration(workers: workers.first, store: first))
         do {
             let ended = try failing.wait(timeout: .seconds(60))
             Issue.record(ended ? "the first run must fail" : "the run hangs")
@@ -104,7 +97,7 @@ import Testing
 
         let second = try makeStore(directory)
         let resumed = start(makeFlow(PacedSource(words: words, store: second, failAt: nil), totals: totals),
-                            configuration: configuration(workers: workers.second, store: second))
+                            configuration: recoveryConfiguration(workers: workers.second, store: second))
         #expect(try resumed.wait(timeout: .seconds(60)), "the run hangs")
         let expected = Dictionary(words.map { ($0, 1) }, uniquingKeysWith: +).map { "\($0.key)=\($0.value)" }
         #expect(totals.items.sorted() == expected.sorted())

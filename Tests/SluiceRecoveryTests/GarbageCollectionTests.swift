@@ -123,7 +123,6 @@ import Testing
         let dir = try TemporaryDirectory()
         let directory = dir.file("recovery")
         let oracle = InMemoryRecoveryStore()
-        var generator = SplitMix(seed: 42)
         var epoch: UInt64 = 0
         for workerCount in [2, 3] {
             let store = try makeStore(directory, partitions: 2, backupEpochs: backupEpochs)
@@ -136,10 +135,14 @@ import Testing
                 epoch += 1
                 for worker in 0..<workerCount {
                     // Each worker owns the keys that route to it, as the engine does.
-                    let records = (0..<4).compactMap { _ -> SnapshotRecord? in
-                        let key = "k\(generator.next() % 24)"
+                    // Scattered but reproducible choices, from the stable hash.
+                    func pick(_ what: String, _ n: Int, below: Int) -> Int {
+                        StableHash.route("\(what)-\(epoch)-\(worker)-\(n)", workerCount: below)
+                    }
+                    let records = (0..<4).compactMap { n -> SnapshotRecord? in
+                        let key = "k\(pick("key", n, below: 24))"
                         guard StableHash.route(key, workerCount: workerCount) == worker else { return nil }
-                        return record(key, generator.next() % 4 == 0 ? nil : Int(epoch))
+                        return record(key, pick("discard", n, below: 4) == 0 ? nil : Int(epoch))
                     }
                     let uniqueRecords = Dictionary(records.map { ($0.key, $0) }, uniquingKeysWith: { $1 }).values.map { $0 }
                     try store.write(epoch: Epoch(epoch), worker: WorkerIndex(worker), records: uniqueRecords, ended: false)
@@ -153,18 +156,5 @@ import Testing
             }
             #expect(try store.checkIntegrity() == [])
         }
-    }
-}
-
-/// A small deterministic random number generator for test inputs.
-struct SplitMix: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

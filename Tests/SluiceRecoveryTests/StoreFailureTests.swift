@@ -24,14 +24,16 @@ import Testing
 @Suite(.serialized) struct StoreFailureTests {
     private static let step: StepID = "fail.count"
 
-    /// Writes epochs 1...3 (one worker) and returns the states committed at 3.
-    private func writeThreeEpochs(_ store: SQLiteRecoveryStore) throws -> [String: [UInt8]] {
+    /// Opens a one-file store in `directory`, writes epochs 1...3 (one
+    /// worker) and returns it with the states committed at 3.
+    private func storeAtEpochThree(_ directory: String) throws -> (SQLiteRecoveryStore, [String: [UInt8]]) {
+        let store = try SQLiteRecoveryStore(directory: directory, flowID: "fail", partitions: 1)
         try store.beginExecution(workerCount: 1)
         for epoch in 1...3 {
             let records = (0..<5).map { SnapshotRecord(step: Self.step, key: "k\($0)", state: Array("\(epoch)".utf8)) }
             try store.write(epoch: Epoch(UInt64(epoch)), worker: WorkerIndex(0), records: records, ended: false)
         }
-        return Dictionary(uniqueKeysWithValues: (0..<5).map { ("k\($0)", Array("3".utf8)) })
+        return (store, Dictionary(uniqueKeysWithValues: (0..<5).map { ("k\($0)", Array("3".utf8)) }))
     }
 
     /// Epoch 4's write: large enough to need new pages.
@@ -69,21 +71,16 @@ import Testing
     @Test func aConnectionThatMayNotWriteFailsNamingTheFile() throws {
         let dir = try TemporaryDirectory()
         let directory = dir.file("recovery")
-        let states: [String: [UInt8]]
-        do {
-            let store = try SQLiteRecoveryStore(directory: directory, flowID: "fail", partitions: 1)
-            states = try writeThreeEpochs(store)
-            try store.partitions[0].withConnection { try $0.execute("PRAGMA query_only = 1") }
-            expectFailure(store, naming: ["readonly", "read-only"])
-        }
+        let (store, states) = try storeAtEpochThree(directory)
+        try store.partitions[0].withConnection { try $0.execute("PRAGMA query_only = 1") }
+        expectFailure(store, naming: ["readonly", "read-only"])
         try expectResumesFromEpochThree(directory, states: states)
     }
 
     @Test func anImmutableFileFailsTheWriteNamingTheFile() throws {
         let dir = try TemporaryDirectory()
         let directory = dir.file("recovery")
-        let store = try SQLiteRecoveryStore(directory: directory, flowID: "fail", partitions: 1)
-        let states = try writeThreeEpochs(store)
+        let (store, states) = try storeAtEpochThree(directory)
         let files = ["part-0.sqlite", "part-0.sqlite-wal"].map { "\(directory)/\($0)" }
         guard run("/usr/bin/chattr", ["+i"] + files) == 0 else {
             print("skipped: chattr +i is not available here (needs root and a file system with the immutable attribute)")
@@ -98,17 +95,13 @@ import Testing
     @Test func aFullDatabaseFailsTheWriteNamingTheFile() throws {
         let dir = try TemporaryDirectory()
         let directory = dir.file("recovery")
-        let states: [String: [UInt8]]
-        do {
-            let store = try SQLiteRecoveryStore(directory: directory, flowID: "fail", partitions: 1)
-            states = try writeThreeEpochs(store)
-            // SQLite's own size limit, at the current size: the next page it needs is refused.
-            try store.partitions[0].withConnection { db in
-                let pages = try db.scalarInt("PRAGMA page_count") ?? 0
-                try db.execute("PRAGMA max_page_count = \(pages)")
-            }
-            expectFailure(store, naming: ["full"])
+        let (store, states) = try storeAtEpochThree(directory)
+        // SQLite's own size limit, at the current size: the next page it needs is refused.
+        try store.partitions[0].withConnection { db in
+            let pages = try db.scalarInt("PRAGMA page_count") ?? 0
+            try db.execute("PRAGMA max_page_count = \(pages)")
         }
+        expectFailure(store, naming: ["full"])
         try expectResumesFromEpochThree(directory, states: states)
     }
 
@@ -122,13 +115,9 @@ import Testing
         }
         defer { _ = run("/usr/bin/umount", ["-l", mountPoint]) }
         let directory = mountPoint + "/recovery"
-        let states: [String: [UInt8]]
-        do {
-            let store = try SQLiteRecoveryStore(directory: directory, flowID: "fail", partitions: 1)
-            states = try writeThreeEpochs(store)
-            // 1 MiB does not fit in what is left of 512 KiB.
-            expectFailure(store, naming: ["full"])
-        }
+        let (store, states) = try storeAtEpochThree(directory)
+        // 1 MiB does not fit in what is left of 512 KiB.
+        expectFailure(store, naming: ["full"])
         #expect(run("/usr/bin/mount", ["-o", "remount,size=16m", mountPoint]) == 0)
         try expectResumesFromEpochThree(directory, states: states)
     }

@@ -17,11 +17,8 @@ import Testing
             .statefulMap("count") { (count: Int?, _: String) in ((count ?? 0) + 1, (count ?? 0) + 1) }
             .map("fmt") { "\($0.key)=\($0.value)" }
             .output("out", TestingSink<String>())
-        var configuration = RunConfiguration(workers: 2)
-        configuration.epochInterval = .milliseconds(1)
         let store = try SQLiteRecoveryStore(directory: directory, flowID: flow.id, partitions: partitions)
-        configuration.recoveryStore = store
-        let running = start(flow, configuration: configuration)
+        let running = start(flow, configuration: recoveryConfiguration(workers: 2, store: store))
         #expect(try running.wait(timeout: .seconds(30)), "the run hangs")
         return store
     }
