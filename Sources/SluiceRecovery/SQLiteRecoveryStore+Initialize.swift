@@ -9,6 +9,11 @@ extension SQLiteRecoveryStore {
     /// if missing), claimed by no dataflow yet: the first run that opens it
     /// claims it. A run given a directory without a store initializes it
     /// itself, so this is only needed to choose the partition count ahead.
+    ///
+    /// ```swift
+    /// let files = try SQLiteRecoveryStore.initialize(directory: "/tmp/recovery", partitions: 2)
+    /// print(files)   // ["/tmp/recovery/part-0.sqlite", "/tmp/recovery/part-1.sqlite"]
+    /// ```
     /// - Parameters:
     ///   - directory: The recovery directory (missing or without partition files).
     ///   - partitions: How many partition files (at least 1); at most this

@@ -8,6 +8,11 @@
 /// ```
 extension SQLiteRecoveryStore {
     /// Summarizes a recovery directory (read-only).
+    ///
+    /// ```swift
+    /// let summary = try SQLiteRecoveryStore.inspect(directory: "/var/lib/job/recovery")
+    /// print(summary.committedEpoch.map { "resumes after epoch \($0)" } ?? "starts fresh")
+    /// ```
     /// - Parameter directory: The recovery directory.
     /// - Returns: Its dataflow, format, files, committed epoch, executions and steps.
     /// - Throws: ``RecoveryStoreError/notAStore(path:)`` when it holds no
@@ -75,6 +80,11 @@ extension SQLiteRecoveryStore {
     /// Checks this store's files, as ``checkIntegrity(directory:)`` does,
     /// through its own connections (each file is locked while it is checked,
     /// so a running dataflow's writes to it wait).
+    ///
+    /// ```swift
+    /// let store = try SQLiteRecoveryStore(directory: "/var/lib/job/recovery", flowID: flow.id)
+    /// precondition(try store.checkIntegrity().isEmpty)
+    /// ```
     /// - Returns: One sentence per problem, naming the file; empty when sound.
     /// - Throws: An SQLite error naming a file that cannot be read.
     public func checkIntegrity() throws -> [String] {

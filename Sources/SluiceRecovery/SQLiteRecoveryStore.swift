@@ -113,17 +113,22 @@ public final class SQLiteRecoveryStore: RecoveryStore, @unchecked Sendable {
     // MARK: RecoveryStore
 
     /// The last epoch every worker of some execution wrote (all ended: the highest).
+    ///
+    /// ```swift
+    /// if let epoch = try store.committedEpoch() { print("a run resumes after epoch \(epoch)") }
+    /// ```
     /// - Returns: The committed epoch, or nil when no execution has one yet.
     /// - Throws: An SQLite error naming the file.
     public func committedEpoch() throws -> Epoch? {
         try committedEpochValue().map { Epoch(UInt64($0)) }
     }
 
-    /// The committed epoch as stored, and every file's progress rows.
+    /// Every file's progress rows.
     func progressRows() throws -> [ProgressRow] {
         try partitions.flatMap { partition in try partition.withConnection { try ProgressRow.all(in: $0) } }
     }
 
+    /// The committed epoch as stored (nil: none).
     func committedEpochValue() throws -> Int64? {
         ProgressRow.committedEpoch(try progressRows())
     }
