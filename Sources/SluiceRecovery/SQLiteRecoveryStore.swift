@@ -29,7 +29,7 @@ public final class SQLiteRecoveryStore: RecoveryStore, @unchecked Sendable {
     /// The running execution: its number and its committed epoch so far.
     struct ExecutionState {
         var execution: Int64 = 0
-        var tracker = CommitTracker()
+        var tracker = CommittedEpochTracker()
     }
 
     /// Partitions a fresh directory gets unless told otherwise.

@@ -5,13 +5,13 @@
 /// leads them, so what it allows to be deleted is never needed.
 ///
 /// ```swift
-/// var tracker = CommitTracker()
+/// var tracker = CommittedEpochTracker()
 /// tracker.begin(workerCount: 2, committed: 4)
 /// tracker.recordWrite(worker: 0, epoch: 5, ended: false)
 /// tracker.recordWrite(worker: 1, epoch: 6, ended: false)
 /// tracker.committed   // 5
 /// ```
-struct CommitTracker: Sendable {
+struct CommittedEpochTracker: Sendable {
     /// The committed epoch when the execution began (nil: none).
     private(set) var base: Int64?
     /// The execution's worker count.
