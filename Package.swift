@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka", "Sluice", "SluiceTesting"]),
         .testTarget(
             name: "SluiceKafkaIntegrationTests",
-            dependencies: ["SluiceKafka", "Sluice", "SluiceTesting"],
+            dependencies: ["SluiceKafka", "Sluice", "SluiceTesting", "SluiceRecovery"],
             path: "IntegrationTests/SluiceKafkaIntegrationTests"
         ),
         .testTarget(

@@ -31,6 +31,7 @@ package enum Execution {
             mailbox.setDrainHandler { for other in mailboxes where other !== mailbox { other.wake() } }
         }
         let control = ExecutionControl(mailboxes: mailboxes)
+        let tracker = configuration.recoveryStore.map { _ in CommitTracker(workerCount: workerCount, mailboxes: mailboxes) }
         configuration.stopSignal?.onStop { for mailbox in mailboxes { mailbox.wake() } }
         let logger = configuration.logger
         logger.debug("starting dataflow", metadata: ["flow": "\(graph.flowID)", "workers": "\(workerCount)"])
@@ -44,7 +45,7 @@ package enum Execution {
                 setThreadName("sluice-w\(index)")
                 let builder = WorkerBuilder(
                     worker: WorkerIndex(index), workerCount: workerCount,
-                    configuration: settings, mailboxes: mailboxes)
+                    configuration: settings, mailboxes: mailboxes, commitTracker: tracker)
                 do {
                     for install in threadInstallers.value { try install(builder) }
                 } catch {

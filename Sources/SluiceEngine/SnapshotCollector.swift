@@ -12,19 +12,27 @@ package final class SnapshotCollector {
 
     private let store: any RecoveryStore
     private let worker: WorkerIndex
+    /// Told about every durable write (for committing sinks).
+    private let tracker: CommitTracker?
     /// Write every `every`-th epoch (by number, so all workers agree); the
     /// records of the epochs between carry forward into the next one written.
     private let every: UInt64
     private var participants: [Participant] = []
     private var pending: [Epoch: [SnapshotRecord]] = [:]
-    private var lastWritten: Epoch?
+    /// The last epoch this worker wrote, if any.
+    package private(set) var lastWritten: Epoch?
     private var finished = false
 
-    package init(store: any RecoveryStore, worker: WorkerIndex, every: UInt64 = 1) {
+    package init(store: any RecoveryStore, worker: WorkerIndex, every: UInt64 = 1, tracker: CommitTracker? = nil) {
         self.store = store
         self.worker = worker
         self.every = max(1, every)
+        self.tracker = tracker
     }
+
+    /// Whether `epoch` is written as a snapshot (every `every`-th epoch by
+    /// number; the records of the others carry forward).
+    package func isSnapshotEpoch(_ epoch: Epoch) -> Bool { epoch.rawValue % every == 0 }
 
     /// Adds a snapshotting node; returns its id for `report`.
     package func register() -> Int {
@@ -55,7 +63,7 @@ package final class SnapshotCollector {
         while let epoch = pending.keys.min(), isComplete(epoch) {
             let records = pending.removeValue(forKey: epoch)!
             let last = allEnded && pending.isEmpty
-            if !last && epoch.rawValue % every != 0 {
+            if !last && !isSnapshotEpoch(epoch) {
                 // Not a snapshot epoch: carry its records into the next one
                 // (placed first, so the later records of a key win).
                 pending[epoch.next] = records + (pending[epoch.next] ?? [])
@@ -63,6 +71,7 @@ package final class SnapshotCollector {
             }
             try store.write(epoch: epoch, worker: worker, records: records, ended: last)
             lastWritten = epoch
+            tracker?.wrote(worker: worker, epoch: epoch, ended: last)
             if last { finished = true }
         }
     }
@@ -90,9 +99,11 @@ package enum SnapshotCoding {
 /// One node's part in its worker's snapshots: reports each epoch it passes
 /// and its end, keeping the epoch its next records belong to.
 package struct SnapshotParticipant {
-    private let collector: SnapshotCollector
+    /// The worker's collector.
+    package let collector: SnapshotCollector
     private let id: Int
-    private var currentEpoch: Epoch
+    /// The epoch the node's next records belong to.
+    package private(set) var currentEpoch: Epoch
 
     /// Registers with `collector`; nil when recovery is off.
     package init?(_ collector: SnapshotCollector?, startEpoch: Epoch) {

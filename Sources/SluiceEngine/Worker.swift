@@ -13,6 +13,8 @@ package final class Worker {
     private var nextEpochDeadline: ContinuousClock.Instant
     /// How long to wait before re-checking a throttled or idle source.
     private let pollBackoff: TimeInterval = 0.001
+    /// The last committed epoch told to this worker's committers.
+    private var toldCommitted: Epoch?
 
     package init(builder: WorkerBuilder, control: ExecutionControl) {
         self.builder = builder
@@ -60,10 +62,35 @@ package final class Worker {
                 if let due = node.nextTimer, due <= now { try node.fireTimers(now: now) }
             }
 
+            try tellCommits()
+
             if !didWork && !isFinished {
                 mailbox.wait(until: wakeDeadline(now: now, throttled: throttled))
             }
         }
+        try awaitFinalCommit()
+    }
+
+    /// Tells the committers (committing sinks) about a newly committed epoch.
+    private func tellCommits() throws {
+        guard !builder.committers.isEmpty, let committed = builder.commitTracker?.committed,
+            toldCommitted.map({ committed > $0 }) ?? true
+        else { return }
+        toldCommitted = committed
+        for committer in builder.committers { try committer.committed(upTo: committed) }
+    }
+
+    /// With committing sinks, the run ends only once this worker's last
+    /// snapshot is committed (every worker wrote theirs) and told to them.
+    private func awaitFinalCommit() throws {
+        guard !builder.committers.isEmpty, let tracker = builder.commitTracker,
+            let last = builder.snapshots?.lastWritten
+        else { return }
+        while !control.isStopped && (tracker.committed.map { $0 < last } ?? true) {
+            builder.mailbox.wait(until: Date().addingTimeInterval(0.1))
+        }
+        if control.isStopped { return }
+        try tellCommits()
     }
 
     private func closeEpoch() throws {

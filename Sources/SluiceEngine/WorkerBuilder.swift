@@ -46,19 +46,26 @@ package final class WorkerBuilder {
     package let mailboxes: [Mailbox]
     /// Collects this worker's snapshots; nil without a recovery store.
     package let snapshots: SnapshotCollector?
+    /// Follows committed epochs across workers; nil without a recovery store.
+    package let commitTracker: CommitTracker?
     private var emitters: [StreamID: AnyObject] = [:]
     package private(set) var inputs: [InputDriver] = []
     package private(set) var timers: [TimerDriven] = []
     package private(set) var receivers: [Int: ExchangeReceiving] = [:]
     package private(set) var shutdownHooks: [ShutdownHook] = []
+    package private(set) var committers: [Committer] = []
 
-    package init(worker: WorkerIndex, workerCount: Int, configuration: RunConfiguration, mailboxes: [Mailbox]) {
+    package init(
+        worker: WorkerIndex, workerCount: Int, configuration: RunConfiguration, mailboxes: [Mailbox],
+        commitTracker: CommitTracker? = nil
+    ) {
         self.worker = worker
         self.workerCount = workerCount
         self.configuration = configuration
         self.mailboxes = mailboxes
+        self.commitTracker = commitTracker
         self.snapshots = configuration.recoveryStore.map {
-            SnapshotCollector(store: $0, worker: worker, every: configuration.epochsPerSnapshot)
+            SnapshotCollector(store: $0, worker: worker, every: configuration.epochsPerSnapshot, tracker: commitTracker)
         }
     }
 
@@ -87,4 +94,5 @@ package final class WorkerBuilder {
     package func addTimers(_ node: TimerDriven) { timers.append(node) }
     package func addReceiver(_ receiver: ExchangeReceiving, exchange: Int) { receivers[exchange] = receiver }
     package func addShutdownHook(_ hook: ShutdownHook) { shutdownHooks.append(hook) }
+    package func addCommitter(_ committer: Committer) { committers.append(committer) }
 }

@@ -15,16 +15,23 @@ public enum KafkaAdmin {
     ///   - partitions: Its partition count.
     ///   - replicationFactor: Replicas per partition. Default 1.
     ///   - brokers: Bootstrap brokers.
+    ///   - config: Topic settings, e.g. `["cleanup.policy": "compact"]`.
     ///   - timeout: The longest to wait for the broker.
     public static func createTopic(
         _ name: String, partitions: Int, replicationFactor: Int = 1, brokers: [String],
-        timeout: Duration = .seconds(30)
+        config: [String: String] = [:], timeout: Duration = .seconds(30)
     ) throws {
         let client = try RDKafkaClient(kind: .producer, settings: ["bootstrap.servers": brokers.joined(separator: ",")])
         var errorBuffer = [CChar](repeating: 0, count: 512)
         guard let topic = rd_kafka_NewTopic_new(name, Int32(partitions), Int32(replicationFactor), &errorBuffer, errorBuffer.count)
         else { throw KafkaError.requestFailed(operation: "create topic", topic: name, partition: nil, reason: text(of: errorBuffer)) }
         defer { rd_kafka_NewTopic_destroy(topic) }
+        for (key, value) in config.sorted(by: { $0.key < $1.key }) {
+            let code = rd_kafka_NewTopic_set_config(topic, key, value)
+            if code != RD_KAFKA_RESP_ERR_NO_ERROR {
+                throw KafkaError.invalidConfiguration(key: key, value: value, reason: errorText(code))
+            }
+        }
         let queue = rd_kafka_queue_new(client.handle)
         defer { rd_kafka_queue_destroy(queue) }
         var topics: [OpaquePointer?] = [topic]

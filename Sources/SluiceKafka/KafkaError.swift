@@ -25,6 +25,8 @@ public enum KafkaError: Error, CustomStringConvertible, Sendable {
     case deserializationFailed(topic: String, partition: Int32, offset: Int64, reason: String)
     /// The embedded broker could not be started or changed.
     case embeddedBroker(reason: String)
+    /// An exactly-once sink's Kafka transaction (or its recovery) failed.
+    case transactionFailed(transactionalID: String, epoch: UInt64?, reason: String)
 
     public var description: String {
         switch self {
@@ -54,6 +56,9 @@ public enum KafkaError: Error, CustomStringConvertible, Sendable {
             return "cannot deserialize message at Kafka topic '\(topic)' partition \(partition) offset \(offset): \(reason)"
         case let .embeddedBroker(reason):
             return "embedded Kafka broker: \(reason)"
+        case let .transactionFailed(id, epoch, reason):
+            let of = epoch.map { " of epoch \($0)" } ?? ""
+            return "Kafka transaction '\(id)'\(of) failed: \(reason)"
         }
     }
 }

@@ -9,11 +9,16 @@ import Synchronization
 /// end and at the end of input and checks every delivery report: a message
 /// that is not delivered stops the run with its topic, partition and cause.
 ///
+/// With `exactlyOnce: true` (which needs a recovery directory), each worker
+/// holds its messages until the epoch's snapshot is durable and then commits
+/// them in one Kafka transaction, so `read_committed` consumers see every
+/// message exactly once across crashes (docs/exactly-once.md).
+///
 /// ```swift
 /// counts.map("encode") { KafkaSinkMessage(key: $0.key, value: String($0.value)) }
 ///     .output("out", KafkaSink(brokers: ["localhost:19092"], topic: "counts"))
 /// ```
-public struct KafkaSink: PerWorkerSink {
+public struct KafkaSink: CommittingSink {
     /// The bootstrap brokers.
     public let brokers: [String]
     /// The topic of messages that do not name one.
@@ -24,6 +29,17 @@ public struct KafkaSink: PerWorkerSink {
     public let flushTimeout: Duration
     /// How long the start-up check may wait for a broker to answer. Default 10 s.
     public let requestTimeout: Duration
+    /// Exactly-once output with Kafka transactions committed after each
+    /// snapshot (needs a recovery directory). Default false: at least once.
+    public let exactlyOnce: Bool
+    /// The topic of transaction markers (exactly once); created, compacted,
+    /// if missing. Default `sluice-transactions`.
+    public let transactionMarkerTopic: String
+    /// The start of every transactional id: `<prefix>.<step id>.w<worker>`.
+    /// Default `sluice`; two deployments of the same flow on one cluster need different prefixes.
+    public let transactionalIDPrefix: String
+    /// Crash points of the commit, for tests.
+    package var faults: KafkaTransactionFaults?
 
     /// The producer defaults Sluice sets (override any in `config`):
     /// idempotence on, batches of up to 10,000 messages lingering up to 5 ms,
@@ -43,15 +59,22 @@ public struct KafkaSink: PerWorkerSink {
     ///   - config: Extra librdkafka settings (they win over Sluice's defaults).
     ///   - flushTimeout: Limit for waiting on deliveries at a flush.
     ///   - requestTimeout: Limit for the start-up check that a broker answers.
+    ///   - exactlyOnce: Commit each epoch's messages in a Kafka transaction after its snapshot.
+    ///   - transactionMarkerTopic: Where exactly-once markers go.
+    ///   - transactionalIDPrefix: The start of the transactional ids.
     public init(
         brokers: [String], topic: String? = nil, config: [String: String] = [:], flushTimeout: Duration = .seconds(60),
-        requestTimeout: Duration = .seconds(10)
+        requestTimeout: Duration = .seconds(10), exactlyOnce: Bool = false,
+        transactionMarkerTopic: String = "sluice-transactions", transactionalIDPrefix: String = "sluice"
     ) {
         self.brokers = brokers
         self.topic = topic
         self.config = config
         self.flushTimeout = flushTimeout
         self.requestTimeout = requestTimeout
+        self.exactlyOnce = exactlyOnce
+        self.transactionMarkerTopic = transactionMarkerTopic
+        self.transactionalIDPrefix = transactionalIDPrefix
     }
 
     var settings: [String: String] {
@@ -63,200 +86,58 @@ public struct KafkaSink: PerWorkerSink {
         try partition.checkReachable(timeout: requestTimeout)
         return partition
     }
-}
 
-/// Collects failed delivery reports (called on the producer's poll thread,
-/// which is the worker thread: polls happen in `write` and `flush`).
-final class DeliveryReports: Sendable {
-    private let firstFailure = Mutex<KafkaError?>(nil)
+    // MARK: Exactly once
 
-    func record(_ error: KafkaError) { firstFailure.withLock { if $0 == nil { $0 = error } } }
-    func take() -> KafkaError? {
-        firstFailure.withLock { failure in
-            let taken = failure
-            failure = nil
-            return taken
-        }
-    }
-}
+    public var commitsWithSnapshots: Bool { exactlyOnce }
 
-/// The delivery-report callback: records failures in the `DeliveryReports`
-/// passed as the producer's opaque pointer.
-private let deliveryCallback: @convention(c) (
-    OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?
-) -> Void = { _, message, opaque in
-    guard let message, let opaque, message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR else { return }
-    let reports = Unmanaged<DeliveryReports>.fromOpaque(opaque).takeUnretainedValue()
-    let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "?"
-    reports.record(
-        .deliveryFailed(topic: topic, partition: message.pointee.partition, reason: errorText(message.pointee.err)))
-}
-
-/// One worker's producer.
-public final class KafkaSinkPartition: SinkPartition {
-    private let reports = DeliveryReports()
-    private let client: RDKafkaClient
-    private let defaultTopic: String?
-    private let flushTimeout: Duration
-    private var topicHandles: [String: OpaquePointer] = [:]
-    private var lastTopic: (name: String, handle: OpaquePointer)?
-    private var closed = false
-
-    init(settings: [String: String], defaultTopic: String?, flushTimeout: Duration) throws {
-        self.defaultTopic = defaultTopic
-        self.flushTimeout = flushTimeout
-        let reports = self.reports
-        client = try RDKafkaClient(kind: .producer, settings: settings) { conf in
-            rd_kafka_conf_set_dr_msg_cb(conf, deliveryCallback)
-            rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(reports).toOpaque())
-        }
+    /// The transactional id of one worker of a step: stable across restarts,
+    /// so a restarted run fences its predecessor.
+    public func transactionalID(step: StepID, worker: WorkerIndex) -> String {
+        "\(transactionalIDPrefix).\(step.rawValue).w\(worker.rawValue)"
     }
 
-    deinit {
-        for handle in topicHandles.values { rd_kafka_topic_destroy(handle) }
+    var markers: TransactionMarkers {
+        var connection = ["bootstrap.servers": brokers.joined(separator: ",")]
+        for (key, value) in config where ["security.", "sasl.", "ssl."].contains(where: key.hasPrefix) {
+            connection[key] = value
+        }
+        return TransactionMarkers(topic: transactionMarkerTopic, settings: connection, timeout: requestTimeout)
     }
 
-    /// Fails fast when no broker answers (instead of at the first flush).
-    func checkReachable(timeout: Duration) throws { try client.checkReachable(timeout: timeout) }
-
-    public func write(_ batch: [KafkaSinkMessage]) throws {
-        for message in batch { try produce(message) }
-        rd_kafka_poll(client.handle, 0)
-        if let failure = reports.take() { throw failure }
+    public func buildPartition(step: StepID, worker: WorkerIndex, workerCount: Int) throws -> KafkaSinkPartition {
+        guard exactlyOnce else { return try buildPartition(worker: worker, workerCount: workerCount) }
+        return try transactionalPartition(id: transactionalID(step: step, worker: worker), ensureMarkers: worker.rawValue == 0)
     }
 
-    private func produce(_ message: KafkaSinkMessage) throws {
-        guard let topic = message.topic ?? defaultTopic else {
-            throw KafkaError.produceFailed(
-                topic: "?", partition: message.partition, reason: "the message names no topic and the sink has no default topic")
-        }
-        let handle = try topicHandle(topic)
-        let partition = message.partition ?? RD_KAFKA_PARTITION_UA
-        while true {
-            let code: rd_kafka_resp_err_t
-            if message.headers.isEmpty && message.timestamp == nil {
-                code = produceSimple(message, handle: handle, partition: partition)
-            } else {
-                code = produceFull(message, handle: handle, partition: partition)
-            }
-            if code == RD_KAFKA_RESP_ERR_NO_ERROR { return }
-            if code == RD_KAFKA_RESP_ERR__QUEUE_FULL {
-                rd_kafka_poll(client.handle, 50)  // serve delivery reports to make room
-                if let failure = reports.take() { throw failure }
-                continue
-            }
-            throw KafkaError.produceFailed(topic: topic, partition: message.partition, reason: errorText(code))
-        }
+    /// A producer with `id` that has fenced every earlier one.
+    private func transactionalPartition(id: String, ensureMarkers: Bool) throws -> KafkaSinkPartition {
+        let markers = self.markers
+        let partition = try KafkaSinkPartition(
+            settings: settings, defaultTopic: topic, flushTimeout: flushTimeout,
+            transaction: KafkaTransactionState(id: id, markers: markers, faults: faults))
+        try partition.checkReachable(timeout: requestTimeout)
+        if ensureMarkers { try markers.ensureTopic() }
+        try partition.initTransactions()
+        return partition
     }
 
-    private func produceSimple(_ message: KafkaSinkMessage, handle: OpaquePointer, partition: Int32) -> rd_kafka_resp_err_t {
-        let result = message.value.withUnsafeBytes { value in
-            withOptionalBytes(message.key) { key in
-                rd_kafka_produce(
-                    handle, partition, RD_KAFKA_MSG_F_COPY, UnsafeMutableRawPointer(mutating: value.baseAddress),
-                    value.count, key?.baseAddress, key?.count ?? 0, nil)
-            }
+    /// Commits what a crashed run prepared and its markers do not cover: each
+    /// id is fenced first (aborting its open transaction), then its last
+    /// committed epoch is read from the markers, then the later segments are
+    /// committed. Running it twice commits nothing twice.
+    public func recoverPrepared(step: StepID, _ prepared: [String: [UInt8]]) throws {
+        let records = try prepared.keys.sorted().map { try PreparedTransaction.decode(prepared[$0]!) }
+        guard !records.isEmpty else { return }
+        let producers = try records.enumerated().map { index, record in
+            try transactionalPartition(id: record.transactionalID, ensureMarkers: index == 0)
         }
-        return result == 0 ? RD_KAFKA_RESP_ERR_NO_ERROR : rd_kafka_last_error()
-    }
-
-    private func produceFull(_ message: KafkaSinkMessage, handle: OpaquePointer, partition: Int32) -> rd_kafka_resp_err_t {
-        var fields: [rd_kafka_vu_t] = []
-        func field(_ type: rd_kafka_vtype_t, _ fill: (inout rd_kafka_vu_t) -> Void) {
-            var entry = rd_kafka_vu_t()
-            entry.vtype = type
-            fill(&entry)
-            fields.append(entry)
-        }
-        // Header names must outlive the call: keep NUL-terminated copies.
-        let names = message.headers.map { Array($0.key.utf8CString) }
-        return message.value.withUnsafeBytes { value in
-            withOptionalBytes(message.key) { key in
-                field(RD_KAFKA_VTYPE_RKT) { $0.u.rkt = handle }
-                field(RD_KAFKA_VTYPE_PARTITION) { $0.u.i32 = partition }
-                field(RD_KAFKA_VTYPE_MSGFLAGS) { $0.u.i = RD_KAFKA_MSG_F_COPY }
-                field(RD_KAFKA_VTYPE_VALUE) {
-                    $0.u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress)
-                    $0.u.mem.size = value.count
-                }
-                if let key {
-                    field(RD_KAFKA_VTYPE_KEY) {
-                        $0.u.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress)
-                        $0.u.mem.size = key.count
-                    }
-                }
-                if let timestamp = message.timestamp {
-                    field(RD_KAFKA_VTYPE_TIMESTAMP) { $0.u.i64 = Int64((timestamp.timeIntervalSince1970 * 1000).rounded()) }
-                }
-                return withHeaderPointers(names, message.headers) { headerFields in
-                    let all = fields + headerFields
-                    guard let error = all.withUnsafeBufferPointer({ rd_kafka_produceva(client.handle, $0.baseAddress, $0.count) })
-                    else { return RD_KAFKA_RESP_ERR_NO_ERROR }
-                    defer { rd_kafka_error_destroy(error) }
-                    return rd_kafka_error_code(error)
-                }
-            }
+        let committed = try markers.lastCommittedEpochs(of: Set(records.map(\.transactionalID)))
+        for (record, producer) in zip(records, producers) {
+            let done = committed[record.transactionalID] ?? 0
+            let remaining = record.segments.filter { $0.epoch > done }
+            guard let through = remaining.last?.epoch else { continue }
+            try producer.commitTransaction(remaining.flatMap(\.messages), through: through)
         }
     }
-
-    private func topicHandle(_ topic: String) throws -> OpaquePointer {
-        // Consecutive messages almost always share a topic: skip the hashing.
-        if let last = lastTopic, last.name == topic { return last.handle }
-        if let handle = topicHandles[topic] {
-            lastTopic = (topic, handle)
-            return handle
-        }
-        guard let handle = rd_kafka_topic_new(client.handle, topic, nil) else {
-            throw KafkaError.produceFailed(topic: topic, partition: nil, reason: errorText(rd_kafka_last_error()))
-        }
-        topicHandles[topic] = handle
-        lastTopic = (topic, handle)
-        return handle
-    }
-
-    public func epochEnded(_ epoch: Epoch) throws { try flush() }
-
-    public func close() throws {
-        guard !closed else { return }
-        closed = true
-        try flush()
-    }
-
-    /// Waits for every outstanding delivery and throws the first failure.
-    private func flush() throws {
-        let code = rd_kafka_flush(client.handle, RDKafkaClient.milliseconds(flushTimeout))
-        if let failure = reports.take() { throw failure }
-        if code != RD_KAFKA_RESP_ERR_NO_ERROR {
-            let waiting = rd_kafka_outq_len(client.handle)
-            throw KafkaError.deliveryFailed(
-                topic: defaultTopic ?? "?", partition: -1,
-                reason: "\(waiting) messages still undelivered after \(flushTimeout): \(errorText(code))")
-        }
-    }
-}
-
-/// Calls `body` with the bytes of `bytes`, or nil.
-private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
-    guard let bytes else { return body(nil) }
-    return bytes.withUnsafeBytes { body($0) }
-}
-
-/// Builds `RD_KAFKA_VTYPE_HEADER` fields whose pointers stay valid during `body`.
-private func withHeaderPointers<R>(
-    _ names: [[CChar]], _ headers: [KafkaHeader], _ body: ([rd_kafka_vu_t]) -> R
-) -> R {
-    func build(_ index: Int, _ done: [rd_kafka_vu_t]) -> R {
-        if index == headers.count { return body(done) }
-        return names[index].withUnsafeBufferPointer { name in
-            withOptionalBytes(headers[index].value) { value in
-                var entry = rd_kafka_vu_t()
-                entry.vtype = RD_KAFKA_VTYPE_HEADER
-                entry.u.header.name = name.baseAddress
-                entry.u.header.val = value?.baseAddress
-                entry.u.header.size = value.map { $0.count } ?? -1
-                return build(index + 1, done + [entry])
-            }
-        }
-    }
-    return build(0, [])
 }

@@ -10,6 +10,10 @@ extension DataStream {
     ///   - name: The step id (unique in the flow).
     ///   - sink: The per-worker sink.
     public func output<Sink: PerWorkerSink>(_ name: String, _ sink: Sink) where Sink.Item == Item {
+        outputPerWorker(name, sink)
+    }
+
+    private func outputPerWorker<Sink: PerWorkerSink>(_ name: String, _ sink: Sink) where Sink.Item == Item {
         let stepID = flow.reserve(name, in: scope)
         let up = id
         flow.add(StepDefinition(id: stepID, kind: "output", inputs: [up], outputs: []) { _ in
@@ -26,6 +30,51 @@ extension DataStream {
                     startEpoch: builder.configuration.startEpoch)
                 builder.emitter(up, of: Item.self).subscribe(node)
                 builder.addShutdownHook(node)
+            }
+        })
+    }
+
+    /// Writes the stream to a sink that commits together with the recovery
+    /// store's snapshots when `sink.commitsWithSnapshots` (exactly-once
+    /// output; the run then needs a recovery store), otherwise like any
+    /// per-worker sink. On a resumed run the sink first finishes what the
+    /// previous run prepared but may not have committed.
+    ///
+    /// ```swift
+    /// counts.map("encode") { KafkaSinkMessage(key: $0.key, value: String($0.value)) }
+    ///     .output("out", KafkaSink(brokers: ["localhost:19092"], topic: "counts", exactlyOnce: true))
+    /// ```
+    /// - Parameters:
+    ///   - name: The step id (unique in the flow).
+    ///   - sink: The committing sink.
+    public func output<Sink: CommittingSink>(_ name: String, _ sink: Sink) where Sink.Item == Item {
+        guard sink.commitsWithSnapshots else { return outputPerWorker(name, sink) }
+        let stepID = flow.reserve(name, in: scope)
+        let up = id
+        flow.add(StepDefinition(id: stepID, kind: "output", inputs: [up], outputs: []) { context in
+            guard context.configuration.recoveryStore != nil else {
+                throw DataflowError.sinkFailed(step: stepID, partition: nil, underlying: SinkConfigurationError.needsRecoveryStore)
+            }
+            if let prepared = context.resume?.states[stepID], !prepared.isEmpty {
+                do { try sink.recoverPrepared(step: stepID, prepared) } catch {
+                    throw DataflowError.sinkFailed(step: stepID, partition: nil, underlying: error)
+                }
+            }
+            return { builder in
+                let key = PartitionKey("worker-\(builder.worker.rawValue)")
+                let partition: Sink.Partition
+                do {
+                    partition = try sink.buildPartition(step: stepID, worker: builder.worker, workerCount: builder.workerCount)
+                } catch {
+                    throw DataflowError.sinkFailed(step: stepID, partition: key, underlying: error)
+                }
+                guard let collector = builder.snapshots else { preconditionFailure("checked above: a recovery store is set") }
+                let node = CommittingOutputNode(
+                    step: stepID, key: key, partition: partition, collector: collector,
+                    startEpoch: builder.configuration.startEpoch)
+                builder.emitter(up, of: Item.self).subscribe(node)
+                builder.addShutdownHook(node)
+                builder.addCommitter(node)
             }
         })
     }
@@ -100,10 +149,14 @@ extension DataStream {
 public enum SinkConfigurationError: Error, CustomStringConvertible {
     /// `listPartitions()` returned no partition.
     case noPartitions
+    /// The sink commits with snapshots (exactly-once) but the run has no recovery store.
+    case needsRecoveryStore
 
     public var description: String {
         switch self {
         case .noPartitions: return "the sink lists no partitions"
+        case .needsRecoveryStore:
+            return "this sink commits its output with the snapshots (exactly-once): give the run a recovery directory (-r)"
         }
     }
 }

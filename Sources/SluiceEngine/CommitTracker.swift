@@ -1,0 +1,57 @@
+import Synchronization
+
+/// Follows, within one execution, which epoch every worker's snapshot has
+/// durably reached (the same rule as `RecoveryStore`: the lowest last-written
+/// epoch among running workers, the highest once all ended), and wakes the
+/// workers when it advances so their committing sinks can commit.
+package final class CommitTracker: Sendable {
+    private struct Progress {
+        var lastWritten: [Int: Epoch] = [:]
+        var ended: Set<Int> = []
+    }
+
+    private let workerCount: Int
+    private let progress = Mutex(Progress())
+    /// The committed epoch's raw value; 0 while none is.
+    private let committedRaw = Atomic<UInt64>(0)
+    private let mailboxes: [Mailbox]
+
+    package init(workerCount: Int, mailboxes: [Mailbox]) {
+        self.workerCount = workerCount
+        self.mailboxes = mailboxes
+    }
+
+    /// The latest epoch whose snapshot every worker has made durable, if any.
+    package var committed: Epoch? {
+        let raw = committedRaw.load(ordering: .acquiring)
+        return raw == 0 ? nil : Epoch(raw)
+    }
+
+    /// A worker's write of `epoch` returned (it is durable).
+    package func wrote(worker: WorkerIndex, epoch: Epoch, ended: Bool) {
+        let candidate: Epoch? = progress.withLock { state in
+            state.lastWritten[worker.rawValue] = epoch
+            if ended { state.ended.insert(worker.rawValue) }
+            guard state.lastWritten.count == workerCount else { return nil }
+            let running = state.lastWritten.filter { !state.ended.contains($0.key) }.map(\.value)
+            return running.min() ?? state.lastWritten.values.max()
+        }
+        guard let candidate else { return }
+        var current = committedRaw.load(ordering: .relaxed)
+        while candidate.rawValue > current {
+            let (exchanged, original) = committedRaw.compareExchange(
+                expected: current, desired: candidate.rawValue, ordering: .acquiringAndReleasing)
+            if exchanged {
+                for mailbox in mailboxes { mailbox.wake() }
+                return
+            }
+            current = original
+        }
+    }
+}
+
+/// Something a worker tells when epochs are committed (a committing sink step).
+package protocol Committer: AnyObject {
+    /// Every snapshot up to `epoch` is durable on every worker.
+    func committed(upTo epoch: Epoch) throws
+}
