@@ -75,7 +75,12 @@ import Testing
         #expect(json.exit == .init(exited: true, status: 0), "\(json.stderr)")
         struct Report: Decodable { let store: RecoveryStoreSummary; let problems: [String] }
         let report = try JSONDecoder().decode(Report.self, from: Data(json.stdout.utf8))
-        #expect(report.store == store)
+        // Byte sizes may differ: closing the last connection can checkpoint the WAL.
+        #expect(report.store.flowID == store.flowID && report.store.formatVersion == store.formatVersion)
+        #expect(report.store.committedEpoch == store.committedEpoch)
+        #expect(report.store.executions == store.executions && report.store.steps == store.steps)
+        #expect(report.store.partitions.map { [$0.path, "\($0.index)", "\($0.snapshotRows)", "\($0.schemaVersion)"] }
+            == store.partitions.map { [$0.path, "\($0.index)", "\($0.snapshotRows)", "\($0.schemaVersion)"] })
         #expect(report.problems.isEmpty)
     }
 
