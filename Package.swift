@@ -51,7 +51,8 @@ let package = Package(
         .executableTarget(
             name: "SluiceCLI",
             dependencies: [
-                "Sluice", "SluiceKafka", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Sluice", "SluiceKafka", "SluiceRecovery",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/sluice"
@@ -102,11 +103,12 @@ let package = Package(
         ),
         // Runs the built `sluice` binary as a child process (`swift build` builds it).
         .testTarget(
-            name: "SluiceCLITests", dependencies: ["SluiceKafka", "Sluice", "SluiceTesting", "ChildProcessSupport"]),
+            name: "SluiceCLITests",
+            dependencies: ["SluiceKafka", "Sluice", "SluiceTesting", "SluiceRecovery", "ChildProcessSupport"]),
         .testTarget(
             name: "SluiceTests",
             dependencies: [
-                "Sluice", "SluiceTesting",
+                "Sluice", "SluiceTesting", "SluiceRecovery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]

@@ -46,6 +46,17 @@ public struct SluiceOptions: ParsableArguments {
         help: "Seconds between snapshots, rounded to whole epochs (env SLUICE_SNAPSHOT_INTERVAL; default every epoch).")
     public var snapshotInterval: Double?
 
+    /// How long superseded snapshot data is kept behind the committed epoch
+    /// before it is deleted, in seconds (`-b`, `--backup-interval`,
+    /// `SLUICE_BACKUP_INTERVAL`), rounded up to whole epochs. Default 0, as
+    /// in Bytewax: keep only what resuming from the committed epoch needs.
+    /// Set it to at least how far copies of the partition files (a backup
+    /// made file by file) can lag behind one another.
+    @Option(
+        name: [.customShort("b"), .customLong("backup-interval")],
+        help: "Seconds superseded snapshots are kept behind the committed epoch, rounded up to whole epochs (env SLUICE_BACKUP_INTERVAL; default 0).")
+    public var backupInterval: Double?
+
     /// Creates the options with nothing set (defaults and environment apply).
     public init() {}
 
@@ -60,9 +71,21 @@ public struct SluiceOptions: ParsableArguments {
     ) throws -> RunConfiguration {
         var configuration = try configuration(environment: environment)
         if let directory = recoveryDirectory ?? environment["SLUICE_RECOVERY_DIRECTORY"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            configuration.recoveryStore = try SQLiteRecoveryStore(directory: directory, flowID: flow.id)
+            let backup = try backupSeconds(environment: environment)
+            configuration.recoveryStore = try SQLiteRecoveryStore(
+                directory: directory, flowID: flow.id,
+                backupEpochs: SQLiteRecoveryStore.backupEpochs(
+                    for: .milliseconds(Int64((backup * 1000).rounded())), epochInterval: configuration.epochInterval))
         }
         return configuration
+    }
+
+    /// The backup interval in seconds (0 when unset).
+    private func backupSeconds(environment: [String: String]) throws -> Double {
+        try resolve(
+            backupInterval, flag: "--backup-interval", variable: "SLUICE_BACKUP_INTERVAL",
+            environment: environment, default: 0.0, requirement: "a number of seconds from 0 to 1000000000"
+        ) { (0...1_000_000_000).contains($0) }
     }
 
     /// The run configuration these options and `environment` describe.
@@ -91,6 +114,8 @@ public struct SluiceOptions: ParsableArguments {
             ) { (0.001...1_000_000_000).contains($0) }
             configuration.snapshotInterval = .milliseconds(Int64((snapshotSeconds * 1000).rounded()))
         }
+        // Checked here too, so a bad value fails even before a store is opened.
+        _ = try backupSeconds(environment: environment)
         return configuration
     }
 

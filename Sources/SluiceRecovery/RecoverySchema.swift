@@ -1,14 +1,18 @@
 /// The recovery store's SQLite schema, as migrations applied on open.
 ///
-/// Only the foundation so far: a `meta` table of `key → value` text pairs.
-/// Migration 1 records ``SnapshotFormatVersion/current`` as `format_version`;
-/// the store writes `flow_id` when it initializes a directory. Snapshot tables
-/// come with later migrations (append; never edit a released one).
+/// Migration 1 creates a `meta` table of `key → value` text pairs and records
+/// ``SnapshotFormatVersion/current`` as `format_version`; migration 2 adds
+/// `snapshots` (one row per step, key and epoch; NULL state = discarded) and
+/// `progress` (each worker's last written epoch per execution). The store
+/// writes `partition_count` when it creates a file and `flow_id` when a
+/// dataflow claims it. Append migrations; never edit a released one.
 package enum RecoverySchema {
     /// The `meta` key holding the ``SnapshotFormatVersion``.
     package static let formatVersionKey = "format_version"
     /// The `meta` key holding the ``FlowID``.
     package static let flowIDKey = "flow_id"
+    /// The `meta` key holding how many partition files the store has.
+    package static let partitionCountKey = "partition_count"
 
     /// Every migration, in order.
     /// A released migration never changes, so it spells out its format

@@ -123,8 +123,9 @@ package final class SQLiteConnection {
         let rc = sqlite3_exec(handle, sql, nil, nil, &message)
         if rc != SQLITE_OK {
             var error = SQLiteError(code: rc, db: handle, path: path, sql: sql)
-            if let message {
-                error = SQLiteError(code: error.code, message: String(cString: message), path: path, sql: sql)
+            // Keep the diagnosis added to SQLite's message (errno, path checks).
+            if let message, case let text = String(cString: message), !error.message.hasPrefix(text) {
+                error = SQLiteError(code: error.code, message: text, path: path, sql: sql)
             }
             sqlite3_free(message)
             throw error

@@ -97,6 +97,21 @@ package struct SQLiteResultCode: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// For an I/O error, what SQLite was doing (from the extended code), e.g. "writing".
+    package var ioOperation: String? {
+        guard primary == .ioerr else { return nil }
+        // The extended codes are SQLITE_IOERR | (n << 8); C macros with shifts are not imported.
+        switch rawValue >> 8 {
+        case 1, 2: return "reading"
+        case 3: return "writing"
+        case 4: return "syncing to disk"
+        case 6: return "truncating"
+        case 7: return "reading file status"
+        case 18, 19, 21: return "using the shared-memory file"
+        default: return nil
+        }
+    }
+
     /// SQLite's English text for the code (`sqlite3_errstr`).
     package var message: String { String(cString: sqlite3_errstr(rawValue)) }
 
@@ -165,12 +180,28 @@ package struct SQLiteError: Error, Sendable, CustomStringConvertible {
             // reports that attempt's ENOENT), so look at the path ourselves.
             text += " (\(reason))"
         } else if result.primary == .ioerr, let db {
+            if let operation = result.ioOperation { text += " while \(operation)" }
             let errno = sqlite3_system_errno(db)
             if errno != 0, let reason = strerror(errno) {
                 text += " (\(String(cString: reason)))"
+            } else if let reason = Self.diagnoseWrite(path: path) {
+                // SQLite does not pass on every failed write's errno: look at the files ourselves.
+                text += " (\(reason))"
             }
         }
         self.init(code: result, message: text, path: path, sql: sql)
+    }
+
+    /// Why the database file or its write-ahead log cannot be written (an
+    /// immutable file, a read-only mount), or nil when both look writable.
+    /// - Parameter path: The database file.
+    /// - Returns: A short reason naming the file.
+    static func diagnoseWrite(path: String) -> String? {
+        for file in [path, path + "-wal"] where access(file, F_OK) == 0 && access(file, W_OK) != 0 {
+            let reason = strerror(errno).map { String(cString: $0) } ?? "errno \(errno)"
+            return "'\(file)' is not writable: \(reason)"
+        }
+        return nil
     }
 
     /// Why a database file cannot be opened: its directory is missing, not a

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceEngine
+import Synchronization
 
 /// A recovery store in a directory of SQLite files (`part-0.sqlite` …): the
 /// durable `RecoveryStore` for production. Each worker writes its snapshots to
@@ -15,17 +16,20 @@ import SluiceEngine
 /// A directory written by a different dataflow, by a newer Sluice, with a
 /// missing or corrupt partition file, or on a read-only or full disk is
 /// refused with an error naming the file; nothing is reset or overwritten.
+///
+/// Old data is garbage-collected while a run goes on: a key's version is
+/// deleted once a newer version of it, in the same file, is at or before
+/// the committed epoch minus ``backupEpochs`` (see
+/// `SQLiteRecoveryStore+GarbageCollection.swift`).
 public final class SQLiteRecoveryStore: RecoveryStore, @unchecked Sendable {
-    // @unchecked: each partition's connection is used under its own lock, and
-    // `execution`/`workerCount` are set in `beginExecution` before workers start.
-    private final class Partition {
-        let path: String
-        let connection: SQLiteConnection
-        let lock = NSLock()
-        init(path: String, connection: SQLiteConnection) {
-            self.path = path
-            self.connection = connection
-        }
+    // @unchecked: each partition's connection and bookkeeping are used under
+    // the partition's own lock; the execution state is behind `state`'s mutex;
+    // the sweep settings are set before a run starts.
+
+    /// The running execution: its number and its committed epoch so far.
+    struct ExecutionState {
+        var execution: Int64 = 0
+        var tracker = CommittedEpochTracker()
     }
 
     /// Partitions a fresh directory gets unless told otherwise.
@@ -33,185 +37,171 @@ public final class SQLiteRecoveryStore: RecoveryStore, @unchecked Sendable {
 
     /// The directory.
     public let directory: String
-    private let partitions: [Partition]
-    private var execution: Int64 = 0
-    private var workerCount = 0
+    /// How many epochs superseded versions are kept behind the committed
+    /// epoch before they are deleted (0: only what the committed resume
+    /// point needs). See ``init(directory:flowID:partitions:backupEpochs:)``.
+    public let backupEpochs: Int
+    /// The partition files, by index.
+    let partitions: [RecoveryPartition]
+    /// The running execution.
+    let state = Mutex(ExecutionState())
+    /// A file is swept (idle keys, discarded keys, old progress rows) once
+    /// the collection threshold has moved this many epochs since its last
+    /// sweep… (default 10)
+    package var sweepEveryEpochs: Int64 = 10
+    /// …and at least this many seconds have passed (default 60), so a short
+    /// epoch interval does not sweep a large file over and over.
+    package var sweepMinimumSeconds: Double = 60
 
-    /// Opens (or initializes) a recovery directory.
+    /// Opens a recovery directory, initializing it when it holds no store
+    /// yet, and claiming it for `flowID` when no dataflow has (a directory
+    /// made by ``initialize(directory:partitions:)``).
     /// - Parameters:
     ///   - directory: The recovery directory; created if missing.
     ///   - flowID: The dataflow's id; a directory written by another flow is refused.
     ///   - partitions: Partition files for a fresh directory (ignored for an existing one).
+    ///   - backupEpochs: How many epochs a superseded version of a key is kept
+    ///     behind the committed epoch before it is deleted. Default 0, as
+    ///     Bytewax's `backup_interval` defaults to zero: keep only what
+    ///     resuming from the committed epoch needs. Raise it when the files
+    ///     are copied elsewhere one by one (a backup), to at least how many
+    ///     epochs the copies can lag behind one another, so a set of copies
+    ///     still resumes. `backupEpochs(for:epochInterval:)` converts a duration.
     /// - Throws: `RecoveryStoreError`, or an SQLite error naming the file.
-    public init(directory: String, flowID: String, partitions: Int = defaultPartitions) throws {
+    public init(directory: String, flowID: String, partitions: Int = defaultPartitions, backupEpochs: Int = 0) throws {
+        guard backupEpochs >= 0 else { throw RecoveryStoreError.invalidBackupEpochs(backupEpochs) }
         self.directory = directory
-        let manager = FileManager.default
-        var isDirectory: ObjCBool = false
-        if manager.fileExists(atPath: directory, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw RecoveryStoreError.notADirectory(path: directory) }
+        self.backupEpochs = backupEpochs
+        try RecoveryDirectory.ensureDirectory(directory)
+        let connections: [SQLiteConnection]
+        if let count = try RecoveryDirectory.existingCount(in: directory) {
+            connections = try RecoveryDirectory.openForWriting(in: directory, count: count)
         } else {
-            try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            connections = try RecoveryDirectory.create(in: directory, count: partitions)
         }
-        let existing = try Self.partitionIndices(in: directory)
-        let count = existing.isEmpty ? max(1, partitions) : existing.max()! + 1
-        if !existing.isEmpty {
-            for index in 0..<count where !existing.contains(index) {
-                throw RecoveryStoreError.missingPartition(path: Self.path(directory, index), partitions: count)
-            }
-        }
-        self.partitions = try (0..<count).map { index in
-            let path = Self.path(directory, index)
-            let connection = try SQLiteConnection(path: path)
-            _ = try RecoverySchema.migrations.apply(to: connection)
-            let stored = try connection.scalarText("SELECT value FROM meta WHERE key = '\(RecoverySchema.flowIDKey)'")
-            if let stored {
+        for db in connections {
+            if let stored = try RecoveryDirectory.meta(RecoverySchema.flowIDKey, in: db) {
                 guard stored == flowID else {
-                    throw RecoveryStoreError.differentFlow(path: path, stored: stored, expected: flowID)
+                    throw RecoveryStoreError.differentFlow(path: db.path, stored: stored, expected: flowID)
                 }
             } else {
-                let insert = try connection.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2)")
-                try insert.bind(RecoverySchema.flowIDKey, at: 1)
-                try insert.bind(flowID, at: 2)
-                try insert.run()
+                try RecoveryDirectory.setMeta(RecoverySchema.flowIDKey, flowID, in: db)
             }
-            return Partition(path: path, connection: connection)
         }
+        self.partitions = connections.enumerated().map { RecoveryPartition(index: $0.offset, connection: $0.element) }
+    }
+
+    /// The backup epochs that keep at least `backupInterval` of superseded
+    /// data: the interval divided by the epoch interval, rounded up.
+    ///
+    /// ```swift
+    /// SQLiteRecoveryStore.backupEpochs(for: .seconds(25), epochInterval: .seconds(10))   // 3
+    /// ```
+    /// - Parameters:
+    ///   - backupInterval: How long superseded data must be kept (zero or more).
+    ///   - epochInterval: The run's epoch length (positive).
+    /// - Returns: A whole number of epochs.
+    public static func backupEpochs(for backupInterval: Duration, epochInterval: Duration) -> Int {
+        let backup = max(0, backupInterval.totalNanoseconds)
+        let epoch = max(1, epochInterval.totalNanoseconds)
+        return Int((backup + epoch - 1) / epoch)
     }
 
     /// The number of partition files.
     public var partitionCount: Int { partitions.count }
 
-    static func path(_ directory: String, _ index: Int) -> String { "\(directory)/part-\(index).sqlite" }
-
-    static func partitionIndices(in directory: String) throws -> Set<Int> {
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory)
-        return Set(names.compactMap { name in
-            guard name.hasPrefix("part-"), name.hasSuffix(".sqlite") else { return nil }
-            return Int(name.dropFirst(5).dropLast(7))
-        })
-    }
-
-    private func withPartition<T>(_ partition: Partition, _ body: (SQLiteConnection) throws -> T) throws -> T {
-        partition.lock.lock()
-        defer { partition.lock.unlock() }
-        return try body(partition.connection)
-    }
-
     // MARK: RecoveryStore
 
     /// The last epoch every worker of some execution wrote (all ended: the highest).
+    ///
+    /// ```swift
+    /// if let epoch = try store.committedEpoch() { print("a run resumes after epoch \(epoch)") }
+    /// ```
+    /// - Returns: The committed epoch, or nil when no execution has one yet.
+    /// - Throws: An SQLite error naming the file.
     public func committedEpoch() throws -> Epoch? {
-        var rows: [Int64: [(worker: Int64, count: Int64, epoch: Int64, ended: Bool)]] = [:]
-        for partition in partitions {
-            try withPartition(partition) { db in
-                let query = try db.prepare("SELECT execution, worker, worker_count, epoch, ended FROM progress")
-                while try query.step() {
-                    rows[query.int64(at: 0)!, default: []].append(
-                        (query.int64(at: 1)!, query.int64(at: 2)!, query.int64(at: 3)!, query.int64(at: 4)! != 0))
-                }
-            }
-        }
-        var committed: Int64?
-        for workers in rows.values {
-            guard let count = workers.first?.count, Set(workers.map(\.worker)).count == Int(count) else { continue }
-            let running = workers.filter { !$0.ended }.map(\.epoch)
-            let epoch = running.min() ?? workers.map(\.epoch).max()!
-            committed = max(committed ?? epoch, epoch)
-        }
-        return committed.map { Epoch(UInt64($0)) }
+        try committedEpochValue().map { Epoch(UInt64($0)) }
+    }
+
+    /// Every file's progress rows.
+    func progressRows() throws -> [ProgressRow] {
+        try partitions.flatMap { partition in try partition.withConnection { try ProgressRow.all(in: $0) } }
+    }
+
+    /// The committed epoch as stored (nil: none).
+    func committedEpochValue() throws -> Int64? {
+        ProgressRow.committedEpoch(try progressRows())
     }
 
     public func resumePoint() throws -> ResumePoint? {
-        guard let committed = try committedEpoch() else { return nil }
-        var latest: [StepID: [String: (epoch: Int64, state: [UInt8]?)]] = [:]
+        guard let committed = try committedEpochValue() else { return nil }
+        var latest = LatestVersions<[UInt8]?>()
         for partition in partitions {
-            try withPartition(partition) { db in
-                let query = try db.prepare(
-                    """
-                    SELECT s.step, s.key, s.epoch, s.state FROM snapshots s
-                    JOIN (SELECT step, key, max(epoch) AS e FROM snapshots WHERE epoch <= ?1 GROUP BY step, key) m
-                    ON s.step = m.step AND s.key = m.key AND s.epoch = m.e
-                    """)
-                try query.bind(Int64(committed.rawValue), at: 1)
-                while try query.step() {
-                    let step = StepID(query.string(at: 0)!)
-                    let key = query.string(at: 1)!
-                    let epoch = query.int64(at: 2)!
-                    if let known = latest[step]?[key], known.epoch >= epoch { continue }
-                    latest[step, default: [:]][key] = (epoch, query.blob(at: 3))
-                }
-            }
+            try partition.withConnection { try latest.read($0, atOrBefore: committed) }
         }
-        let states = latest.mapValues { keys in keys.compactMapValues { $0.state } }.filter { !$0.value.isEmpty }
-        return ResumePoint(epoch: committed, states: states)
+        var states: [StepID: [String: [UInt8]]] = [:]
+        for (step, keys) in latest.versions {
+            let live = keys.compactMapValues(\.payload)
+            if !live.isEmpty { states[StepID(step)] = live }
+        }
+        return ResumePoint(epoch: Epoch(UInt64(committed)), states: states)
     }
 
     public func beginExecution(workerCount: Int) throws {
-        let committed = try committedEpoch().map { Int64($0.rawValue) } ?? 0
-        var lastExecution: Int64 = 0
-        for partition in partitions {
-            try withPartition(partition) { db in
-                try db.transaction {
-                    // Rows after the committed epoch belong to no complete snapshot.
-                    let stale = try db.prepare("DELETE FROM snapshots WHERE epoch > ?1")
-                    try stale.bind(committed, at: 1)
-                    try stale.run()
-                    // Keep only each key's latest row (in this file) at or before it.
-                    try db.execute(
-                        """
-                        DELETE FROM snapshots WHERE epoch < (SELECT max(epoch) FROM snapshots AS later
-                            WHERE later.step = snapshots.step AND later.key = snapshots.key)
-                        """)
-                }
-                lastExecution = max(lastExecution, try db.scalarInt("SELECT coalesce(max(execution), 0) FROM progress") ?? 0)
-            }
+        let rows = try progressRows()
+        let committed = ProgressRow.committedEpoch(rows)
+        try compactForNewExecution(committed: committed, progress: rows)
+        let next = (rows.map(\.execution).max() ?? 0) + 1
+        state.withLock {
+            $0.execution = next
+            $0.tracker.begin(workerCount: workerCount, committed: committed)
         }
-        execution = lastExecution + 1
-        self.workerCount = workerCount
     }
 
     public func write(epoch: Epoch, worker: WorkerIndex, records: [SnapshotRecord], ended: Bool) throws {
         let partition = partitions[worker.rawValue % partitions.count]
-        try withPartition(partition) { db in
+        let backupEpochs = self.backupEpochs
+        let (execution, workerCount, threshold) = state.withLock {
+            ($0.execution, $0.tracker.workerCount, $0.tracker.collectionThreshold(backupEpochs: backupEpochs))
+        }
+        let epochValue = Int64(epoch.rawValue)
+        try partition.withConnection { db in
             try db.transaction {
-                let insert = try db.prepare("INSERT OR REPLACE INTO snapshots (step, key, epoch, state) VALUES (?1, ?2, ?3, ?4)")
+                let insert = try partition.statement(
+                    "INSERT OR REPLACE INTO snapshots (step, key, epoch, state) VALUES (?1, ?2, ?3, ?4)")
                 for record in records {
                     insert.reset()
                     try insert.bind(record.step.rawValue, at: 1)
                     try insert.bind(record.key, at: 2)
-                    try insert.bind(Int64(epoch.rawValue), at: 3)
+                    try insert.bind(epochValue, at: 3)
                     if let state = record.state { try insert.bind(state, at: 4) } else { try insert.bindNull(at: 4) }
                     try insert.run()
                 }
-                let progress = try db.prepare(
+                if let threshold {
+                    try pruneSuperseded(records, in: partition, threshold: threshold)
+                }
+                let progress = try partition.statement(
                     "INSERT OR REPLACE INTO progress (execution, worker, worker_count, epoch, ended) VALUES (?1, ?2, ?3, ?4, ?5)")
                 try progress.bind(execution, at: 1)
                 try progress.bind(Int64(worker.rawValue), at: 2)
                 try progress.bind(Int64(workerCount), at: 3)
-                try progress.bind(Int64(epoch.rawValue), at: 4)
+                try progress.bind(epochValue, at: 4)
                 try progress.bind(Int64(ended ? 1 : 0), at: 5)
                 try progress.run()
             }
         }
+        // Only a durable write moves the committed epoch.
+        state.withLock { $0.tracker.recordWrite(worker: worker.rawValue, epoch: epochValue, ended: ended) }
+        try sweepIfDue(partition)
     }
 }
 
-/// Why a recovery directory is refused.
-public enum RecoveryStoreError: Error, CustomStringConvertible {
-    /// The path exists but is not a directory.
-    case notADirectory(path: String)
-    /// A partition file is missing from an existing directory.
-    case missingPartition(path: String, partitions: Int)
-    /// The directory was written by another dataflow.
-    case differentFlow(path: String, stored: String, expected: String)
-
-    public var description: String {
-        switch self {
-        case let .notADirectory(path): return "recovery path '\(path)' is not a directory"
-        case let .missingPartition(path, partitions):
-            return "recovery partition file '\(path)' is missing (the directory has \(partitions) partitions); restore it or start a fresh directory"
-        case let .differentFlow(path, stored, expected):
-            return "recovery file '\(path)' belongs to dataflow '\(stored)', not '\(expected)'; use another directory"
-        }
+extension Duration {
+    /// The duration in whole nanoseconds (saturating).
+    fileprivate var totalNanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        return scaled.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue
     }
 }

@@ -1,13 +1,13 @@
 import ArgumentParser
 
 /// `sluice`: tools around Sluice dataflows. Each subcommand lives in its own
-/// file; `recovery init/inspect` and `graph` will join `dev-broker` here.
+/// file: `dev-broker` and `recovery` (init, inspect, check); `graph` will join them.
 @main
 struct SluiceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
         abstract: "Tools for Sluice dataflows.",
         version: sluiceVersion,
-        subcommands: [DevBroker.self]
+        subcommands: [DevBroker.self, RecoveryCommand.self]
     )
 }

@@ -24,13 +24,6 @@ import Testing
         return flow
     }
 
-    private func configuration(workers: Int, store: SQLiteRecoveryStore) -> RunConfiguration {
-        var configuration = RunConfiguration(workers: workers)
-        configuration.epochInterval = .milliseconds(1)
-        configuration.recoveryStore = store
-        return configuration
-    }
-
     @Test(arguments: [(2, 3), (3, 1), (1, 2)])
     func abortAndResumeWithAFreshStoreInstanceIsExactlyOnce(workers: (first: Int, second: Int)) throws {
         let dir = try TemporaryDirectory()
@@ -44,12 +37,12 @@ import Testing
 
         let first = try SQLiteRecoveryStore(directory: recovery, flowID: "store_test", partitions: 2)
         #expect(throws: DataflowError.self) {
-            try run(makeFlow(source, running: running, totals: totals), configuration: configuration(workers: workers.first, store: first))
+            try run(makeFlow(source, running: running, totals: totals), configuration: recoveryConfiguration(workers: workers.first, store: first))
         }
         // A new instance, as a restarted process would open it.
         let second = try SQLiteRecoveryStore(directory: recovery, flowID: "store_test")
         #expect(second.partitionCount == 2)
-        try run(makeFlow(source, running: running, totals: totals), configuration: configuration(workers: workers.second, store: second))
+        try run(makeFlow(source, running: running, totals: totals), configuration: recoveryConfiguration(workers: workers.second, store: second))
 
         let expected = Dictionary(words.map { ($0, 1) }, uniquingKeysWith: +)
         #expect(totals.items.sorted() == expected.map { "\($0.key)=\($0.value)" }.sorted())

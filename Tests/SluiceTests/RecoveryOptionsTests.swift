@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Sluice
+import SluiceRecovery
 import SluiceTesting
 import Testing
 
@@ -64,6 +65,40 @@ import Testing
         _ = try SluiceOptions.parse(["-r", directory]).configuration(for: Dataflow("other_flow"), environment: [:])
         #expect(throws: (any Error).self) {
             _ = try SluiceOptions.parse(["-r", directory]).configuration(for: flow(TestingSink()), environment: [:])
+        }
+    }
+
+    /// The store the options open for `flow`.
+    private func store(_ arguments: [String], environment: [String: String] = [:]) throws -> SQLiteRecoveryStore {
+        let configuration = try SluiceOptions.parse(arguments).configuration(for: flow(TestingSink()), environment: environment)
+        return try #require(configuration.recoveryStore as? SQLiteRecoveryStore)
+    }
+
+    @Test func theBackupIntervalIsRoundedUpToWholeEpochs() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(try store(["-r", directory]).backupEpochs == 0, "the default keeps nothing behind the committed epoch")
+        #expect(try store(["-r", directory, "-b", "25", "--epoch-interval", "10"]).backupEpochs == 3)
+        #expect(try store(["-r", directory, "--backup-interval", "20", "--epoch-interval", "10"]).backupEpochs == 2)
+        #expect(try store(["-r", directory, "--epoch-interval", "0.2"], environment: ["SLUICE_BACKUP_INTERVAL": "0.5"]).backupEpochs == 3)
+        #expect(try store(["-r", directory, "-b", "1"], environment: ["SLUICE_BACKUP_INTERVAL": "600"]).backupEpochs == 1,
+                "the flag wins over the environment")
+    }
+
+    @Test func aBadBackupIntervalIsRefusedNamingTheFlagOrVariable() throws {
+        let cases: [([String], [String: String], String)] = [
+            (["-b=-1"], [:], "--backup-interval"),
+            (["-b", "nan"], [:], "--backup-interval"),
+            ([], ["SLUICE_BACKUP_INTERVAL": "soon"], "SLUICE_BACKUP_INTERVAL"),
+        ]
+        for (arguments, environment, name) in cases {
+            do {
+                // Checked even without a recovery directory.
+                _ = try SluiceOptions.parse(arguments).configuration(environment: environment)
+                Issue.record("\(arguments) \(environment) must be refused")
+            } catch let error as DataflowError {
+                #expect("\(error)".contains(name), "\(error)")
+            }
         }
     }
 }

@@ -1,0 +1,56 @@
+/// The committed epoch of the running execution, followed from the store's
+/// own (durable) writes, so garbage collection can run during a run without
+/// reading every file's progress. Mirrors the commit rule of
+/// ``ProgressRow/committedEpochs(_:)``; it only ever lags the rows, never
+/// leads them, so what it allows to be deleted is never needed.
+///
+/// ```swift
+/// var tracker = CommittedEpochTracker()
+/// tracker.begin(workerCount: 2, committed: 4)
+/// tracker.recordWrite(worker: 0, epoch: 5, ended: false)
+/// tracker.recordWrite(worker: 1, epoch: 6, ended: false)
+/// tracker.committed   // 5
+/// ```
+struct CommittedEpochTracker: Sendable {
+    /// The committed epoch when the execution began (nil: none).
+    private(set) var base: Int64?
+    /// The execution's worker count.
+    private(set) var workerCount = 0
+    private var lastWritten: [Int: Int64] = [:]
+    private var ended: Set<Int> = []
+
+    /// Starts following a new execution.
+    /// - Parameters:
+    ///   - workerCount: Its workers.
+    ///   - committed: The store's committed epoch before it.
+    mutating func begin(workerCount: Int, committed: Int64?) {
+        self.workerCount = workerCount
+        base = committed
+        lastWritten = [:]
+        ended = []
+    }
+
+    /// Records a worker's write, once it is durable.
+    mutating func recordWrite(worker: Int, epoch: Int64, ended workerEnded: Bool) {
+        lastWritten[worker] = epoch
+        if workerEnded { ended.insert(worker) }
+    }
+
+    /// True once every worker of the execution has written: from then on
+    /// its own rows, not earlier executions', define the committed epoch.
+    var isComplete: Bool { workerCount > 0 && lastWritten.count == workerCount }
+
+    /// The committed epoch as far as this store instance knows it.
+    var committed: Int64? {
+        guard isComplete else { return base }
+        let running = lastWritten.filter { !ended.contains($0.key) }.map(\.value)
+        let current = running.min() ?? lastWritten.values.max()!
+        return max(base ?? current, current)
+    }
+
+    /// The epoch at or below which a newer version makes older ones
+    /// deletable: `committed − backupEpochs`, nil while nothing is committed.
+    func collectionThreshold(backupEpochs: Int) -> Int64? {
+        committed.map { $0 - Int64(backupEpochs) }
+    }
+}

@@ -1,0 +1,49 @@
+/// Each step's and key's latest version at or before an epoch, merged over
+/// the partition files (a key may have rows in several files after a
+/// rescale; the highest epoch wins). Used to build a resume point and to
+/// count live keys.
+///
+/// ```swift
+/// var latest = LatestVersions<[UInt8]?>()
+/// for partition in partitions {
+///     try latest.read(partition.db, atOrBefore: 12, withState: true)
+/// }
+/// ```
+struct LatestVersions<Payload> {
+    /// By step, then key: the winning version's epoch and payload.
+    private(set) var versions: [String: [String: (epoch: Int64, payload: Payload)]] = [:]
+
+    /// Keeps `payload` for the step and key if `epoch` is newer than what is known.
+    mutating func offer(step: String, key: String, epoch: Int64, payload: Payload) {
+        if let known = versions[step]?[key], known.epoch >= epoch { return }
+        versions[step, default: [:]][key] = (epoch, payload)
+    }
+}
+
+extension LatestVersions where Payload == [UInt8]? {
+    /// Offers every key's latest row of one file at or before `epoch`, with
+    /// its state (nil: discarded).
+    mutating func read(_ db: SQLiteConnection, atOrBefore epoch: Int64) throws(SQLiteError) {
+        // SQLite takes the bare column `state` from the row holding max(epoch).
+        let query = try db.prepare("SELECT step, key, max(epoch), state FROM snapshots WHERE epoch <= ?1 GROUP BY step, key")
+        try query.bind(epoch, at: 1)
+        while try query.step() {
+            offer(step: query.string(at: 0) ?? "", key: query.string(at: 1) ?? "", epoch: query.int64(at: 2) ?? 0,
+                  payload: query.blob(at: 3))
+        }
+    }
+}
+
+extension LatestVersions where Payload == Bool {
+    /// Offers every key's latest row of one file at or before `epoch`, with
+    /// whether it is live (true) or discarded (false), without reading states.
+    mutating func readLiveness(_ db: SQLiteConnection, atOrBefore epoch: Int64) throws(SQLiteError) {
+        let query = try db.prepare(
+            "SELECT step, key, max(epoch), state IS NOT NULL FROM snapshots WHERE epoch <= ?1 GROUP BY step, key")
+        try query.bind(epoch, at: 1)
+        while try query.step() {
+            offer(step: query.string(at: 0) ?? "", key: query.string(at: 1) ?? "", epoch: query.int64(at: 2) ?? 0,
+                  payload: query.int64(at: 3) != 0)
+        }
+    }
+}
