@@ -194,11 +194,15 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
     }
 
     /// Rebuilds the logic of keys from a resumed snapshot.
+    /// Rebuilt keys with a pending `notifyAt` get their timers back.
     package func restore(_ states: [String: Logic.State]) throws {
         for (key, state) in states {
-            do { logics[key] = Entry(logic: try build(state), changed: false) } catch {
+            let logic: Logic
+            do { logic = try build(state) } catch {
                 throw stepError(error, step: step, worker: worker)
             }
+            logics[key] = Entry(logic: logic, changed: false)
+            updateTimer(key, logic, .retain)
         }
     }
 
