@@ -45,7 +45,8 @@ package enum Execution {
                 setThreadName("sluice-w\(index)")
                 let builder = WorkerBuilder(
                     worker: WorkerIndex(index), workerCount: workerCount,
-                    configuration: settings, mailboxes: mailboxes, commitTracker: tracker)
+                    configuration: settings, mailboxes: mailboxes, commitTracker: tracker,
+                    onSnapshotFailure: { control.fail($0) })
                 do {
                     for install in threadInstallers.value { try install(builder) }
                 } catch {

@@ -10,25 +10,34 @@ package final class SnapshotCollector {
         var ended = false
     }
 
-    private let store: any RecoveryStore
-    private let worker: WorkerIndex
-    /// Told about every durable write (for committing sinks).
-    private let tracker: CommitTracker?
+    /// Writes the epochs in the background, in order.
+    private let writer: SnapshotWriter
     /// Write every `every`-th epoch (by number, so all workers agree); the
     /// records of the epochs between carry forward into the next one written.
     private let every: UInt64
     private var participants: [Participant] = []
     private var pending: [Epoch: [SnapshotRecord]] = [:]
-    /// The last epoch this worker wrote, if any.
+    /// The last epoch this worker handed to the writer, if any.
     package private(set) var lastWritten: Epoch?
     private var finished = false
 
-    package init(store: any RecoveryStore, worker: WorkerIndex, every: UInt64 = 1, tracker: CommitTracker? = nil) {
-        self.store = store
-        self.worker = worker
+    /// - Parameters:
+    ///   - tracker: Told about every durable write (for committing sinks).
+    ///   - onFailure: Called (on the writer thread) when a write fails; stops the run.
+    package init(
+        store: any RecoveryStore, worker: WorkerIndex, every: UInt64 = 1, tracker: CommitTracker? = nil,
+        onFailure: @escaping @Sendable (any Error) -> Void = { _ in }
+    ) {
         self.every = max(1, every)
-        self.tracker = tracker
+        self.writer = SnapshotWriter(store: store, worker: worker, tracker: tracker, onFailure: onFailure)
     }
+
+    /// Waits until every epoch handed to the writer is durable.
+    /// - Throws: A write's failure.
+    package func finish() throws { try writer.finish() }
+
+    /// Stops writing (the run is stopping after a failure).
+    package func stop() { writer.stop() }
 
     /// Whether `epoch` is written as a snapshot (every `every`-th epoch by
     /// number; the records of the others carry forward).
@@ -69,9 +78,8 @@ package final class SnapshotCollector {
                 pending[epoch.next] = records + (pending[epoch.next] ?? [])
                 continue
             }
-            try store.write(epoch: epoch, worker: worker, records: records, ended: last)
+            try writer.enqueue(epoch: epoch, records: records, ended: last)
             lastWritten = epoch
-            tracker?.wrote(worker: worker, epoch: epoch, ended: last)
             if last { finished = true }
         }
     }

@@ -68,6 +68,8 @@ package final class Worker {
                 mailbox.wait(until: wakeDeadline(now: now, throttled: throttled))
             }
         }
+        // The run's last snapshot must be durable before it returns.
+        try builder.snapshots?.finish()
         try awaitFinalCommit()
     }
 
@@ -130,6 +132,7 @@ package final class Worker {
     /// Closes this worker's source and sink partitions without flushing (the
     /// run is over or stopping). `run()` does it on return.
     package func shutdown() {
+        builder.snapshots?.stop()
         for input in builder.inputs { input.shutdown() }
         for hook in builder.shutdownHooks { hook.shutdown() }
     }

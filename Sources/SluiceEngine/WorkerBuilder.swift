@@ -57,7 +57,7 @@ package final class WorkerBuilder {
 
     package init(
         worker: WorkerIndex, workerCount: Int, configuration: RunConfiguration, mailboxes: [Mailbox],
-        commitTracker: CommitTracker? = nil
+        commitTracker: CommitTracker? = nil, onSnapshotFailure: @escaping @Sendable (any Error) -> Void = { _ in }
     ) {
         self.worker = worker
         self.workerCount = workerCount
@@ -65,7 +65,9 @@ package final class WorkerBuilder {
         self.mailboxes = mailboxes
         self.commitTracker = commitTracker
         self.snapshots = configuration.recoveryStore.map {
-            SnapshotCollector(store: $0, worker: worker, every: configuration.epochsPerSnapshot, tracker: commitTracker)
+            SnapshotCollector(
+                store: $0, worker: worker, every: configuration.epochsPerSnapshot, tracker: commitTracker,
+                onFailure: onSnapshotFailure)
         }
     }
 
