@@ -149,7 +149,9 @@ public final class ClusterMesh: @unchecked Sendable {
     }
 
     deinit {
-        try? group.syncShutdownGracefully()
+        // Without `close()` the network thread would outlive the mesh; the
+        // non-blocking shutdown is safe from any thread, the event loop's included.
+        if state.phase != .closed { group.shutdownGracefully { _ in } }
     }
 
     private func link(to peer: ProcessID) throws -> PeerLink {
