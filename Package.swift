@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "SluiceTesting", targets: ["SluiceTesting"]),
         .library(name: "SluiceKafka", targets: ["SluiceKafka"]),
         .library(name: "SluiceRecovery", targets: ["SluiceRecovery"]),
+        .library(name: "SluiceCluster", targets: ["SluiceCluster"]),
         .executable(name: "sluice", targets: ["SluiceCLI"]),
         .executable(name: "word-count", targets: ["WordCount"]),
         .executable(name: "anomaly-detector", targets: ["AnomalyDetector"]),
@@ -20,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         .target(
@@ -48,6 +51,17 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
         .target(name: "SluiceRecovery", dependencies: ["SluiceEngine", "CSQLite"]),
+        // The cluster transport: TCP mesh between processes, framing, handshake, heartbeats.
+        .target(
+            name: "SluiceCluster",
+            dependencies: [
+                "SluiceEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "SluiceCLI",
             dependencies: [
@@ -86,6 +100,10 @@ let package = Package(
             path: "Benchmarks/SluiceKafkaBench"
         ),
         .testTarget(name: "SluiceEngineTests", dependencies: ["SluiceEngine"]),
+        .testTarget(
+            name: "SluiceClusterTests",
+            dependencies: ["SluiceCluster", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "SluiceRecoveryTests", dependencies: ["SluiceRecovery", "Sluice", "SluiceTesting"]),
         .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka", "Sluice", "SluiceTesting"]),
         // Runs built executables (`sluice`, `kafka-word-count`) as child processes in tests.

@@ -1,0 +1,24 @@
+/// Timeouts and limits of a `ClusterMesh`; the defaults suit production.
+///
+/// ```swift
+/// var options = ClusterMeshOptions()
+/// options.startupTimeout = 60   // wait up to a minute for slow pods
+/// ```
+public struct ClusterMeshOptions: Sendable {
+    /// How long start-up waits for every peer, in seconds (default 30).
+    public var startupTimeout: Double = 30
+    /// How often an idle connection sends a heartbeat, in seconds (default 1).
+    public var heartbeatInterval: Double = 1
+    /// After how long without any frame a peer counts as lost, in seconds
+    /// (default 5; fail-fast promises under 10).
+    public var peerTimeout: Double = 5
+    /// The most bytes that may wait to be written to one peer; a send beyond
+    /// it throws `ClusterError.sendBufferFull` (default 64 MiB).
+    public var maxPendingBytesPerPeer: Int = 64 << 20
+
+    /// The wire protocol version this process speaks (tests change it).
+    package var protocolVersion = Hello.protocolVersion
+
+    /// Creates the default options.
+    public init() {}
+}

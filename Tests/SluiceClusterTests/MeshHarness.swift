@@ -1,0 +1,109 @@
+import Foundation
+import Logging
+import SluiceCluster
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The longest any mesh test waits for something that must happen.
+let meshBound: Double = 20
+
+/// Free TCP ports on 127.0.0.1: binds port 0 and reads back what the kernel gave.
+func freeAddresses(_ count: Int) throws -> [PeerAddress] {
+    let sockets = try (0..<count).map { _ in try boundSocket() }
+    for (fd, _) in sockets { close(fd) }
+    return sockets.map(\.1)
+}
+
+/// A socket bound to a free port on 127.0.0.1 (listening when asked); the caller closes it.
+func boundSocket(listening: Bool = false) throws -> (Int32, PeerAddress) {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw POSIXError(.EMFILE) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+            bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
+        }
+    }
+    guard bound, !listening || listen(fd, 1) == 0 else {
+        close(fd)
+        throw POSIXError(.EADDRINUSE)
+    }
+    return (fd, PeerAddress(host: "127.0.0.1", port: Int(UInt16(bigEndian: address.sin_port))))
+}
+
+/// Short timeouts so that failure tests end quickly (still well under 10 s).
+func testOptions(startup: Double = 10) -> ClusterMeshOptions {
+    var options = ClusterMeshOptions()
+    options.startupTimeout = startup
+    options.heartbeatInterval = 0.2
+    options.peerTimeout = 2
+    return options
+}
+
+/// One mesh and the frames it received.
+struct MeshUnderTest: Sendable {
+    let mesh: ClusterMesh
+    let inbox: FrameQueue
+}
+
+/// Builds a mesh per configuration, starts them all on their own threads, and
+/// returns each start's outcome (bounded: a start that never returns is an issue).
+func startMeshes(
+    _ configurations: [ClusterConfiguration], fingerprints: [String]? = nil,
+    options: [ClusterMeshOptions]? = nil, sourceLocation: SourceLocation = #_sourceLocation
+) -> [(MeshUnderTest, Result<Void, ClusterError>)] {
+    let meshes = configurations.enumerated().map { index, configuration in
+        let inbox = FrameQueue()
+        let mesh = ClusterMesh(
+            configuration: configuration, fingerprint: fingerprints?[index] ?? "flow-v1",
+            options: options?[index] ?? testOptions(), logger: Logger(label: "test.mesh.\(index)"),
+            onFrame: inbox.append)
+        return MeshUnderTest(mesh: mesh, inbox: inbox)
+    }
+    let results = Mutex<[Int: Result<Void, ClusterError>]>([:])
+    let group = DispatchGroup()
+    for (index, member) in meshes.enumerated() {
+        group.enter()
+        Thread.detachNewThread {
+            let result = Result<Void, ClusterError> { () throws(ClusterError) in
+                do { try member.mesh.start() } catch let error as ClusterError { throw error } catch {
+                    throw ClusterError.cannotListen(member.mesh.configuration.ownAddress, cause: "\(error)")
+                }
+            }
+            results.withLock { $0[index] = result }
+            group.leave()
+        }
+    }
+    if group.wait(timeout: .now() + meshBound + 15) != .success {
+        Issue.record("a mesh start did not return: it hangs", sourceLocation: sourceLocation)
+    }
+    let outcome = results.withLock { $0 }
+    return meshes.enumerated().map { index, member in
+        (member, outcome[index] ?? .failure(.noAddresses))
+    }
+}
+
+/// Configurations for `count` processes on fresh loopback ports.
+func loopbackCluster(_ count: Int, secrets: [String?]? = nil) throws -> [ClusterConfiguration] {
+    let addresses = try freeAddresses(count)
+    return try (0..<count).map {
+        try ClusterConfiguration(processID: ProcessID($0), addresses: addresses, secret: secrets?[$0] ?? nil)
+    }
+}
+
+/// The error a start failed with, or nil (recording an issue) if it succeeded.
+func startError(
+    _ outcome: (MeshUnderTest, Result<Void, ClusterError>), sourceLocation: SourceLocation = #_sourceLocation
+) -> ClusterError? {
+    if case .failure(let error) = outcome.1 { return error }
+    Issue.record("\(outcome.0.mesh.configuration.processID) started but should have failed", sourceLocation: sourceLocation)
+    return nil
+}
