@@ -8,6 +8,9 @@ import Foundation
 // map-filter:  ints 0..N-1 -> map(x*2+1) -> filter(x % 3 != 0) -> counting sink
 // keyed-count: N words "w\((i * 7919) % 10000)" -> keyOn(identity)
 //              -> statefulMap(running count per word) -> counting sink
+// window-count: N events (key "k\((i * 7919) % 1000)", event time start + i ms)
+//              -> keyOn -> countWindow(EventClock(wait 0 s), 10 s tumbling windows)
+//              -> counting sink of window results
 //
 // The input is split into W TestingSource partitions (batch size 1000) so each
 // worker reads a share. Input data is generated before timing; only `run` is
@@ -108,7 +111,7 @@ do {
         }
     }
 }
-guard workload == "map-filter" || workload == "keyed-count" else { fail("unknown --workload '\(workload)'") }
+guard ["map-filter", "keyed-count", "window-count"].contains(workload) else { fail("unknown --workload '\(workload)'") }
 
 /// Splits 0..<count into `parts` contiguous ranges of nearly equal size.
 func chunks(_ count: Int, _ parts: Int) -> [Range<Int>] {
@@ -130,6 +133,23 @@ case "map-filter":
         .output("count", CountingSink(counter: counter))
     // (2x+1) % 3 == 0 exactly when x % 3 == 1.
     expected = items - (items + 1) / 3
+case "window-count":
+    struct Event: Sendable { let key: String; let time: Date }
+    let start = Date(timeIntervalSince1970: 1_704_067_200)  // 2024-01-01 00:00:00 UTC
+    // Each key's events stay in one partition, in time order (the watermark is per key).
+    var parts = [[Event]](repeating: [], count: workers)
+    for i in 0..<items {
+        let key = (i * 7919) % 1000
+        parts[key % workers].append(Event(key: "k\(key)", time: start.addingTimeInterval(Double(i) / 1000)))
+    }
+    let windows = flow.input("inp", TestingSource(partitions: parts, batchSize: 1000))
+        .keyOn("key") { $0.key }
+        .countWindow(
+            "count_window", clock: EventClock(timestamp: { $0.time }, waitForSystemDuration: .zero),
+            windower: TumblingWindower(length: .seconds(10), alignTo: start))
+    windows.down.output("count", CountingSink(counter: counter))
+    // Consecutive events of a window have min(m, 1000) distinct keys (7919 is coprime with 1000).
+    expected = (items / 10_000) * 1000 + min(items % 10_000, 1000)
 default:  // keyed-count
     let parts = chunks(items, workers).map { range in range.map { "w\(($0 * 7919) % 10000)" } }
     let words = flow.input("inp", TestingSource(partitions: parts, batchSize: 1000))

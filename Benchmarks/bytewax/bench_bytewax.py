@@ -5,6 +5,9 @@ Workloads (identical to Benchmarks/SluiceBench/main.swift):
   map-filter:  ints 0..N-1 -> map(x*2+1) -> filter(x % 3 != 0) -> counting sink
   keyed-count: N words "w{(i*7919) % 10000}" -> key_on(identity)
                -> stateful_map(running count per word) -> counting sink
+  window-count: N events (key "k{(i*7919) % 1000}", event time ALIGN + i ms)
+               -> count_window(EventClock(wait 0 s), 10 s tumbling windows
+               aligned to ALIGN) -> counting sink of window results
 
 Input uses TestingSource(data, batch_size=1000), Bytewax's fastest testing
 configuration. TestingSource is a single-partition source, so with several
@@ -15,13 +18,18 @@ Only the dataflow run is timed. Prints exactly one line on stdout:
 import argparse
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 
 import bytewax.operators as op
 from bytewax.dataflow import Dataflow
+from bytewax.operators.windowing import EventClock, TumblingWindower, count_window
 from bytewax.outputs import DynamicSink, StatelessSinkPartition
 from bytewax.testing import TestingSource, cluster_main, run_main
 
 VOCAB = 10_000
+WINDOW_KEYS = 1_000
+WINDOW_EVENTS = 10_000  # events per 10 s window (one event per millisecond)
+ALIGN = datetime(2024, 1, 1, tzinfo=timezone.utc)
 
 
 class _CountingPartition(StatelessSinkPartition):
@@ -66,6 +74,13 @@ def build_flow(workload, items, sink):
         keyed = op.key_on("key", s, lambda w: w)
         counts = op.stateful_map("running_count", keyed, _count_step)
         op.output("count", counts, sink)
+    elif workload == "window-count":
+        data = [(f"k{(i * 7919) % WINDOW_KEYS}", ALIGN + timedelta(milliseconds=i)) for i in range(items)]
+        s = op.input("inp", flow, TestingSource(data, batch_size=1000))
+        clock = EventClock(lambda e: e[1], wait_for_system_duration=timedelta(seconds=0))
+        windower = TumblingWindower(length=timedelta(seconds=10), align_to=ALIGN)
+        out = count_window("count_window", s, clock, windower, lambda e: e[0])
+        op.output("count", out.down, sink)
     else:
         raise SystemExit(f"unknown workload {workload!r}")
     return flow
@@ -74,12 +89,17 @@ def build_flow(workload, items, sink):
 def expected_count(workload, items):
     if workload == "map-filter":
         return sum(1 for x in range(items) if (2 * x + 1) % 3 != 0)
+    if workload == "window-count":
+        # Each window holds consecutive events; 7919 is coprime with 1000, so
+        # m consecutive events have min(m, 1000) distinct keys.
+        full, rest = divmod(items, WINDOW_EVENTS)
+        return full * WINDOW_KEYS + min(rest, WINDOW_KEYS)
     return items
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--workload", required=True, choices=["map-filter", "keyed-count"])
+    ap.add_argument("--workload", required=True, choices=["map-filter", "keyed-count", "window-count"])
     ap.add_argument("--items", type=int, required=True)
     ap.add_argument("--workers", type=int, default=1)
     args = ap.parse_args()
