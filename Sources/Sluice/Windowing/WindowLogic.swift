@@ -105,6 +105,8 @@ where Clock.Value: Sendable {
     /// Emits and forgets the windows closed at `watermark`, in close-time order.
     private func close(at watermark: Date, emit: inout KeyedEmitter<Event>, all: Bool = false) throws {
         if state.windows.isEmpty { return }
+        // Most calls close nothing: check before building the sorted list.
+        guard all || state.windows.values.contains(where: { kind.isClosed($0, at: watermark) }) else { return }
         let closing = state.windows.filter { all || kind.isClosed($0.value, at: watermark) }
             .sorted { ($0.value.closeTime, $0.key) < ($1.value.closeTime, $1.key) }
         for (id, window) in closing {
