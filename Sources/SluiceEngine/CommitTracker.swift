@@ -32,9 +32,7 @@ package final class CommitTracker: Sendable {
         let candidate: Epoch? = progress.withLock { state in
             state.lastWritten[worker.rawValue] = epoch
             if ended { state.ended.insert(worker.rawValue) }
-            guard state.lastWritten.count == workerCount else { return nil }
-            let running = state.lastWritten.filter { !state.ended.contains($0.key) }.map(\.value)
-            return running.min() ?? state.lastWritten.values.max()
+            return CommitRule.committed(lastWritten: state.lastWritten, ended: state.ended, workerCount: workerCount)
         }
         guard let candidate else { return }
         var current = committedRaw.load(ordering: .relaxed)

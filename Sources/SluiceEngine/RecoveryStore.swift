@@ -101,9 +101,8 @@ public final class InMemoryRecoveryStore: RecoveryStore, @unchecked Sendable {
         records.append(contentsOf: newRecords.map { (epoch, $0) })
         lastWritten[worker.rawValue] = epoch
         if workerEnded { ended.insert(worker.rawValue) }
-        guard lastWritten.count == workerCount else { return }
-        let running = lastWritten.filter { !ended.contains($0.key) }.map(\.value)
-        let candidate = running.min() ?? lastWritten.values.max()!
+        guard let candidate = CommitRule.committed(lastWritten: lastWritten, ended: ended, workerCount: workerCount)
+        else { return }
         if committed.map({ candidate > $0 }) ?? true { committed = candidate }
     }
 

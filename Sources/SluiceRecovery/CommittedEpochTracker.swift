@@ -1,3 +1,5 @@
+import SluiceEngine
+
 /// The committed epoch of the running execution, followed from the store's
 /// own (durable) writes, so garbage collection can run during a run without
 /// reading every file's progress. Mirrors the commit rule of
@@ -42,9 +44,8 @@ struct CommittedEpochTracker: Sendable {
 
     /// The committed epoch as far as this store instance knows it.
     var committed: Int64? {
-        guard isComplete else { return base }
-        let running = lastWritten.filter { !ended.contains($0.key) }.map(\.value)
-        let current = running.min() ?? lastWritten.values.max()!
+        guard let current = CommitRule.committed(lastWritten: lastWritten, ended: ended, workerCount: workerCount)
+        else { return base }
         return max(base ?? current, current)
     }
 

@@ -1,3 +1,5 @@
+import SluiceEngine
+
 /// One row of a partition file's `progress` table: the last epoch a worker
 /// of an execution wrote, and whether that was its last write. The commit
 /// rule over all files' rows lives here too.
@@ -37,8 +39,10 @@ struct ProgressRow: Hashable, Sendable {
     static func committedEpochs(_ rows: [ProgressRow]) -> [Int64: Int64] {
         var result: [Int64: Int64] = [:]
         for (execution, workers) in Dictionary(grouping: rows, by: \.execution) {
-            guard let count = workers.first?.workerCount, Set(workers.map(\.worker)).count == Int(count) else { continue }
-            result[execution] = workers.filter { !$0.ended }.map(\.epoch).min() ?? workers.map(\.epoch).max()!
+            guard let count = workers.first?.workerCount else { continue }
+            let lastWritten = Dictionary(workers.map { (Int($0.worker), $0.epoch) }, uniquingKeysWith: max)
+            let ended = Set(workers.filter(\.ended).map { Int($0.worker) })
+            result[execution] = CommitRule.committed(lastWritten: lastWritten, ended: ended, workerCount: Int(count))
         }
         return result
     }
