@@ -14,6 +14,17 @@ final class KafkaTransactionState {
     var pending: [KafkaSinkMessage] = []
     /// Prepared, not yet committed, by epoch.
     var prepared: [PreparedTransaction.Segment] = []
+    /// The marker topic partition of this id, looked up at the first commit
+    /// (the topic may still be being created while partitions are built).
+    private var markerPartition: Int32?
+
+    /// The marker topic partition of this id (one metadata request, then cached).
+    func markerPartitionOfID() throws -> Int32 {
+        if let markerPartition { return markerPartition }
+        let partition = TransactionMarkers.partition(of: id, partitions: try markers.partitionCount())
+        markerPartition = partition
+        return partition
+    }
 
     init(id: String, markers: TransactionMarkers, faults: KafkaTransactionFaults? = nil) {
         self.id = id
@@ -70,10 +81,9 @@ extension KafkaSinkPartition {
         try transactionCall(epoch: epoch, "begin") { rd_kafka_begin_transaction(client.handle) }
         do {
             for message in messages { try produce(message) }
-            let count = try transaction.markers.partitionCount()
             try produce(KafkaSinkMessage(
                 topic: transaction.markers.topic, key: transaction.id, value: String(epoch),
-                partition: TransactionMarkers.partition(of: transaction.id, partitions: count)))
+                partition: try transaction.markerPartitionOfID()))
             if let failure = reports.take() { throw failure }
             try transaction.faults?.check(.beforeCommit, chosen: chosen)
             try transactionCall(epoch: epoch, "commit") {
