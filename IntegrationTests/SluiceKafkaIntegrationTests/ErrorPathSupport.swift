@@ -27,9 +27,16 @@ enum ErrorPath {
         _ flow: Dataflow, workers: Int, epochInterval: Duration = .seconds(10),
         sourceLocation: SourceLocation = #_sourceLocation
     ) -> Outcome? {
+        run(flow, configuration: RunConfiguration(workers: workers, epochInterval: epochInterval), sourceLocation: sourceLocation)
+    }
+
+    /// `run` with a whole configuration (a recovery store, for instance).
+    static func run(
+        _ flow: Dataflow, configuration: RunConfiguration, sourceLocation: SourceLocation = #_sourceLocation
+    ) -> Outcome? {
         let clock = ContinuousClock()
         let started = clock.now
-        let running = start(flow, configuration: RunConfiguration(workers: workers, epochInterval: epochInterval))
+        let running = start(flow, configuration: configuration)
         do {
             guard try running.wait(timeout: hangBound) else {
                 Issue.record("run did not end within \(hangBound): it hangs", sourceLocation: sourceLocation)
@@ -61,7 +68,14 @@ enum ErrorPath {
     static func expectFailure(
         _ flow: Dataflow, workers: Int, sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> (error: DataflowError, elapsed: Duration) {
-        guard let outcome = run(flow, workers: workers, sourceLocation: sourceLocation) else { throw Stopped() }
+        try expectFailure(flow, configuration: RunConfiguration(workers: workers), sourceLocation: sourceLocation)
+    }
+
+    /// `expectFailure` with a whole configuration.
+    static func expectFailure(
+        _ flow: Dataflow, configuration: RunConfiguration, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> (error: DataflowError, elapsed: Duration) {
+        guard let outcome = run(flow, configuration: configuration, sourceLocation: sourceLocation) else { throw Stopped() }
         switch outcome.result {
         case .success:
             Issue.record("the run succeeded but should have failed", sourceLocation: sourceLocation)

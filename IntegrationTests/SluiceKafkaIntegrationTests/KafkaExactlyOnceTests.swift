@@ -83,17 +83,6 @@ import Testing
         func cleanUp() { try? FileManager.default.removeItem(atPath: recovery) }
     }
 
-    /// The error a run ends with (an issue if it succeeds or hangs).
-    private func failure(of running: RunningDataflow, sourceLocation: SourceLocation = #_sourceLocation) throws -> any Error {
-        do {
-            try awaitEnd(running, sourceLocation: sourceLocation)
-        } catch let error where !(error is TestStopped) {
-            return error
-        }
-        Issue.record("the run should have failed", sourceLocation: sourceLocation)
-        throw TestStopped()
-    }
-
     @Test(arguments: [1, 2])
     func anUninterruptedRunCommitsEveryOutputOnce(workers: Int) throws {
         let setup = try Setup()
@@ -116,10 +105,9 @@ import Testing
     ) throws {
         let setup = try Setup()
         defer { setup.cleanUp() }
-        let crashing = start(
+        let (error, _) = try ErrorPath.expectFailure(
             setup.flow(setup.sink(faults: KafkaTransactionFaults(point: point, commit: 1))),
             configuration: try setup.configuration(workers: first))
-        let error = try failure(of: crashing)
         #expect("\(error)".contains("simulated crash"), "\(error)")
 
         let resumed = start(setup.flow(setup.sink()), configuration: try setup.configuration(workers: second))
@@ -139,7 +127,7 @@ import Testing
     @Test func anExactlyOnceSinkWithoutARecoveryDirectoryIsRefusedNamingTheStep() throws {
         let setup = try Setup()
         defer { setup.cleanUp() }
-        let error = try failure(of: start(setup.flow(setup.sink()), configuration: RunConfiguration(workers: 1)))
+        let (error, _) = try ErrorPath.expectFailure(setup.flow(setup.sink()), workers: 1)
         #expect("\(error)".contains("eos.out"))
         #expect("\(error)".contains("recovery directory"))
     }
@@ -150,10 +138,9 @@ import Testing
     func readCommittedConsumersNeverSeeAnAbortedTransaction() throws {
         let setup = try Setup()
         defer { setup.cleanUp() }
-        let crashing = start(
+        _ = try ErrorPath.expectFailure(
             setup.flow(setup.sink(faults: KafkaTransactionFaults(point: .beforeCommit, commit: 1))),
             configuration: try setup.configuration(workers: 1))
-        _ = try failure(of: crashing)
         let resumed = start(setup.flow(setup.sink()), configuration: try setup.configuration(workers: 1))
         try awaitEnd(resumed)
         #expect(multiset(try setup.committedOutput()) == Self.expected)
