@@ -132,19 +132,12 @@ final class LedgerPartition: CommittingSinkPartition {
         return flow
     }
 
-    private func configuration(workers: Int, store: InMemoryRecoveryStore) -> RunConfiguration {
-        var configuration = RunConfiguration(workers: workers)
-        configuration.epochInterval = .milliseconds(1)
-        configuration.recoveryStore = store
-        return configuration
-    }
-
     @Test(arguments: [1, 2, 3])
     func anUninterruptedRunPublishesEveryOutputOnceAfterItsSnapshot(workers: Int) throws {
         let ledger = Ledger()
         let store = InMemoryRecoveryStore()
         let sink = LedgerSink(ledger: ledger, store: store)
-        try run(makeFlow(TestingSource(Self.words), sink: sink), configuration: configuration(workers: workers, store: store))
+        try run(makeFlow(TestingSource(Self.words), sink: sink), configuration: recoveryConfiguration(workers: workers, store: store))
         #expect(ledger.published.sorted() == expected)
         #expect(ledger.state.withLock { $0.early }.isEmpty)
     }
@@ -161,7 +154,7 @@ final class LedgerPartition: CommittingSinkPartition {
         let source = TestingSource(events: events)
         var crashing = LedgerSink(ledger: ledger, store: store)
         crashing.crash = crash
-        let failed = runBounded(makeFlow(source, sink: crashing), configuration: configuration(workers: first, store: store))
+        let failed = runBounded(makeFlow(source, sink: crashing), configuration: recoveryConfiguration(workers: first, store: store))
         #expect(throws: (any Error).self) { try failed?.get() }
 
         // Resume until done: the source's abort point is still ahead when the sink crashed first.
@@ -169,7 +162,7 @@ final class LedgerPartition: CommittingSinkPartition {
         var runs = 1
         while runs < 3 {
             runs += 1
-            let result = runBounded(makeFlow(source, sink: sink), configuration: configuration(workers: second, store: store))
+            let result = runBounded(makeFlow(source, sink: sink), configuration: recoveryConfiguration(workers: second, store: store))
             guard case .failure(let error) = result else { break }
             #expect(error is DataflowError && "\(error)".contains("abort point"), "only the scripted abort may stop a resumed run")
         }

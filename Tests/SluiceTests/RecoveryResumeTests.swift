@@ -36,13 +36,6 @@ import Testing
         return flow
     }
 
-    private func configuration(workers: Int, store: InMemoryRecoveryStore) -> RunConfiguration {
-        var configuration = RunConfiguration(workers: workers)
-        configuration.epochInterval = .milliseconds(1)
-        configuration.recoveryStore = store
-        return configuration
-    }
-
     @Test(arguments: [(1, 1), (2, 2), (3, 3), (2, 3), (3, 1)], [37, 250, 599])
     func abortAndResumeCountsEveryItemOnce(workers: (first: Int, second: Int), abortAfter: Int) throws {
         let store = InMemoryRecoveryStore()
@@ -52,12 +45,12 @@ import Testing
 
         // The first run stops at the abort point, like a crash.
         #expect(throws: DataflowError.self) {
-            try run(makeFlow(source, running: running, totals: totals), configuration: configuration(workers: workers.first, store: store))
+            try run(makeFlow(source, running: running, totals: totals), configuration: recoveryConfiguration(workers: workers.first, store: store))
         }
         #expect(totals.items.isEmpty, "no end-of-input flush happens on an abort")
 
         // The resumed run passes the (fired) abort point and finishes.
-        try run(makeFlow(source, running: running, totals: totals), configuration: configuration(workers: workers.second, store: store))
+        try run(makeFlow(source, running: running, totals: totals), configuration: recoveryConfiguration(workers: workers.second, store: store))
 
         // foldFinal's state came back exactly: totals equal an uninterrupted run's.
         let expected = expectedTotals
@@ -77,13 +70,13 @@ import Testing
         let source = TestingSource((0..<100).map { "k\($0 % 5)" })
         let running = TestingSink<String>()
         let totals = TestingSink<String>()
-        try run(makeFlow(source, running: running, totals: totals), configuration: configuration(workers: 2, store: store))
+        try run(makeFlow(source, running: running, totals: totals), configuration: recoveryConfiguration(workers: 2, store: store))
         #expect(totals.items.count == 5)
         #expect(store.committedEpoch != nil)
 
         let again = TestingSink<String>()
         let againTotals = TestingSink<String>()
-        try run(makeFlow(source, running: again, totals: againTotals), configuration: configuration(workers: 3, store: store))
+        try run(makeFlow(source, running: again, totals: againTotals), configuration: recoveryConfiguration(workers: 3, store: store))
         #expect(again.items.isEmpty, "the source resumed at its end: nothing is read twice")
         #expect(againTotals.items.isEmpty, "foldFinal's keys were discarded at the end of the first run")
     }
@@ -190,9 +183,7 @@ private struct CommitThenAbortSource: PartitionedSource {
         let store = InMemoryRecoveryStore()
         let source = CommitThenAbortSource(count: 400, abortAt: 300, store: store)
         func flow(_ totals: TestingSink<String>) -> Dataflow { keyCountFlow("resume", source, totals: totals) }
-        var configuration = RunConfiguration(workers: 2)
-        configuration.epochInterval = .milliseconds(1)
-        configuration.recoveryStore = store
+        let configuration = recoveryConfiguration(workers: 2, store: store)
 
         let first = TestingSink<String>()
         #expect(throws: DataflowError.self) { try run(flow(first), configuration: configuration) }
@@ -232,10 +223,8 @@ private final class RecordingStore: RecoveryStore, @unchecked Sendable {
             .foldFinal("sum", initial: { 0 }) { $0 + $1 }
             .map("value") { $0.value }
             .output("out", totals)
-        var configuration = RunConfiguration(workers: 2)
-        configuration.epochInterval = .milliseconds(1)
+        var configuration = recoveryConfiguration(workers: 2, store: store)
         configuration.snapshotInterval = .milliseconds(4)
-        configuration.recoveryStore = store
         try run(flow, configuration: configuration)
         #expect(totals.items.reduce(0, +) == (0..<3000).reduce(0, +))
         let writes = store.writes
@@ -252,10 +241,8 @@ private final class RecordingStore: RecoveryStore, @unchecked Sendable {
         events.insert(.abort, at: 420)
         let source = TestingSource(events: events)
         func flow(_ totals: TestingSink<String>) -> Dataflow { keyCountFlow("sparse", source, totals: totals) }
-        var configuration = RunConfiguration(workers: 2)
-        configuration.epochInterval = .milliseconds(1)
+        var configuration = recoveryConfiguration(workers: 2, store: store)
         configuration.snapshotInterval = .milliseconds(3)
-        configuration.recoveryStore = store
         let totals = TestingSink<String>()
         #expect(throws: DataflowError.self) { try run(flow(totals), configuration: configuration) }
         configuration.workers = 3

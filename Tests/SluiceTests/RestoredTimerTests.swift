@@ -64,9 +64,7 @@ import Testing
                 .output("out", sink)
             return flow
         }
-        var configuration = RunConfiguration(workers: 1)
-        configuration.epochInterval = .milliseconds(1)
-        configuration.recoveryStore = store
+        let configuration = recoveryConfiguration(workers: 1, store: store)
 
         let first = runBounded(flow(), configuration: configuration)
         #expect(throws: DataflowError.self) { try first?.get() }

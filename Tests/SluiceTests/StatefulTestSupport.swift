@@ -194,3 +194,11 @@ extension DataStream {
         map(name) { (key: $0.key, value: $0.value) }
     }
 }
+
+/// A configuration that snapshots every 1 ms epoch into `store`, for recovery tests.
+func recoveryConfiguration(workers: Int, store: any RecoveryStore) -> RunConfiguration {
+    var configuration = RunConfiguration(workers: workers)
+    configuration.epochInterval = .milliseconds(1)
+    configuration.recoveryStore = store
+    return configuration
+}
