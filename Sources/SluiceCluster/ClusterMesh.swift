@@ -148,6 +148,18 @@ public final class ClusterMesh: @unchecked Sendable {
         teardown()
     }
 
+    /// Stops the mesh because this process failed: every peer is told the
+    /// reason (and stops with an error naming this process), then every
+    /// connection closes. Does nothing if the mesh already failed or closed.
+    ///
+    /// ```swift
+    /// mesh.abort(reason: "step 'flow.parse' failed: bad input")
+    /// ```
+    /// - Parameter reason: What went wrong, for the peers' error messages.
+    public func abort(reason: String) {
+        fail(.localFailure(reason: reason))
+    }
+
     deinit {
         // Without `close()` the network thread would outlive the mesh; the
         // non-blocking shutdown is safe from any thread, the event loop's included.
