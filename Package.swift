@@ -32,7 +32,7 @@ let package = Package(
         .target(
             name: "Sluice",
             dependencies: [
-                "SluiceEngine", "SluiceRecovery",
+                "SluiceEngine", "SluiceRecovery", "SluiceCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
