@@ -186,9 +186,22 @@ extension ClusterMesh {
         }
         state.phase = .closed
         let channels = Array(state.channels.values) + (state.server.map { [$0] } ?? [])
+        let abortWrites = state.abortWrites
         state.links = [:]
         condition.broadcast()
         condition.unlock()
+        // The peers must hear why this process failed before the connections
+        // close: let the abort writes finish, and give each peer a moment to
+        // read them and close its side.
+        if !abortWrites.isEmpty {
+            for write in abortWrites { _ = try? write.wait() }
+            let closed = DispatchGroup()
+            for channel in channels {
+                closed.enter()
+                channel.closeFuture.whenComplete { _ in closed.leave() }
+            }
+            _ = closed.wait(timeout: .now() + 1)
+        }
         for channel in channels { _ = try? channel.close().wait() }
         try? group.syncShutdownGracefully()
     }

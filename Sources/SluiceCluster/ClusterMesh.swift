@@ -204,10 +204,16 @@ public final class ClusterMesh: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
         logger.error("cluster failed: \(error)")
-        for channel in channels {
-            channel.writeAndFlush(Frame.text(.abort, "\(error)").encoded(allocator: channel.allocator))
-                .whenComplete { _ in channel.close(promise: nil) }
+        let writes = channels.map { channel in
+            let write = channel.writeAndFlush(Frame.text(.abort, "\(error)").encoded(allocator: channel.allocator))
+            // Half-close: a full close with unread input would send a reset,
+            // and a reset can discard the abort before the peer reads it.
+            write.whenComplete { _ in channel.close(mode: .output, promise: nil) }
+            return write
         }
+        condition.lock()
+        state.abortWrites += writes
+        condition.unlock()
         onFailure?(error)
     }
 }
