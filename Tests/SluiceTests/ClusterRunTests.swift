@@ -99,7 +99,7 @@ private struct Opaque: Sendable { let value: Int }
     @Test func differentWorkerCountsPerProcessAreRefused() throws {
         let sink = TestingSink<String>()
         let addresses = try LoopbackPorts.free(2).map { PeerAddress(host: "127.0.0.1", port: $0) }
-        let outcomes = ResultBox()
+        let errors = ErrorList()
         let group = DispatchGroup()
         for (index, workers) in [1, 2].enumerated() {
             let member = try ClusterConfiguration(processID: ProcessID(index), addresses: addresses)
@@ -107,21 +107,12 @@ private struct Opaque: Sendable { let value: Int }
             group.enter()
             Thread {
                 defer { group.leave() }
-                outcomes.add(Result { try run(handoff.value, configuration: RunConfiguration(workers: workers), cluster: member) })
+                do { try run(handoff.value, configuration: RunConfiguration(workers: workers), cluster: member) } catch { errors.add(error) }
             }.start()
         }
         #expect(group.wait(timeout: .now() + runBound) == .success)
-        let errors = outcomes.errors.map { "\($0)" }
-        #expect(errors.count == 2)
-        for error in errors { #expect(error.contains("1 workers") && error.contains("2 workers"), "\(error)") }
+        let messages = errors.all.map { "\($0)" }
+        #expect(messages.count == 2)
+        for error in messages { #expect(error.contains("1 workers") && error.contains("2 workers"), "\(error)") }
     }
-}
-
-/// Results collected from several threads.
-private final class ResultBox: @unchecked Sendable {
-    // @unchecked: `results` is guarded by `lock`.
-    private let lock = NSLock()
-    private var results: [Result<Void, any Error>] = []
-    func add(_ result: Result<Void, any Error>) { lock.withLock { results.append(result) } }
-    var errors: [any Error] { lock.withLock { results.compactMap(\.failure) } }
 }

@@ -40,3 +40,12 @@ extension Result {
         return nil
     }
 }
+
+/// Errors collected from several threads.
+final class ErrorList: @unchecked Sendable {
+    // @unchecked: `errors` is guarded by `lock`.
+    private let lock = NSLock()
+    private var errors: [any Error] = []
+    func add(_ error: any Error) { lock.withLock { errors.append(error) } }
+    var all: [any Error] { lock.withLock { errors } }
+}
