@@ -22,6 +22,9 @@ package final class BinaryItemDecoder {
     /// The keys leading to the value being decoded (see `truncatePath(to:)`).
     var path: [any CodingKey] = []
 
+    /// How deep values may nest (coding path length) before the input counts as corrupt.
+    package static let maxDepth = 512
+
     /// Creates a decoder for `bytes[range]`.
     /// - Parameters:
     ///   - bytes: The buffer.
@@ -56,6 +59,8 @@ package final class BinaryItemDecoder {
         if T.self == Int.self { return try readSigned(Int.self) as! T }
         if T.self == String.self { return try readString() as! T }
         if let wire = T.self as? any BinaryWireDecodable.Type { return try wire.readBinary(from: self) as! T }
+        // Corrupt input for a recursive type must not recurse until the stack overflows.
+        guard path.count < Self.maxDepth else { throw corrupt("values nested more than \(Self.maxDepth) deep") }
         return try T(from: self)
     }
 
