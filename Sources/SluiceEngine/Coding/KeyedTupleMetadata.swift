@@ -5,10 +5,11 @@
 /// so `Item.self as? any Codable.Type` fails and Swift offers no API to get a tuple type's
 /// element types without an instance. Swift's tuple type metadata (the ABI-stable
 /// `TargetTupleTypeMetadata`: kind word, element count, labels string, then per element its
-/// type metadata and byte offset) holds them. Nothing is trusted unchecked: the kind must be
-/// the tuple kind, the count 2, the labels exactly `"key value "`, element 0 `String` at offset
-/// 0 and element 1 at `String`'s stride; and the caller (`ItemCodec.detect()`) rebuilds
-/// `(key: String, value: V).self` and compares it with the original type before using it.
+/// type metadata and 32-bit byte offset, two words each) holds them. Nothing is trusted
+/// unchecked: the kind must be the tuple kind, the count 2, the labels exactly `"key value "`,
+/// element 0 `String` at offset 0 and element 1 at `String`'s stride; and the caller
+/// (`ItemCodec.detect()`) rebuilds `(key: String, value: V).self` and compares it with the
+/// original type before using it.
 /// Anything unexpected returns nil, which means "not Codable".
 ///
 /// ```swift
@@ -34,8 +35,9 @@ package enum KeyedTupleMetadata {
         let elements = 3 * word  // each element: type metadata pointer, byte offset
         let stringMetadata = unsafeBitCast(String.self, to: UnsafeRawPointer.self)
         guard metadata.load(fromByteOffset: elements, as: UnsafeRawPointer.self) == stringMetadata,
-            metadata.load(fromByteOffset: elements + word, as: UInt.self) == 0,
-            metadata.load(fromByteOffset: elements + 3 * word, as: UInt.self) == UInt(MemoryLayout<String>.stride),
+            // An element's offset is 32 bits (the rest of its word is padding, not always zero).
+            metadata.load(fromByteOffset: elements + word, as: UInt32.self) == 0,
+            metadata.load(fromByteOffset: elements + 3 * word, as: UInt32.self) == UInt32(MemoryLayout<String>.stride),
             let value = metadata.load(fromByteOffset: elements + 2 * word, as: UnsafeRawPointer?.self)
         else { return nil }
         return unsafeBitCast(value, to: Any.Type.self)
