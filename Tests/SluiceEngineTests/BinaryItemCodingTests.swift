@@ -121,4 +121,26 @@ import Testing
         #expect(try decoder.decode(Point.self) == Point(x: 3, y: 4))
         #expect(decoder.isAtEnd)
     }
+
+    @Test func oneKeyTableServesMixedTypesAndSkippedFields() throws {
+        // Key numbers are predicted from the previous field; mixed shapes must still round-trip.
+        let encoder = BinaryItemEncoder()
+        var expected: [Any] = []
+        for index in 0..<50 {
+            let optionals = Optionals(
+                a: index % 2 == 0 ? index : nil, b: index % 3 == 0 ? nil : "b\(index)", c: index % 5 == 0 ? .some(nil) : nil,
+                d: [], e: nil, f: nil, g: index % 2 == 1 ? true : nil)
+            try encoder.encode(optionals)
+            try encoder.encode(Point(x: index, y: -index))
+            try encoder.encode(["y": index, "x": 1])
+            expected.append(optionals)
+        }
+        let decoder = try BinaryItemDecoder(bytes: encoder.bytes, range: 0..<encoder.bytes.count)
+        for index in 0..<50 {
+            #expect(try decoder.decode(Optionals.self) == expected[index] as? Optionals)
+            #expect(try decoder.decode(Point.self) == Point(x: index, y: -index))
+            #expect(try decoder.decode([String: Int].self) == ["y": index, "x": 1])
+        }
+        #expect(decoder.isAtEnd)
+    }
 }

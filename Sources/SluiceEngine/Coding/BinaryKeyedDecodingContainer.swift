@@ -113,14 +113,14 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     private func scalar<T: Decodable>(_ key: Key, _ read: () throws -> T) throws -> T {
         let state = try decoder.readTag(key, depth: depth)
         guard state == .value else { return try decoder.decodeField(T.self, state: state, forKey: key, depth: depth) }
-        return try decoder.withPath(key, depth: depth, read)
+        do { return try read() } catch { throw decoder.relocated(error, depth: depth, key: key) }
     }
 
     /// Reads a scalar field that may be nil or left out.
     @inline(__always)
     private func present<T>(_ key: Key, _ read: () throws -> T) throws -> T? {
         guard try decoder.readTag(key, depth: depth) == .value else { return nil }
-        return try decoder.withPath(key, depth: depth, read)
+        do { return try read() } catch { throw decoder.relocated(error, depth: depth, key: key) }
     }
 
     /// Reads the value tag of a nested container or superclass and leaves `key` on the path.

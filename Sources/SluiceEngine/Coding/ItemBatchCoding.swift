@@ -48,6 +48,13 @@ package struct KeyedBatchCoding<Item, V: Codable>: ItemBatchCoding {
     }
 
     package func encode(_ items: [Item], with encoder: BinaryItemEncoder) throws {
+        if V.self == Int.self {  // counts and sums: one specialized loop, no per-item dispatch
+            for item in unsafeBitCast(items, to: [(key: String, value: Int)].self) {
+                encoder.writeString(item.key)
+                encoder.writeSigned(Int64(item.value))
+            }
+            return
+        }
         for item in unsafeBitCast(items, to: [(key: String, value: V)].self) {
             encoder.writeString(item.key)
             try encoder.encodeValue(item.value)
@@ -55,6 +62,15 @@ package struct KeyedBatchCoding<Item, V: Codable>: ItemBatchCoding {
     }
 
     package func decode(_ count: Int, with decoder: BinaryItemDecoder) throws -> [Item] {
+        if V.self == Int.self {
+            var items: [(key: String, value: Int)] = []
+            items.reserveCapacity(decoder.reservation(for: count))
+            for _ in 0..<count {
+                let key = try decoder.readString()
+                items.append((key, try decoder.readSigned(Int.self)))
+            }
+            return unsafeBitCast(items, to: [Item].self)
+        }
         var items: [(key: String, value: V)] = []
         items.reserveCapacity(decoder.reservation(for: count))
         for _ in 0..<count {
