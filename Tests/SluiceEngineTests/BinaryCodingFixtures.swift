@@ -176,18 +176,6 @@ func binaryBytes<T: Encodable>(_ value: T) throws -> [UInt8] {
     return encoder.bytes
 }
 
-/// A deterministic generator for generated round trips (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
-
 extension Everything {
     /// A sample that uses every kind of value.
     static let sample = Everything(

@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func generatedScalarsRoundTrip() throws {
-        var generator = SeededGenerator(state: 42)
+        var generator = SplitMix64(seed: 42)  // PartitionAssignmentTests.swift
         for _ in 0..<500 {
             let value = Scalars(
                 flag: .random(using: &generator), text: String(UInt64.random(in: 0...(.max), using: &generator), radix: 36),
