@@ -4,6 +4,7 @@ import Foundation
 //
 //   sluice-bench --workload map-filter|keyed-count --items N --workers W
 //                [--epoch-interval S] [--recovery-dir DIR]
+//   sluice-bench --workload codec --items N   (the cross-process item codec, see CodecBench.swift)
 //
 // map-filter:  ints 0..N-1 -> map(x*2+1) -> filter(x % 3 != 0) -> counting sink
 // keyed-count: N words "w\((i * 7919) % 10000)" -> keyOn(identity)
@@ -110,6 +111,10 @@ do {
         default: fail("unknown argument \(flag)")
         }
     }
+}
+if workload == "codec" {
+    runCodecBenchmark(items: items)
+    exit(0)
 }
 guard ["map-filter", "keyed-count", "window-count"].contains(workload) else { fail("unknown --workload '\(workload)'") }
 
