@@ -108,9 +108,11 @@ let package = Package(
         .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka", "Sluice", "SluiceTesting"]),
         // Runs built executables (`sluice`, `kafka-word-count`) as child processes in tests.
         .target(name: "ChildProcessSupport", path: "Tests/ChildProcessSupport"),
+        // A TCP forwarder the multi-host (network namespace) test runs inside namespaces.
+        .executableTarget(name: "NetnsForward", path: "Tests/NetnsForward"),
         .testTarget(
             name: "SluiceKafkaIntegrationTests",
-            dependencies: ["SluiceKafka", "Sluice", "SluiceTesting", "SluiceRecovery", "ChildProcessSupport"],
+            dependencies: ["SluiceKafka", "Sluice", "SluiceTesting", "SluiceRecovery", "ChildProcessSupport", "NetnsForward"],
             path: "IntegrationTests/SluiceKafkaIntegrationTests"
         ),
         .testTarget(

@@ -194,7 +194,13 @@ extension ClusterMesh {
         // close: let the abort writes finish, and give each peer a moment to
         // read them and close its side.
         if !abortWrites.isEmpty {
-            for write in abortWrites { _ = try? write.wait() }
+            // Bounded: to a peer that is cut off, the write never completes.
+            let written = DispatchGroup()
+            for write in abortWrites {
+                written.enter()
+                write.whenComplete { _ in written.leave() }
+            }
+            _ = written.wait(timeout: .now() + 1)
             let closed = DispatchGroup()
             for channel in channels {
                 closed.enter()

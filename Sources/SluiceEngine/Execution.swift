@@ -56,6 +56,7 @@ package enum Execution {
             let thread = Thread {
                 defer { finished.leave() }
                 setThreadName("sluice-w\(worker)")
+                RunStopping.register(control)
                 let builder = WorkerBuilder(
                     worker: WorkerIndex(worker), configuration: settings, network: network, commitTracker: tracker,
                     onSnapshotFailure: { control.fail($0) })
