@@ -106,6 +106,9 @@ extension ClusterMesh {
         if hello.processCount != configuration.processCount {
             return .processCount(ours: configuration.processCount, theirs: hello.processCount)
         }
+        if hello.addresses != configuration.addressList {
+            return .addressList(ours: configuration.addressList, theirs: hello.addresses)
+        }
         if configuration.secret != nil, !hello.hasSecret { return .peerHasNoSecret }
         if configuration.secret == nil, hello.hasSecret { return .secretRequiredByPeer }
         if hello.processID == own { return .processIDClash(own) }
