@@ -52,6 +52,17 @@ public protocol RecoveryStore: Sendable {
     func beginExecution(workerCount: Int) throws
     /// Durably writes one worker's records for `epoch`.
     func write(epoch: Epoch, worker: WorkerIndex, records: [SnapshotRecord], ended: Bool) throws
+    /// Stores a token that names the running execution (process 0 of a
+    /// cluster writes it; the others check they read the same one, which
+    /// proves they share the store). Default: not supported (no check).
+    func markExecution(_ token: String) throws
+    /// The token `markExecution` stored last, or nil (also when unsupported).
+    func executionMark() throws -> String?
+}
+
+extension RecoveryStore {
+    public func markExecution(_ token: String) throws {}
+    public func executionMark() throws -> String? { nil }
 }
 
 /// A `RecoveryStore` in memory, for tests and examples (it does not survive
@@ -70,6 +81,7 @@ public final class InMemoryRecoveryStore: RecoveryStore, @unchecked Sendable {
     private var ended: Set<Int> = []
     private var workerCount = 0
     private var committed: Epoch?
+    private var mark: String?
 
     /// Creates an empty store.
     public init() {}
@@ -105,6 +117,10 @@ public final class InMemoryRecoveryStore: RecoveryStore, @unchecked Sendable {
         else { return }
         if committed.map({ candidate > $0 }) ?? true { committed = candidate }
     }
+
+    public func markExecution(_ token: String) throws { lock.withLock { mark = token } }
+
+    public func executionMark() throws -> String? { lock.withLock { mark } }
 
     /// The last committed epoch, if any (for tests).
     public var committedEpoch: Epoch? {

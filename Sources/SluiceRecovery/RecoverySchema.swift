@@ -13,6 +13,8 @@ package enum RecoverySchema {
     package static let flowIDKey = "flow_id"
     /// The `meta` key holding how many partition files the store has.
     package static let partitionCountKey = "partition_count"
+    /// The token of the running execution (`markExecution`), in the first file.
+    package static let executionMarkKey = "execution_mark"
 
     /// Every migration, in order.
     /// A released migration never changes, so it spells out its format

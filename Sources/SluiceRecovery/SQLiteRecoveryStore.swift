@@ -161,6 +161,14 @@ public final class SQLiteRecoveryStore: RecoveryStore, @unchecked Sendable {
         }
     }
 
+    public func markExecution(_ token: String) throws {
+        try partitions[0].withConnection { try RecoveryDirectory.setMeta(RecoverySchema.executionMarkKey, token, in: $0) }
+    }
+
+    public func executionMark() throws -> String? {
+        try partitions[0].withConnection { try RecoveryDirectory.meta(RecoverySchema.executionMarkKey, in: $0) }
+    }
+
     public func write(epoch: Epoch, worker: WorkerIndex, records: [SnapshotRecord], ended: Bool) throws {
         let partition = partitions[worker.rawValue % partitions.count]
         let backupEpochs = self.backupEpochs

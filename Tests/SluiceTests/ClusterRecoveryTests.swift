@@ -1,5 +1,6 @@
 import Foundation
 import Sluice
+import SluiceRecovery
 import SluiceTesting
 import Testing
 
@@ -124,5 +125,51 @@ import Testing
         let messages = errors.all.map { "\($0)" }
         #expect(messages.count == 2, "both members refuse: \(messages)")
         for message in messages { #expect(message.contains("disagree on where to resume"), "\(message)") }
+    }
+
+    /// Runs one member per store (member `i` uses `stores[i]`) and returns their errors.
+    private func runMembers(stores: [any RecoveryStore], running: TestingSink<String>, totals: TestingSink<String>) throws -> [String] {
+        let addresses = try LoopbackPorts.free(stores.count).map { PeerAddress(host: "127.0.0.1", port: $0) }
+        let errors = ErrorList()
+        let group = DispatchGroup()
+        let source = TestingSource(partitions: [Array(Self.words[..<300]), Array(Self.words[300...])])
+        for (index, store) in stores.enumerated() {
+            let member = try ClusterConfiguration(processID: ProcessID(index), addresses: addresses)
+            let handoff = Handoff(value: makeFlow(source, running: running, totals: totals))
+            var settings = RunConfiguration()
+            settings.epochInterval = .milliseconds(5)
+            settings.recoveryStore = store
+            let configured = settings
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                do { try run(handoff.value, configuration: configured, cluster: member) } catch { errors.add(error) }
+            }.start()
+        }
+        #expect(group.wait(timeout: .now() + runBound) == .success)
+        return errors.all.map { "\($0)" }
+    }
+
+    @Test func membersWithOneSharedSQLiteDirectoryRunAndThoseWithTheirOwnAreRefused() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-shared-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        // One directory, opened by each member (as separate processes would).
+        let shared = "\(root)/shared"
+        let running = TestingSink<String>()
+        let totals = TestingSink<String>()
+        let sharedStores: [any RecoveryStore] = try (0..<2).map { _ in
+            try SQLiteRecoveryStore(directory: shared, flowID: "cluster_recovery")
+        }
+        #expect(try runMembers(stores: sharedStores, running: running, totals: totals) == [])
+        #expect(totals.items.sorted() == expectedTotals)
+
+        // A directory per member: each sees a fresh store, so nothing would
+        // resume; the members refuse instead of silently starting over.
+        let ownStores: [any RecoveryStore] = try (0..<2).map { index in
+            try SQLiteRecoveryStore(directory: "\(root)/own-\(index)", flowID: "cluster_recovery")
+        }
+        let errors = try runMembers(stores: ownStores, running: TestingSink<String>(), totals: TestingSink<String>())
+        #expect(errors.count == 2, "\(errors)")
+        #expect(errors.contains { $0.contains("does not see the recovery store of process 0") }, "\(errors)")
     }
 }

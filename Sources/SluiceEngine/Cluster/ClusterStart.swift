@@ -32,11 +32,28 @@ package enum ClusterStart {
                 reason: "the processes disagree on where to resume (\(listed)); every process must run with "
                     + "recovery on or off alike and see the same recovery directory")
         }
+        var token: [UInt8] = []
         if let store, network.isLeader {
             try storeCall { try store.beginExecution(workerCount: network.workerCount) }
+            if network.transport != nil {
+                let mark = "execution-\(UInt64.random(in: 1...UInt64.max))"
+                try storeCall { try store.markExecution(mark) }
+                // Only a store that keeps the mark can prove it is shared.
+                if try storeCall({ try store.executionMark() }) == mark { token = Array(mark.utf8) }
+            }
         }
-        _ = try network.sync(step: begunStep)
+        let leaderToken = try network.sync(step: begunStep, payload: token)[0]
         if let store, !network.isLeader {
+            if !leaderToken.isEmpty {
+                let expected = String(decoding: leaderToken, as: UTF8.self)
+                let seen = try storeCall { try store.executionMark() }
+                guard seen == expected else {
+                    throw DataflowError.clusterFailed(
+                        reason: "process \(network.transport?.processIndex ?? 0) does not see the recovery store of "
+                            + "process 0 (it holds \(seen.map { "mark '\($0)'" } ?? "no mark"), process 0 wrote '\(expected)'): "
+                            + "every process must use the same recovery directory (one shared directory, not one per machine)")
+                }
+            }
             try storeCall { try store.beginExecution(workerCount: network.workerCount) }
         }
         return resume
