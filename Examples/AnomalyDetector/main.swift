@@ -66,7 +66,11 @@ struct AnomalyDetector: ParsableCommand {
     func run() throws {
         let flow = makeAnomalyFlow(
             count: count, interval: .milliseconds(intervalMs), threshold: threshold, debug: debug)
-        try Sluice.run(flow, configuration: try sluice.configuration())
+        // `--processes N` starts N local copies as one cluster; `-i`/`-a` join one.
+        if let status = try sluice.launchLocalProcesses(arguments: Array(CommandLine.arguments.dropFirst())) {
+            Foundation.exit(status)
+        }
+        try Sluice.run(flow, configuration: try sluice.configuration(), cluster: try sluice.cluster())
     }
 }
 

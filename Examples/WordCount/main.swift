@@ -46,7 +46,11 @@ struct WordCount: ParsableCommand {
     }
 
     func run() throws {
-        try Sluice.run(makeWordCountFlow(inputs: input, output: output), configuration: try sluice.configuration())
+        // `--processes N` starts N local copies as one cluster; `-i`/`-a` join one.
+        if let status = try sluice.launchLocalProcesses(arguments: Array(CommandLine.arguments.dropFirst())) {
+            Foundation.exit(status)
+        }
+        try Sluice.run(makeWordCountFlow(inputs: input, output: output), configuration: try sluice.configuration(), cluster: try sluice.cluster())
     }
 }
 
