@@ -14,6 +14,7 @@ extension DataStream {
     ///   - clock: Where event times and the watermark come from.
     ///   - windower: How values are grouped into windows.
     /// - Returns: The arrays per closed window, the late items and the windows' metadata.
+    @inlinable
     public func collectWindow<Value: Codable>(
         _ name: String, clock: some WindowClock<Value>, windower: some Windower
     ) -> WindowOutput<Value, [Value]> where Item == (key: String, value: Value) {

@@ -13,6 +13,7 @@ extension DataStream {
     ///   - clock: Where event times and the watermark come from.
     ///   - windower: How values are grouped into windows.
     /// - Returns: The counts per closed window, the late items and the windows' metadata.
+    @inlinable
     public func countWindow<Value>(
         _ name: String, clock: some WindowClock<Value>, windower: some Windower
     ) -> WindowOutput<Value, Int> where Item == (key: String, value: Value) {

@@ -18,6 +18,7 @@ extension DataStream {
     ///   - merger: Combines two sessions' accumulators (earlier first) when an
     ///     item bridges them; required with `SessionWindower`.
     /// - Returns: The accumulators per closed window, the late items and the windows' metadata.
+    @inlinable
     public func foldWindow<Value, Accumulator: Codable & Sendable>(
         _ name: String, clock: some WindowClock<Value>, windower: some Windower,
         initial: @escaping @Sendable () -> Accumulator,

@@ -10,6 +10,7 @@ extension DataStream {
     ///   - clock: Where event times and the watermark come from.
     ///   - windower: How values are grouped into windows.
     /// - Returns: The largest value per closed window, the late items and the windows' metadata.
+    @inlinable
     public func maxWindow<Value: Comparable & Codable>(
         _ name: String, clock: some WindowClock<Value>, windower: some Windower
     ) -> WindowOutput<Value, Value> where Item == (key: String, value: Value) {
@@ -28,6 +29,7 @@ extension DataStream {
     ///   - windower: How values are grouped into windows.
     ///   - by: The measure compared.
     /// - Returns: The chosen value per closed window, the late items and the windows' metadata.
+    @inlinable
     public func maxWindow<Value: Codable, Measure: Comparable & SendableMetatype>(
         _ name: String, clock: some WindowClock<Value>, windower: some Windower,
         by: @escaping @Sendable (Value) -> Measure
@@ -45,6 +47,7 @@ extension DataStream {
     ///   - clock: Where event times and the watermark come from.
     ///   - windower: How values are grouped into windows.
     /// - Returns: The smallest value per closed window, the late items and the windows' metadata.
+    @inlinable
     public func minWindow<Value: Comparable & Codable>(
         _ name: String, clock: some WindowClock<Value>, windower: some Windower
     ) -> WindowOutput<Value, Value> where Item == (key: String, value: Value) {
@@ -63,6 +66,7 @@ extension DataStream {
     ///   - windower: How values are grouped into windows.
     ///   - by: The measure compared.
     /// - Returns: The chosen value per closed window, the late items and the windows' metadata.
+    @inlinable
     public func minWindow<Value: Codable, Measure: Comparable & SendableMetatype>(
         _ name: String, clock: some WindowClock<Value>, windower: some Windower,
         by: @escaping @Sendable (Value) -> Measure

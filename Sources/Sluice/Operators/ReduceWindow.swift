@@ -13,6 +13,7 @@ extension DataStream {
     ///   - reducer: Combines the result so far with the next value (and two
     ///     sessions' results when they merge, earlier first).
     /// - Returns: The results per closed window, the late items and the windows' metadata.
+    @inlinable
     public func reduceWindow<Value: Codable>(
         _ name: String, clock: some WindowClock<Value>, windower: some Windower,
         _ reducer: @escaping @Sendable (Value, Value) throws -> Value

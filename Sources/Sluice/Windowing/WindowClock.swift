@@ -21,6 +21,11 @@ public protocol WindowClock<Value>: Sendable {
     /// The current system time (replaceable in tests).
     func now() -> Date
 
+    /// True when `now()` is the engine's own system time (`Date()`), so a
+    /// windowing step can schedule its timers from it without reading the
+    /// time again. False for an injected test time (the default).
+    var readsSystemTime: Bool { get }
+
     /// The event time of a value seen at system time `now`.
     /// - Returns: The time, or nil if the value has no usable timestamp.
     /// - Throws: Whatever the timestamp getter throws.
@@ -36,6 +41,11 @@ public protocol WindowClock<Value>: Sendable {
 
     /// A problem with the clock's settings (reported at build, naming the step), or nil.
     var problem: String? { get }
+}
+
+extension WindowClock {
+    /// False: a clock is assumed to keep its own time unless it says otherwise.
+    public var readsSystemTime: Bool { false }
 }
 
 /// What a windowing operator does with an item that has no usable timestamp.
