@@ -36,8 +36,18 @@ public protocol WindowClock<Value>: Sendable {
     /// never moves backwards.
     func observe(_ timestamp: Date, at now: Date, state: inout WindowClockState) -> Date
 
-    /// What to do with an item whose timestamp is nil.
+    /// What to do with an item whose timestamp is nil (or not a finite time).
     var missingTimestamps: MissingTimestampPolicy { get }
+
+    /// How far (seconds) an item's event time may be ahead of the clock's
+    /// system time; nil for no limit. A later time is a bad timestamp (a unit
+    /// mix-up, a broken device clock) that would otherwise push the key's
+    /// watermark ahead and make its next items late.
+    var futureLimit: TimeInterval? { get }
+
+    /// What to do with an item whose event time is more than `futureLimit`
+    /// ahead of system time.
+    var futureTimestamps: BadTimestampPolicy { get }
 
     /// A problem with the clock's settings (reported at build, naming the step), or nil.
     var problem: String? { get }
@@ -46,16 +56,10 @@ public protocol WindowClock<Value>: Sendable {
 extension WindowClock {
     /// False: a clock is assumed to keep its own time unless it says otherwise.
     public var readsSystemTime: Bool { false }
-}
 
-/// What a windowing operator does with an item that has no usable timestamp.
-///
-/// ```swift
-/// let clock = EventClock<Event>(timestamp: { $0.time }, waitForSystemDuration: .zero, onMissingTimestamp: .late)
-/// ```
-public enum MissingTimestampPolicy: Sendable {
-    /// Stop the run with an error naming the step and the item.
-    case fail
-    /// Send the item to the `late` stream, labelled `WindowID.unassigned`.
-    case late
+    /// No limit.
+    public var futureLimit: TimeInterval? { nil }
+
+    /// `.fail`.
+    public var futureTimestamps: BadTimestampPolicy { .fail }
 }

@@ -11,6 +11,9 @@ package struct WindowFolding<Value, Accumulator: Codable & Sendable, Down: Senda
     @usableFromInline let merge: (@Sendable (inout Accumulator, Accumulator) throws -> Void)?
     /// The results of a closing window, in order (none, one or several).
     @usableFromInline let finish: @Sendable (Accumulator, (Down) -> Void) throws -> Void
+    /// Results emitted while the window is open, after each value is folded
+    /// in (`joinWindow`'s complete and running modes); nil for none.
+    @usableFromInline let react: (@Sendable (inout Accumulator, (Down) -> Void) throws -> Void)?
 
     /// A folding that emits at most one result per window (nil: none).
     @inlinable
@@ -25,18 +28,21 @@ package struct WindowFolding<Value, Accumulator: Codable & Sendable, Down: Senda
             finishing: { accumulator, emit in if let result = try finish(accumulator) { emit(result) } })
     }
 
-    /// A folding whose closing window may emit several results.
+    /// A folding whose closing window may emit several results, and which
+    /// may emit while the window is open (`react`, after each value).
     @inlinable
     package init(
         initial: @escaping @Sendable () -> Accumulator,
         fold: @escaping @Sendable (inout Accumulator, Value) throws -> Void,
         merge: (@Sendable (inout Accumulator, Accumulator) throws -> Void)?,
-        finishing: @escaping @Sendable (Accumulator, (Down) -> Void) throws -> Void
+        finishing: @escaping @Sendable (Accumulator, (Down) -> Void) throws -> Void,
+        react: (@Sendable (inout Accumulator, (Down) -> Void) throws -> Void)? = nil
     ) {
         self.initial = initial
         self.fold = fold
         self.merge = merge
         self.finish = finishing
+        self.react = react
     }
 }
 

@@ -59,15 +59,18 @@ final class WindowLogic<
     @inlinable
     func onItem(_ value: Value, emit: inout KeyedEmitter<Event>) throws -> StateAction {
         let now = clock.now()
-        guard let time = try clock.timestamp(of: value, now: now) else {
-            switch clock.missingTimestamps {
-            case .fail:
-                throw WindowItemError(
-                    description: "the item has no usable timestamp (the clock's timestamp getter returned nil)")
-            case .late:
-                emit(.late(.unassigned, value))
-                return .retain
-            }
+        guard let time = try clock.timestamp(of: value, now: now), time.timeIntervalSinceReferenceDate.isFinite else {
+            try refuse(
+                value, policy: clock.missingTimestamps, emit: &emit,
+                "the item has no usable timestamp (the clock's timestamp getter returned nil or a time that is not finite)")
+            return .retain
+        }
+        if let limit = clock.futureLimit, time.timeIntervalSince(now) > limit {
+            try refuse(
+                value, policy: clock.futureTimestamps, emit: &emit,
+                "the item's timestamp \(time) is \(time.timeIntervalSince(now)) s ahead of the system time \(now), "
+                    + "more than the clock's limit (maxAheadOfSystemTime: \(limit) s)")
+            return .retain
         }
         let watermark = clock.observe(time, at: now, state: &state.clock)
         if let ordering, time > watermark {
@@ -78,6 +81,16 @@ final class WindowLogic<
         try advance(to: watermark, emit: &emit)
         scheduleWake(now: now)
         return .retain
+    }
+
+    /// Handles an item whose timestamp cannot be used: an error naming the
+    /// problem, or the `late` stream, as the clock's `policy` says.
+    @usableFromInline
+    func refuse(_ value: Value, policy: BadTimestampPolicy, emit: inout KeyedEmitter<Event>, _ problem: String) throws {
+        switch policy {
+        case .fail: throw WindowItemError(description: problem)
+        case .late: emit(.late(.unassigned, value))
+        }
     }
 
     /// Applies the held items the watermark has passed, then closes the
@@ -105,9 +118,13 @@ final class WindowLogic<
                     emit(.late(id, value))
                 } else if let index = state.windows.index(forKey: id) {
                     try folding.fold(&state.windows.values[index].accumulator, value)
+                    if let react = folding.react {
+                        try react(&state.windows.values[index].accumulator) { emit(.down(id, $0)) }
+                    }
                 } else {
                     var accumulator = folding.initial()
                     try folding.fold(&accumulator, value)
+                    if let react = folding.react { try react(&accumulator) { emit(.down(id, $0)) } }
                     state.windows[id] = OpenWindow(
                         openTime: open, closeTime: close, mergedIDs: [], accumulator: accumulator)
                     if earliestClosing.map({ close < $0 }) ?? true { earliestClosing = close }
@@ -121,6 +138,7 @@ final class WindowLogic<
             let merge = folding.merge ?? { _, _ in }
             let id = try state.session(for: time, gap: gap, initial: folding.initial, merge: merge)
             try folding.fold(&state.windows[id]!.accumulator, value)
+            if let react = folding.react { try react(&state.windows[id]!.accumulator) { emit(.down(id, $0)) } }
             recomputeEarliestClosing()
         }
     }

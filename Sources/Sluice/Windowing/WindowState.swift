@@ -73,9 +73,14 @@ extension Windowing.Kind {
     /// Calls `body` with each fixed window (id and bounds) that contains
     /// `time`, earliest first, without allocating.
     @inlinable
-    func forEachWindow(containing time: Date, _ body: (WindowID, Date, Date) throws -> Void) rethrows {
+    func forEachWindow(containing time: Date, _ body: (WindowID, Date, Date) throws -> Void) throws {
         guard case let .fixed(length, offset, alignTo) = self else { return }
         let since = time.timeIntervalSince(alignTo)
+        guard abs(since / offset) < 1e18 else {
+            throw WindowItemError(
+                description: "the item's timestamp \(time) is too far from the windower's alignment \(alignTo) "
+                    + "to number its window")
+        }
         let last = Int((since / offset).rounded(.down))
         // Guard the edges against floating-point rounding: try one more window
         // on each side and keep exactly those with open <= time < close.
