@@ -84,12 +84,7 @@ struct KafkaWordCountCommand: ParsableCommand {
             brokers: brokers!.split(separator: ",").map(String.init), inputTopic: inputTopic!,
             outputTopic: outputTopic!, tail: tail, exactlyOnce: exactlyOnce)
         // With -r, opens the recovery store: the run resumes from its last committed snapshot.
-        var configuration = try sluice.configuration(for: flow)
-        let stop = StopSignal()
-        configuration.stopSignal = stop
-        let handlers = stopOnSignals(stop)
-        defer { handlers.forEach { $0.cancel() } }
-        try Sluice.run(flow, configuration: configuration)
+        try runStoppingOnSignals(flow, configuration: try sluice.configuration(for: flow))
     }
 }
 

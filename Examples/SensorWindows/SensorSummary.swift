@@ -25,6 +25,20 @@ struct SensorSummary: Codable, Sendable, Hashable {
         last = max(last ?? reading.time, reading.time)
     }
 
+    /// This summary with a reading added.
+    func adding(_ reading: SensorReading) -> SensorSummary {
+        var summary = self
+        summary.add(reading)
+        return summary
+    }
+
+    /// This summary with a later session's readings added.
+    func merged(with later: SensorSummary) -> SensorSummary {
+        var summary = self
+        summary.absorb(later)
+        return summary
+    }
+
     /// Adds the readings of a merged session.
     mutating func absorb(_ other: SensorSummary) {
         count += other.count

@@ -62,24 +62,10 @@ func makeSensorWindowsFlow(
 
     let clock = EventClock<SensorReading>(timestamp: { $0.time }, waitForSystemDuration: wait)
     let averages = readings.foldWindow(
-        "averages", clock: clock, windower: averageWindow, initial: { SensorSummary() },
-        { summary, reading in
-            var summary = summary
-            summary.add(reading)
-            return summary
-        })
+        "averages", clock: clock, windower: averageWindow, initial: { SensorSummary() }, { $0.adding($1) })
     let sessions = readings.foldWindow(
-        "sessions", clock: clock, windower: sessionWindow, initial: { SensorSummary() },
-        { summary, reading in
-            var summary = summary
-            summary.add(reading)
-            return summary
-        },
-        merger: { earlier, later in
-            var merged = earlier
-            merged.absorb(later)
-            return merged
-        })
+        "sessions", clock: clock, windower: sessionWindow, initial: { SensorSummary() }, { $0.adding($1) },
+        merger: { $0.merged(with: $1) })
 
     let averageRecords = averages.down.map("encode_averages") { item in
         let start = Date(timeIntervalSince1970: Double(item.value.window.rawValue) * 10)

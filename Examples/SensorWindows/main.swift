@@ -62,12 +62,7 @@ struct SensorWindowsCommand: ParsableCommand {
             brokers: brokers.split(separator: ",").map(String.init),
             topics: SensorTopics(readings: readingsTopic, averages: averagesTopic, sessions: sessionsTopic, late: lateTopic),
             wait: .milliseconds(Int64(wait * 1000)), tail: tail, exactlyOnce: exactlyOnce)
-        var configuration = try sluice.configuration(for: flow)
-        let stop = StopSignal()
-        configuration.stopSignal = stop
-        let handlers = stopOnSignals(stop)
-        defer { handlers.forEach { $0.cancel() } }
-        try Sluice.run(flow, configuration: configuration)
+        try runStoppingOnSignals(flow, configuration: try sluice.configuration(for: flow))
     }
 }
 

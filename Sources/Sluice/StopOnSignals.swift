@@ -24,3 +24,21 @@ public func stopOnSignals(_ stop: StopSignal) -> [DispatchSourceSignal] {
         return source
     }
 }
+
+/// Runs a dataflow until its input ends or SIGINT/SIGTERM asks it to stop
+/// (gracefully: sources end, sinks flush), as the Kafka examples do.
+///
+/// ```swift
+/// try runStoppingOnSignals(flow, configuration: RunConfiguration(workers: 2))
+/// ```
+/// - Parameters:
+///   - flow: The dataflow.
+///   - configuration: How to run it; its `stopSignal` is replaced.
+public func runStoppingOnSignals(_ flow: Dataflow, configuration: RunConfiguration) throws {
+    var configuration = configuration
+    let stop = StopSignal()
+    configuration.stopSignal = stop
+    let handlers = stopOnSignals(stop)
+    defer { handlers.forEach { $0.cancel() } }
+    try run(flow, configuration: configuration)
+}

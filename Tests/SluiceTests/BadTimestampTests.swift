@@ -16,6 +16,16 @@ import Testing
 
     static let tumbling = TumblingWindower(length: .seconds(10), alignTo: WindowSupport.origin)
 
+    /// An event clock with a frozen system time and no allowance.
+    static func clock(
+        missing: MissingTimestampPolicy = .fail, future: BadTimestampPolicy = .fail,
+        limit: Duration? = .seconds(86_400)
+    ) -> EventClock<Event> {
+        EventClock(
+            timestamp: { $0.time }, waitForSystemDuration: .zero, onMissingTimestamp: missing,
+            maxAheadOfSystemTime: limit, onFutureTimestamp: future, now: WindowSupport.frozenNow)
+    }
+
     static func failingRun(_ events: [Event], clock: EventClock<Event>) throws -> DataflowError {
         let flow = Dataflow("stamps")
         flow.input("events", TestingSource(events)).keyOn("key") { _ in "k" }
@@ -27,7 +37,7 @@ import Testing
     @Test func aTimestampMoreThanADayAheadStopsTheRunNamingTheStepAndItem() throws {
         let events = [Event(0, "a"), Event(Self.ahead(days: 2), "typo"), Event(1, "b")]
         let error = try Self.failingRun(
-            events, clock: EventClock(timestamp: { $0.time }, waitForSystemDuration: .zero, now: WindowSupport.frozenNow))
+            events, clock: Self.clock())
         #expect(error.step?.description.hasPrefix("stamps.count") == true, "\(error)")
         let text = "\(error)"
         #expect(text.contains("ahead of the system time") && text.contains("maxAheadOfSystemTime"), "\(text)")
@@ -39,9 +49,7 @@ import Testing
         let out = try WindowSupport.run(TestingSource(events)) { keyed in
             keyed.collectWindow(
                 "collect",
-                clock: EventClock(
-                    timestamp: { $0.time }, waitForSystemDuration: .zero, onFutureTimestamp: .late,
-                    now: WindowSupport.frozenNow),
+                clock: Self.clock(future: .late),
                 windower: Self.tumbling)
         }
         #expect(out.late.items.map { "\($0.value.window):\($0.value.value.label)" } == ["unassigned:typo"])
@@ -54,18 +62,14 @@ import Testing
         let events = [Event(0, "a"), Event(Self.ahead(days: 0.5), "soon")]
         let tight = try Self.failingRun(
             events,
-            clock: EventClock(
-                timestamp: { $0.time }, waitForSystemDuration: .zero, maxAheadOfSystemTime: .seconds(3600),
-                now: WindowSupport.frozenNow))
+            clock: Self.clock(limit: .seconds(3600)))
         #expect("\(tight)".contains("3600.0 s"), "\(tight)")
 
         let far = [Event(0, "a"), Event(Self.ahead(days: 400), "far")]
         let out = try WindowSupport.run(TestingSource(far)) { keyed in
             keyed.countWindow(
                 "count",
-                clock: EventClock(
-                    timestamp: { $0.time }, waitForSystemDuration: .zero, maxAheadOfSystemTime: nil,
-                    now: WindowSupport.frozenNow),
+                clock: Self.clock(limit: nil),
                 windower: Self.tumbling)
         }
         #expect(out.down.items.map(\.value.value) == [1, 1])
@@ -87,15 +91,13 @@ import Testing
     @Test func aTimeThatIsNotFiniteIsAMissingTimestamp() throws {
         let events = [Event(0, "a"), Event(.nan, "nan"), Event(.infinity, "inf")]
         let error = try Self.failingRun(
-            events, clock: EventClock(timestamp: { $0.time }, waitForSystemDuration: .zero, now: WindowSupport.frozenNow))
+            events, clock: Self.clock())
         #expect("\(error)".contains("no usable timestamp") && "\(error)".contains("nan"), "\(error)")
 
         let out = try WindowSupport.run(TestingSource(events)) { keyed in
             keyed.countWindow(
                 "count",
-                clock: EventClock(
-                    timestamp: { $0.time }, waitForSystemDuration: .zero, onMissingTimestamp: .late,
-                    now: WindowSupport.frozenNow),
+                clock: Self.clock(missing: .late),
                 windower: Self.tumbling)
         }
         #expect(out.late.items.map(\.value.value.label) == ["nan", "inf"])
@@ -105,7 +107,7 @@ import Testing
     @Test func aTimeTooFarFromTheAlignmentStopsTheRunInsteadOfCrashing() throws {
         let events = [Event(-1e300, "ancient")]
         let error = try Self.failingRun(
-            events, clock: EventClock(timestamp: { $0.time }, waitForSystemDuration: .zero, now: WindowSupport.frozenNow))
+            events, clock: Self.clock())
         #expect("\(error)".contains("too far from the windower's alignment") && "\(error)".contains("ancient"), "\(error)")
     }
 }
