@@ -34,6 +34,11 @@ public enum JoinSide<Left: Sendable, Right: Sendable>: Sendable {
     case right(Right)
 
     /// Reads something from either side: `left(value)` or `right(value)`.
+    ///
+    /// ```swift
+    /// let side = JoinSide<Order, Payment>.right(payment)
+    /// let time = side.either(left: \.placedAt, right: \.paidAt)   // payment.paidAt
+    /// ```
     /// - Parameters:
     ///   - left: Applied to a left value.
     ///   - right: Applied to a right value.
