@@ -24,7 +24,7 @@ DEMO_WORDS   ?= 200000
 DEMO_LINES   ?= 20000
 DEMO_WORKERS ?= 2
 
-.PHONY: help deps build test test-redpanda demo demo-file bench clean
+.PHONY: help deps build test test-redpanda demo demo-file bench check-deploy clean
 
 help: ## List the targets
 	@echo "Usage: make <target>"
@@ -64,6 +64,9 @@ demo-file: deps $(DEMO_INPUT) ## Run the file word-count example on a generated 
 
 bench: deps ## Run the benchmarks (scripts/bench.sh)
 	bash scripts/bench.sh $(BENCH_ARGS)
+
+check-deploy: ## Check the Kubernetes and systemd files in deploy/ (needs python3-yaml)
+	python3 scripts/check-deploy.py --self-test
 
 clean: ## Remove build products and the demo files
 	$(SWIFT) package clean

@@ -33,7 +33,7 @@ let package = Package(
         .target(
             name: "Sluice",
             dependencies: [
-                "SluiceEngine", "SluiceRecovery",
+                "SluiceEngine", "SluiceRecovery", "SluiceCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -116,9 +116,11 @@ let package = Package(
         .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka", "Sluice", "SluiceTesting"]),
         // Runs built executables (`sluice`, `kafka-word-count`) as child processes in tests.
         .target(name: "ChildProcessSupport", path: "Tests/ChildProcessSupport"),
+        // A TCP forwarder the multi-host (network namespace) test runs inside namespaces.
+        .executableTarget(name: "NetnsForward", path: "Tests/NetnsForward"),
         .testTarget(
             name: "SluiceKafkaIntegrationTests",
-            dependencies: ["SluiceKafka", "Sluice", "SluiceTesting", "SluiceRecovery", "ChildProcessSupport"],
+            dependencies: ["SluiceKafka", "Sluice", "SluiceTesting", "SluiceRecovery", "ChildProcessSupport", "NetnsForward"],
             path: "IntegrationTests/SluiceKafkaIntegrationTests"
         ),
         .testTarget(

@@ -8,12 +8,15 @@
 #   BENCH keyed-count scaling workers=2/1 ratio=<sluice 2-worker / 1-worker>
 #   BENCH recovery-overhead workers=<n> with=<items/s> without=<items/s> ratio=<with/without>
 #   BENCH recovery-snapshots workers=<n> snapshots=<writes> mean_write_ms=<x> max_write_ms=<x> store_bytes=<n>
+#   BENCH cluster keyed-count processes=<p> workers=<w> items=<N> items_per_s=<x>   (1x1, 1x2, 2x1)
+#   BENCH cluster cross-process-cost 2x1/1x2 ratio=<x>   (scripts/bench-cluster.sh)
 # (keyed-count with 1 s epochs, with and without a SQLite recovery store
 # snapshotting every epoch, in the same run; target ratio >= 0.8)
 #
 # Environment:
 #   SLUICE_ITEMS   items per Sluice run (default 10,000,000)
 #   RECOVERY_ITEMS items per recovery-overhead run (default 30,000,000: several snapshots)
+#   CLUSTER_ITEMS  items per cluster-layout run (default 3,000,000)
 #   WINDOW_SLUICE_ITEMS / WINDOW_BYTEWAX_ITEMS  events per window-count run
 #                  (defaults 10,000,000, the issue's figure, / 300,000: Bytewax
 #                  needs about 10 s per 300,000 events; its items/s is what is
@@ -122,6 +125,11 @@ for workers in 1 2; do
   LINES+=("BENCH recovery-overhead workers=$workers with=$with without=$without ratio=$(awk -v a="$with" -v b="$without" 'BEGIN { printf "%.2f", a / b }')")
   LINES+=("BENCH recovery-snapshots workers=$workers $SNAPSHOT_LINE")
 done
+
+log "running cluster layouts (keyed-count as 1x1, 1x2, 2x1 processes x workers)"
+CLUSTER_OUT="$(SLUICE_BENCH="$SLUICE_BIN" BENCH_REPEAT="$REPEAT" BENCH_RUN_TIMEOUT="$RUN_TIMEOUT" \
+  "$ROOT/scripts/bench-cluster.sh")" || { log "FAILED: cluster layouts"; exit 1; }
+while IFS= read -r line; do LINES+=("$line"); done <<<"$CLUSTER_OUT"
 
 log "running kafka-upper (embedded broker via sluice dev-broker)"
 swift build -c release "${SCRATCH_ARGS[@]}" --product sluice >&2

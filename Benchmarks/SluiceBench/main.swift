@@ -4,6 +4,10 @@ import Foundation
 //
 //   sluice-bench --workload map-filter|keyed-count --items N --workers W
 //                [--epoch-interval S] [--recovery-dir DIR]
+//   sluice-bench --workload codec --items N   (the cross-process item codec, see CodecBench.swift)
+//   sluice-bench --workload keyed-count --items N --workers W --processes P
+//                (a cluster of P members in this process, W workers each, over real
+//                TCP on 127.0.0.1 via spawnCluster: the cost of cross-process exchange)
 //
 // map-filter:  ints 0..N-1 -> map(x*2+1) -> filter(x % 3 != 0) -> counting sink
 // keyed-count: N words "w\((i * 7919) % 10000)" -> keyOn(identity)
@@ -12,10 +16,11 @@ import Foundation
 //              -> keyOn -> countWindow(EventClock(wait 0 s), 10 s tumbling windows)
 //              -> counting sink of window results
 //
-// The input is split into W TestingSource partitions (batch size 1000) so each
-// worker reads a share. Input data is generated before timing; only `run` is
-// timed. Prints exactly one line on stdout:
+// The input is split into W TestingSource partitions (P x W with --processes;
+// batch size 1000) so each worker reads a share. Input data is generated
+// before timing; only `run` is timed. Prints exactly one line on stdout:
 //   RESULT workload=<w> workers=<n> items=<N> seconds=<s> items_per_s=<x>
+// (with --processes P: `processes=<P>` after `workers=<W per process>`)
 // With --recovery-dir (a fresh directory), the run snapshots into a SQLite
 // recovery store every epoch, and the line adds
 //   snapshots=<writes> mean_write_ms=<x> max_write_ms=<x> store_bytes=<n>
@@ -82,7 +87,7 @@ final class CountingPartition<Item: Sendable>: SinkPartition {
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data(("sluice-bench: \(message)\n").utf8))
-    FileHandle.standardError.write(Data(("usage: sluice-bench --workload map-filter|keyed-count --items N --workers W\n").utf8))
+    FileHandle.standardError.write(Data(("usage: sluice-bench --workload map-filter|keyed-count|window-count|codec --items N --workers W [--processes P]\n").utf8))
     exit(2)
 }
 
@@ -91,6 +96,7 @@ var items = 0
 var workers = 1
 var epochSeconds: Double?
 var recoveryDirectory: String?
+var processes = 1
 do {
     var args = CommandLine.arguments.dropFirst()
     while let flag = args.popFirst() {
@@ -107,11 +113,21 @@ do {
             guard let s = Double(value), s > 0 else { fail("--epoch-interval must be positive seconds") }
             epochSeconds = s
         case "--recovery-dir": recoveryDirectory = value
+        case "--processes":
+            guard let n = Int(value), n >= 1 else { fail("--processes must be a positive integer") }
+            processes = n
         default: fail("unknown argument \(flag)")
         }
     }
 }
+if workload == "codec" {
+    runCodecBenchmark(items: items)
+    exit(0)
+}
 guard ["map-filter", "keyed-count", "window-count"].contains(workload) else { fail("unknown --workload '\(workload)'") }
+if processes > 1, recoveryDirectory != nil { fail("--processes does not combine with --recovery-dir") }
+/// Workers in the whole run: each reads one input partition.
+let totalWorkers = workers * processes
 
 /// Splits 0..<count into `parts` contiguous ranges of nearly equal size.
 func chunks(_ count: Int, _ parts: Int) -> [Range<Int>] {
@@ -126,7 +142,7 @@ let expected: Int
 
 switch workload {
 case "map-filter":
-    let parts = chunks(items, workers).map { Array($0) }
+    let parts = chunks(items, totalWorkers).map { Array($0) }
     let nums = flow.input("inp", TestingSource(partitions: parts, batchSize: 1000))
     nums.map("double") { $0 * 2 + 1 }
         .filter("drop3") { $0 % 3 != 0 }
@@ -137,10 +153,10 @@ case "window-count":
     struct Event: Sendable { let key: String; let time: Date }
     let start = Date(timeIntervalSince1970: 1_704_067_200)  // 2024-01-01 00:00:00 UTC
     // Each key's events stay in one partition, in time order (the watermark is per key).
-    var parts = [[Event]](repeating: [], count: workers)
+    var parts = [[Event]](repeating: [], count: totalWorkers)
     for i in 0..<items {
         let key = (i * 7919) % 1000
-        parts[key % workers].append(Event(key: "k\(key)", time: start.addingTimeInterval(Double(i) / 1000)))
+        parts[key % totalWorkers].append(Event(key: "k\(key)", time: start.addingTimeInterval(Double(i) / 1000)))
     }
     let windows = flow.input("inp", TestingSource(partitions: parts, batchSize: 1000))
         .keyOn("key") { $0.key }
@@ -151,7 +167,7 @@ case "window-count":
     // Consecutive events of a window have min(m, 1000) distinct keys (7919 is coprime with 1000).
     expected = (items / 10_000) * 1000 + min(items % 10_000, 1000)
 default:  // keyed-count
-    let parts = chunks(items, workers).map { range in range.map { "w\(($0 * 7919) % 10000)" } }
+    let parts = chunks(items, totalWorkers).map { range in range.map { "w\(($0 * 7919) % 10000)" } }
     let words = flow.input("inp", TestingSource(partitions: parts, batchSize: 1000))
     words.keyOn("key") { $0 }
         .statefulMap("running_count") { (count: Int?, _: String) in
@@ -182,7 +198,14 @@ if let recoveryDirectory {
 let clock = ContinuousClock()
 let elapsed: Duration
 do {
-    elapsed = try clock.measure { try run(flow, configuration: configuration) }
+    elapsed = try clock.measure {
+        if processes > 1 {
+            // Start-up (binding, connecting, the handshake) is inside the timing: a few ms.
+            try spawnCluster(flow, processes: processes, workersPerProcess: workers, configuration: configuration)
+        } else {
+            try run(flow, configuration: configuration)
+        }
+    }
 } catch {
     FileHandle.standardError.write(Data(("sluice-bench: run failed: \(error)\n").utf8))
     exit(1)
@@ -214,4 +237,5 @@ if let timedStore, let recoveryDirectory {
     recoveryText = " snapshots=\(writes.count) mean_write_ms=\(String(format: "%.1f", mean))"
         + " max_write_ms=\(String(format: "%.1f", millis.max() ?? 0)) store_bytes=\(bytes)"
 }
-print("RESULT workload=\(workload) workers=\(workers) items=\(items) seconds=\(secondsText) items_per_s=\(perSecond)\(recoveryText)")
+let processesText = processes > 1 ? " processes=\(processes)" : ""
+print("RESULT workload=\(workload) workers=\(workers)\(processesText) items=\(items) seconds=\(secondsText) items_per_s=\(perSecond)\(recoveryText)")

@@ -4,6 +4,10 @@
 //       --input-topic lines --output-topic counts -w 2
 //   swift run -c release kafka-word-count --demo -w 2     # on an embedded broker
 //
+// As a cluster: `--processes 3` starts three local processes of this program;
+// on several machines, start it once per machine with `-i N -a
+// "host0:7100;host1:7100;host2:7100"` (and a shared `-r` directory).
+//
 // Lines are read from the input topic, split into words, and each word is
 // routed to the worker that owns it, which keeps its running count with
 // `statefulMap`; every word read produces one message (key: the word, value:
@@ -68,6 +72,9 @@ struct KafkaWordCountCommand: ParsableCommand {
                 throw ValidationError("--demo brings its own broker and topics: drop --brokers, the topics and --tail")
             }
             guard demoLines >= 1 else { throw ValidationError("--demo-lines must be positive, got \(demoLines)") }
+            guard sluice.processes == nil, sluice.addresses == nil else {
+                throw ValidationError("--demo runs in one process (its broker lives there): drop --processes and -a")
+            }
         } else {
             guard brokers != nil, inputTopic != nil, outputTopic != nil else {
                 throw ValidationError("give --brokers, --input-topic and --output-topic (or --demo)")
@@ -76,6 +83,10 @@ struct KafkaWordCountCommand: ParsableCommand {
     }
 
     func run() throws {
+        // `--processes N`: start N copies of this program as one local cluster.
+        if !demo, let status = try sluice.launchLocalProcesses(arguments: Array(CommandLine.arguments.dropFirst())) {
+            Foundation.exit(status)
+        }
         if demo {
             try KafkaWordCountDemo(lines: demoLines, options: sluice, exactlyOnce: exactlyOnce).run()
             return
@@ -84,7 +95,8 @@ struct KafkaWordCountCommand: ParsableCommand {
             brokers: brokers!.split(separator: ",").map(String.init), inputTopic: inputTopic!,
             outputTopic: outputTopic!, tail: tail, exactlyOnce: exactlyOnce)
         // With -r, opens the recovery store: the run resumes from its last committed snapshot.
-        try runStoppingOnSignals(flow, configuration: try sluice.configuration(for: flow))
+        // With -i/-a (or --processes), this process is one member of a cluster.
+        try runStoppingOnSignals(flow, configuration: try sluice.configuration(for: flow), cluster: try sluice.cluster())
     }
 }
 

@@ -18,6 +18,8 @@
 // --wait, moving on with system time while the sensor is quiet) passes them,
 // and all close at the end of a finite read (without --tail). `-r DIR`
 // snapshots the open windows and input offsets, so a restarted run resumes.
+// `--processes 3` runs it as three local processes (see the README's
+// "Running on several machines" for -i/-a).
 import ArgumentParser
 import Foundation
 import Sluice
@@ -58,11 +60,16 @@ struct SensorWindowsCommand: ParsableCommand {
     }
 
     func run() throws {
+        // `--processes N`: start N copies of this program as one local cluster.
+        if let status = try sluice.launchLocalProcesses(arguments: Array(CommandLine.arguments.dropFirst())) {
+            Foundation.exit(status)
+        }
         let flow = makeSensorWindowsFlow(
             brokers: brokers.split(separator: ",").map(String.init),
             topics: SensorTopics(readings: readingsTopic, averages: averagesTopic, sessions: sessionsTopic, late: lateTopic),
             wait: .milliseconds(Int64(wait * 1000)), tail: tail, exactlyOnce: exactlyOnce)
-        try runStoppingOnSignals(flow, configuration: try sluice.configuration(for: flow))
+        // With -i/-a (or --processes), this process is one member of a cluster.
+        try runStoppingOnSignals(flow, configuration: try sluice.configuration(for: flow), cluster: try sluice.cluster())
     }
 }
 

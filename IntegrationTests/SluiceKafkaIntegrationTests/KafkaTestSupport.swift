@@ -52,9 +52,16 @@ func waitUntil(
 func produce(
     _ messages: [KafkaSinkMessage], to topic: String?, on broker: TestBroker, config: [String: String] = [:]
 ) throws {
+    try produce(messages, to: topic, brokers: broker.brokers, config: config)
+}
+
+/// `produce` to a broker given by its bootstrap addresses.
+func produce(
+    _ messages: [KafkaSinkMessage], to topic: String?, brokers: [String], config: [String: String] = [:]
+) throws {
     let flow = Dataflow("produce")
     flow.input("messages", TestingSource(messages, batchSize: 100))
-        .output("kafka", KafkaSink(brokers: broker.brokers, topic: topic, config: config))
+        .output("kafka", KafkaSink(brokers: brokers, topic: topic, config: config))
     try runBounded(flow, workers: 1)
 }
 
@@ -68,9 +75,16 @@ func produceText(_ prefix: String, _ range: Range<Int>, to topic: String, on bro
 func readAll(
     _ topics: [String], on broker: TestBroker, workers: Int = 1, startOffset: KafkaSource.StartOffset = .beginning
 ) throws -> [KafkaMessage] {
+    try readAll(topics, brokers: broker.brokers, workers: workers, startOffset: startOffset)
+}
+
+/// `readAll` from a broker given by its bootstrap addresses.
+func readAll(
+    _ topics: [String], brokers: [String], workers: Int = 1, startOffset: KafkaSource.StartOffset = .beginning
+) throws -> [KafkaMessage] {
     let flow = Dataflow("read")
     let sink = TestingSink<KafkaMessage>()
-    flow.input("kafka", KafkaSource(brokers: broker.brokers, topics: topics, startOffset: startOffset, tail: false))
+    flow.input("kafka", KafkaSource(brokers: brokers, topics: topics, startOffset: startOffset, tail: false))
         .output("out", sink)
     try runBounded(flow, workers: workers)
     return sink.items

@@ -57,8 +57,48 @@ public struct SluiceOptions: ParsableArguments {
         help: "Seconds superseded snapshots are kept behind the committed epoch, rounded up to whole epochs (env SLUICE_BACKUP_INTERVAL; default 0).")
     public var backupInterval: Double?
 
+    /// This process's id in a cluster (`-i`, `--process-id`,
+    /// `SLUICE_PROCESS_ID`): 0 up to the number of addresses minus one, or
+    /// `hostname` to take it from a host name ending in `-N` (a Kubernetes
+    /// StatefulSet pod `word-count-2` is process 2).
+    @Option(
+        name: [.customShort("i"), .customLong("process-id")],
+        help: "This process's id in the cluster, or 'hostname' for the -N suffix of the host name (env SLUICE_PROCESS_ID).")
+    public var processID: String?
+
+    /// Every process's address (`-a`, `--addresses`, `SLUICE_ADDRESSES`):
+    /// `host:port` entries separated by `;`, in process-id order. Without
+    /// it the run stays in this process.
+    @Option(
+        name: [.customShort("a"), .customLong("addresses")],
+        help: "Every process's host:port, ';'-separated, in process-id order (env SLUICE_ADDRESSES).")
+    public var addresses: String?
+
+    /// Starts this many processes of this program on this machine, connected
+    /// on 127.0.0.1 (`--processes`): a cluster for laptops and tests.
+    @Option(
+        name: .customLong("processes"),
+        help: "Start this many local processes of this program as one cluster (on 127.0.0.1).")
+    public var processes: Int?
+
     /// Creates the options with nothing set (defaults and environment apply).
     public init() {}
+
+    /// The cluster these options and `environment` describe: nil for a
+    /// run in this process alone.
+    ///
+    /// ```swift
+    /// let cluster = try options.cluster()   // from -i/-a or SLUICE_PROCESS_ID/SLUICE_ADDRESSES
+    /// try run(flow, configuration: try options.configuration(for: flow), cluster: cluster)
+    /// ```
+    /// - Parameter environment: Where `SLUICE_…` variables (and `HOSTNAME`) are read.
+    /// - Returns: This process's place in the cluster, or nil.
+    /// - Throws: `ClusterError` naming the malformed id or address.
+    public func cluster(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> ClusterConfiguration? {
+        try ClusterConfiguration.resolve(processID: processID, addresses: addresses, environment: environment)
+    }
 
     /// The configuration for `flow`, with its recovery store opened when a
     /// recovery directory is given.
@@ -140,6 +180,8 @@ public struct SluiceOptions: ParsableArguments {
 /// Runs a dataflow as a command-line program: reads `SluiceOptions` from the
 /// arguments and environment, runs, and on failure prints the error to
 /// standard error and exits with status 1 (status 64 for bad arguments).
+/// With `-i`/`-a` this process joins a cluster; with `--processes N` it
+/// starts N copies of itself as a local cluster and exits with their status.
 /// SIGINT or SIGTERM stops the run gracefully (sources end, everything is
 /// flushed); a second signal exits at once with status 130.
 ///
@@ -160,12 +202,16 @@ public func cliMain(
 ) {
     let options = SluiceOptions.parseOrExit(arguments)
     do {
+        if let status = try options.launchLocalProcesses(arguments: arguments, environment: environment) {
+            exit(status)
+        }
+        let cluster = try options.cluster(environment: environment)
         var configuration = try options.configuration(for: flow, environment: environment)
         let stop = StopSignal()
         configuration.stopSignal = stop
         let handlers = installStopHandlers(stop)
         defer { handlers.forEach { $0.cancel() } }
-        try run(flow, configuration: configuration)
+        try run(flow, configuration: configuration, cluster: cluster)
     } catch {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
         exit(1)

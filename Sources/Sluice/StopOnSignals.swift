@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SluiceCluster
 import SluiceEngine
 
 /// Makes SIGINT and SIGTERM stop a run gracefully (sources end, sinks
@@ -25,20 +26,24 @@ public func stopOnSignals(_ stop: StopSignal) -> [DispatchSourceSignal] {
     }
 }
 
-/// Runs a dataflow until its input ends or SIGINT/SIGTERM asks it to stop
-/// (gracefully: sources end, sinks flush), as the Kafka examples do.
+/// Runs a dataflow (this process's part of it, in a cluster) until its input
+/// ends or SIGINT/SIGTERM asks it to stop (gracefully: sources end, sinks
+/// flush), as the Kafka examples do.
 ///
 /// ```swift
-/// try runStoppingOnSignals(flow, configuration: RunConfiguration(workers: 2))
+/// try runStoppingOnSignals(flow, configuration: try options.configuration(for: flow), cluster: try options.cluster())
 /// ```
 /// - Parameters:
 ///   - flow: The dataflow.
 ///   - configuration: How to run it; its `stopSignal` is replaced.
-public func runStoppingOnSignals(_ flow: Dataflow, configuration: RunConfiguration) throws {
+///   - cluster: This process's place in a cluster; nil runs in this process alone.
+public func runStoppingOnSignals(
+    _ flow: Dataflow, configuration: RunConfiguration, cluster: ClusterConfiguration? = nil
+) throws {
     var configuration = configuration
     let stop = StopSignal()
     configuration.stopSignal = stop
     let handlers = stopOnSignals(stop)
     defer { handlers.forEach { $0.cancel() } }
-    try run(flow, configuration: configuration)
+    try run(flow, configuration: configuration, cluster: cluster)
 }

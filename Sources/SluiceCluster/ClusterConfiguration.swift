@@ -44,6 +44,9 @@ public struct ClusterConfiguration: Sendable, Equatable {
     /// How many processes the cluster has.
     public var processCount: Int { addresses.count }
 
+    /// The address list as `-a` takes it: `host:port` entries joined by `;`.
+    public var addressList: String { addresses.map(\.description).joined(separator: ";") }
+
     /// Where this process listens.
     public var ownAddress: PeerAddress { addresses[processID.rawValue] }
 

@@ -49,6 +49,8 @@ public enum ClusterError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownPeer(ProcessID)
     /// The peer said goodbye or the mesh was shut down: nothing can be sent to it.
     case peerClosed(ProcessID)
+    /// This process stopped because of a failure of its own (told to the peers).
+    case localFailure(reason: String)
 
     public var description: String {
         switch self {
@@ -94,6 +96,8 @@ public enum ClusterError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(id) is not a peer of this process"
         case let .peerClosed(id):
             return "the connection to \(id) is closed"
+        case let .localFailure(reason):
+            return reason
         }
     }
 }

@@ -106,6 +106,9 @@ extension ClusterMesh {
         if hello.processCount != configuration.processCount {
             return .processCount(ours: configuration.processCount, theirs: hello.processCount)
         }
+        if hello.addresses != configuration.addressList {
+            return .addressList(ours: configuration.addressList, theirs: hello.addresses)
+        }
         if configuration.secret != nil, !hello.hasSecret { return .peerHasNoSecret }
         if configuration.secret == nil, hello.hasSecret { return .secretRequiredByPeer }
         if hello.processID == own { return .processIDClash(own) }
@@ -186,9 +189,28 @@ extension ClusterMesh {
         }
         state.phase = .closed
         let channels = Array(state.channels.values) + (state.server.map { [$0] } ?? [])
+        let abortWrites = state.abortWrites
         state.links = [:]
         condition.broadcast()
         condition.unlock()
+        // The peers must hear why this process failed before the connections
+        // close: let the abort writes finish, and give each peer a moment to
+        // read them and close its side.
+        if !abortWrites.isEmpty {
+            // Bounded: to a peer that is cut off, the write never completes.
+            let written = DispatchGroup()
+            for write in abortWrites {
+                written.enter()
+                write.whenComplete { _ in written.leave() }
+            }
+            _ = written.wait(timeout: .now() + 1)
+            let closed = DispatchGroup()
+            for channel in channels {
+                closed.enter()
+                channel.closeFuture.whenComplete { _ in closed.leave() }
+            }
+            _ = closed.wait(timeout: .now() + 1)
+        }
         for channel in channels { _ = try? channel.close().wait() }
         try? group.syncShutdownGracefully()
     }

@@ -148,6 +148,18 @@ public final class ClusterMesh: @unchecked Sendable {
         teardown()
     }
 
+    /// Stops the mesh because this process failed: every peer is told the
+    /// reason (and stops with an error naming this process), then every
+    /// connection closes. Does nothing if the mesh already failed or closed.
+    ///
+    /// ```swift
+    /// mesh.abort(reason: "step 'flow.parse' failed: bad input")
+    /// ```
+    /// - Parameter reason: What went wrong, for the peers' error messages.
+    public func abort(reason: String) {
+        fail(.localFailure(reason: reason))
+    }
+
     deinit {
         // Without `close()` the network thread would outlive the mesh; the
         // non-blocking shutdown is safe from any thread, the event loop's included.
@@ -192,10 +204,16 @@ public final class ClusterMesh: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
         logger.error("cluster failed: \(error)")
-        for channel in channels {
-            channel.writeAndFlush(Frame.text(.abort, "\(error)").encoded(allocator: channel.allocator))
-                .whenComplete { _ in channel.close(promise: nil) }
+        let writes = channels.map { channel in
+            let write = channel.writeAndFlush(Frame.text(.abort, "\(error)").encoded(allocator: channel.allocator))
+            // Half-close: a full close with unread input would send a reset,
+            // and a reset can discard the abort before the peer reads it.
+            write.whenComplete { _ in channel.close(mode: .output, promise: nil) }
+            return write
         }
+        condition.lock()
+        state.abortWrites += writes
+        condition.unlock()
         onFailure?(error)
     }
 }

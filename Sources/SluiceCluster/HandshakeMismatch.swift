@@ -11,6 +11,8 @@ public enum HandshakeMismatch: Error, Sendable, Equatable, CustomStringConvertib
     case fingerprint(ours: String, theirs: String)
     /// The process count (length of the address list) differs.
     case processCount(ours: Int, theirs: Int)
+    /// The address lists differ (same length, other entries or order).
+    case addressList(ours: String, theirs: String)
     /// Two processes claim the same id.
     case processIDClash(ProcessID)
     /// The process listening at an address has another id than the list says.
@@ -30,6 +32,8 @@ public enum HandshakeMismatch: Error, Sendable, Equatable, CustomStringConvertib
         switch self {
         case let .protocolVersion(ours, theirs):
             return "the protocol version differs: \(ours) here, \(theirs) there (run the same Sluice version everywhere)"
+        case let .addressList(ours, theirs):
+            return "the address lists differ: '\(ours)' here, '\(theirs)' there (give every process the same -a list)"
         case let .fingerprint(ours, theirs):
             return "the dataflow fingerprint differs: '\(Self.clip(ours))' here, '\(Self.clip(theirs))' there "
                 + "(run the same dataflow and build everywhere)"

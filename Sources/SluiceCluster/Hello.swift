@@ -4,25 +4,28 @@ import NIOCore
 /// The first frame each side sends: who it is and what it runs.
 package struct Hello: Equatable {
     /// Bumped whenever the wire format changes.
-    package static let protocolVersion = 1
+    package static let protocolVersion = 2
     private static let magic: UInt32 = 0x534C_4331  // "SLC1"
 
     package var version: Int
     package var fingerprint: String
     package var processID: ProcessID
     package var processCount: Int
+    /// The whole address list, `;`-separated, as this process was given it.
+    package var addresses: String
     package var hasSecret: Bool
     /// Random bytes the peer must sign to prove it knows the secret.
     package var nonce: [UInt8]
 
     package init(
         version: Int = Hello.protocolVersion, fingerprint: String, processID: ProcessID, processCount: Int,
-        hasSecret: Bool, nonce: [UInt8]
+        addresses: String = "", hasSecret: Bool, nonce: [UInt8]
     ) {
         self.version = version
         self.fingerprint = fingerprint
         self.processID = processID
         self.processCount = processCount
+        self.addresses = addresses
         self.hasSecret = hasSecret
         self.nonce = nonce
     }
@@ -44,6 +47,8 @@ package struct Hello: Equatable {
         buffer.writeBytes(nonce)
         buffer.writeInteger(UInt32(fingerprint.utf8.count))
         buffer.writeString(fingerprint)
+        buffer.writeInteger(UInt32(addresses.utf8.count))
+        buffer.writeString(addresses)
         return Frame(.hello, payload: buffer)
     }
 
@@ -65,11 +70,13 @@ package struct Hello: Equatable {
             let secret = buffer.readInteger(as: UInt8.self), let nonceLength = buffer.readInteger(as: UInt8.self),
             let nonce = buffer.readBytes(length: Int(nonceLength)),
             let fingerprintLength = buffer.readInteger(as: UInt32.self),
-            let fingerprint = buffer.readString(length: Int(fingerprintLength))
+            let fingerprint = buffer.readString(length: Int(fingerprintLength)),
+            let addressesLength = buffer.readInteger(as: UInt32.self),
+            let addresses = buffer.readString(length: Int(addressesLength))
         else { throw .notASluicePeer("truncated hello") }
         self.init(
             version: Int(version), fingerprint: fingerprint, processID: ProcessID(Int(id)),
-            processCount: Int(count), hasSecret: secret == 1, nonce: nonce)
+            processCount: Int(count), addresses: addresses, hasSecret: secret == 1, nonce: nonce)
     }
 
     /// The proof that `sender` knows `secret`: HMAC-SHA256 over the sender's id

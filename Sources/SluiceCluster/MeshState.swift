@@ -24,4 +24,7 @@ struct MeshState {
     var channels: [ObjectIdentifier: any Channel] = [:]
     var server: (any Channel)?
     var heartbeats = true
+    /// The writes of the abort message to each peer after a failure;
+    /// `teardown` lets them finish before it closes the connections.
+    var abortWrites: [EventLoopFuture<Void>] = []
 }

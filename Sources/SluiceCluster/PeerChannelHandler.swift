@@ -44,7 +44,8 @@ final class PeerChannelHandler: ChannelInboundHandler {
         mesh.track(channel)
         let hello = Hello(
             version: mesh.options.protocolVersion, fingerprint: mesh.fingerprint, processID: mesh.configuration.processID,
-            processCount: mesh.configuration.processCount, hasSecret: mesh.configuration.secret != nil, nonce: nonce)
+            processCount: mesh.configuration.processCount, addresses: mesh.configuration.addressList,
+            hasSecret: mesh.configuration.secret != nil, nonce: nonce)
         send(hello.frame, on: channel)
         let interval = TimeAmount.nanoseconds(Int64(mesh.options.heartbeatInterval * 1e9))
         let mesh = self.mesh

@@ -15,10 +15,19 @@ package final class CommitTracker: Sendable {
     /// The committed epoch's raw value; 0 while none is.
     private let committedRaw = Atomic<UInt64>(0)
     private let mailboxes: [Mailbox]
+    /// Tells the other processes of a cluster about this process's writes.
+    private let announce: (@Sendable (WorkerIndex, Epoch, Bool) -> Void)?
 
-    package init(workerCount: Int, mailboxes: [Mailbox]) {
+    /// - Parameters:
+    ///   - workerCount: Workers in the whole run (every process).
+    ///   - mailboxes: This process's inboxes, woken when the committed epoch advances.
+    ///   - announce: Called with each local write, to tell the other processes.
+    package init(
+        workerCount: Int, mailboxes: [Mailbox], announce: (@Sendable (WorkerIndex, Epoch, Bool) -> Void)? = nil
+    ) {
         self.workerCount = workerCount
         self.mailboxes = mailboxes
+        self.announce = announce
     }
 
     /// The latest epoch whose snapshot every worker has made durable, if any.
@@ -28,7 +37,10 @@ package final class CommitTracker: Sendable {
     }
 
     /// A worker's write of `epoch` returned (it is durable).
-    package func wrote(worker: WorkerIndex, epoch: Epoch, ended: Bool) {
+    /// - Parameter announce: Whether to tell the other processes (false for
+    ///   a write they told this one about).
+    package func wrote(worker: WorkerIndex, epoch: Epoch, ended: Bool, announce: Bool = true) {
+        if announce { self.announce?(worker, epoch, ended) }
         let candidate: Epoch? = progress.withLock { state in
             state.lastWritten[worker.rawValue] = epoch
             if ended { state.ended.insert(worker.rawValue) }

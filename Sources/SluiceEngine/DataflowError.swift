@@ -19,6 +19,8 @@ public enum DataflowError: Error, CustomStringConvertible {
     case invalidConfiguration(String)
     /// Snapshots could not be written, or stored state could not be restored.
     case recoveryFailed(step: StepID?, key: String?, reason: String)
+    /// The processes of a cluster run lost each other, disagreed, or one of them failed.
+    case clusterFailed(reason: String)
 
     public var description: String {
         switch self {
@@ -38,6 +40,8 @@ public enum DataflowError: Error, CustomStringConvertible {
         case let .recoveryFailed(step, key, reason):
             let place = [step.map { "step '\($0)'" }, key.map { "key '\($0)'" }].compactMap { $0 }.joined(separator: " ")
             return "recovery failed" + (place.isEmpty ? "" : " at \(place)") + ": \(reason)"
+        case let .clusterFailed(reason):
+            return "cluster failed: \(reason)"
         }
     }
 
@@ -46,7 +50,7 @@ public enum DataflowError: Error, CustomStringConvertible {
         switch self {
         case let .invalidDataflow(step, _): return step
         case let .stepFailed(step, _, _, _), let .sourceFailed(step, _, _), let .sinkFailed(step, _, _): return step
-        case .invalidConfiguration: return nil
+        case .invalidConfiguration, .clusterFailed: return nil
         case let .recoveryFailed(step, _, _): return step
         }
     }

@@ -67,12 +67,16 @@ package final class RunContext {
     package let configuration: RunConfiguration
     /// What this run resumes from (nil on a fresh start or without recovery).
     package let resume: ResumePoint?
+    /// True in exactly one process of a cluster (process 0): it alone runs
+    /// once-per-run work such as recovering a committing sink's output.
+    package let isLeader: Bool
     private var nextExchange = 0
 
-    package init(workerCount: Int, configuration: RunConfiguration, resume: ResumePoint? = nil) {
+    package init(workerCount: Int, configuration: RunConfiguration, resume: ResumePoint? = nil, isLeader: Bool = true) {
         self.workerCount = workerCount
         self.configuration = configuration
         self.resume = resume
+        self.isLeader = isLeader
     }
 
     /// The stored state of `key` of `step`, decoded, or nil.

@@ -9,43 +9,56 @@ package enum Execution {
         var configuration = try configuration.validated()
         try graph.validate()
         if configuration.tunesAllocator { AllocatorTuning.applyOnce() }
-        let workerCount = configuration.workers
-        var resume: ResumePoint?
-        if let store = configuration.recoveryStore {
-            do {
-                resume = try store.resumePoint()
-                try store.beginExecution(workerCount: workerCount)
-            } catch let error as DataflowError {
-                throw error
-            } catch {
-                throw DataflowError.recoveryFailed(step: nil, key: nil, reason: "cannot open the recovery store: \(error)")
-            }
-            if let resume { configuration.startEpoch = resume.epoch.next }
-        }
-        let settings = configuration
-        let context = RunContext(workerCount: workerCount, configuration: settings, resume: resume)
-        let installers = try graph.steps.map { try $0.prepare(context) }
-        let mailboxes = (0..<workerCount).map { _ in Mailbox(limit: configuration.maxPendingItemsPerWorker) }
+        let transport = configuration.transport
+        let mailboxes = (0..<configuration.workers).map { _ in Mailbox(limit: configuration.maxPendingItemsPerWorker) }
         // A worker whose inbox drains below the limit wakes the throttled ones.
         for mailbox in mailboxes {
             mailbox.setDrainHandler { for other in mailboxes where other !== mailbox { other.wake() } }
         }
-        let control = ExecutionControl(mailboxes: mailboxes)
-        let tracker = configuration.recoveryStore.map { _ in CommitTracker(workerCount: workerCount, mailboxes: mailboxes) }
+        let network = WorkerNetwork(mailboxes: mailboxes, transport: transport)
+        // The other processes stop as soon as this one fails.
+        let abortPeers: @Sendable (any Error) -> Void = { error in transport?.abort(reason: "\(error)") }
+        let control = ExecutionControl(mailboxes: mailboxes, onFirstFailure: abortPeers)
+        var announce: (@Sendable (WorkerIndex, Epoch, Bool) -> Void)?
+        if transport != nil {
+            announce = { worker, epoch, ended in network.announceWritten(worker: worker, epoch: epoch, ended: ended) }
+        }
+        let tracker = configuration.recoveryStore.map { [announce] _ in
+            CommitTracker(workerCount: network.workerCount, mailboxes: mailboxes, announce: announce)
+        }
+        network.attach(tracker: tracker) { control.fail($0) }
+
+        let installers: [WorkerInstaller]
+        do {
+            let resume = try ClusterStart.recover(configuration.recoveryStore, network: network)
+            if let resume { configuration.startEpoch = resume.epoch.next }
+            let context = RunContext(
+                workerCount: network.workerCount, configuration: configuration, resume: resume,
+                isLeader: network.isLeader)
+            installers = try graph.steps.map { try $0.prepare(context) }
+            _ = try network.sync(step: ClusterStart.preparedStep)
+        } catch {
+            control.fail(error)
+            throw error
+        }
+        let settings = configuration
         configuration.stopSignal?.onStop { for mailbox in mailboxes { mailbox.wake() } }
         let logger = configuration.logger
-        logger.debug("starting dataflow", metadata: ["flow": "\(graph.flowID)", "workers": "\(workerCount)"])
+        logger.debug(
+            "starting dataflow",
+            metadata: ["flow": "\(graph.flowID)", "workers": "\(network.workerCount)", "local": "\(mailboxes.count)"])
 
         let finished = DispatchGroup()
         let threadInstallers = UncheckedBox(installers)
-        for index in 0..<workerCount {
+        for index in 0..<mailboxes.count {
+            let worker = network.localBase + index
             finished.enter()
             let thread = Thread {
                 defer { finished.leave() }
-                setThreadName("sluice-w\(index)")
+                setThreadName("sluice-w\(worker)")
+                RunStopping.register(control)
                 let builder = WorkerBuilder(
-                    worker: WorkerIndex(index), workerCount: workerCount,
-                    configuration: settings, mailboxes: mailboxes, commitTracker: tracker,
+                    worker: WorkerIndex(worker), configuration: settings, network: network, commitTracker: tracker,
                     onSnapshotFailure: { control.fail($0) })
                 do {
                     for install in threadInstallers.value { try install(builder) }
@@ -61,7 +74,7 @@ package enum Execution {
                     control.fail(error)
                 }
             }
-            thread.name = "sluice-worker-\(index)"
+            thread.name = "sluice-worker-\(worker)"
             thread.stackSize = 8 << 20
             thread.start()
         }

@@ -6,17 +6,29 @@ package final class ExecutionControl: Sendable {
     private let firstError = Mutex<(any Error)?>(nil)
     private let stopped = Atomic<Bool>(false)
     private let mailboxes: [Mailbox]
+    private let onFirstFailure: (@Sendable (any Error) -> Void)?
 
-    package init(mailboxes: [Mailbox]) { self.mailboxes = mailboxes }
+    /// - Parameters:
+    ///   - mailboxes: This process's inboxes, woken on failure.
+    ///   - onFirstFailure: Called once with the first failure (e.g. to tell the other processes).
+    package init(mailboxes: [Mailbox], onFirstFailure: (@Sendable (any Error) -> Void)? = nil) {
+        self.mailboxes = mailboxes
+        self.onFirstFailure = onFirstFailure
+    }
 
     /// True once a worker failed; workers then stop at their next loop turn.
     package var isStopped: Bool { stopped.load(ordering: .acquiring) }
 
     /// Records a failure (the first one wins) and wakes every worker to stop.
     package func fail(_ error: any Error) {
-        firstError.withLock { if $0 == nil { $0 = error } }
+        let isFirst = firstError.withLock { current -> Bool in
+            guard current == nil else { return false }
+            current = error
+            return true
+        }
         stopped.store(true, ordering: .releasing)
         for mailbox in mailboxes { mailbox.wake() }
+        if isFirst { onFirstFailure?(error) }
     }
 
     /// The first failure, if any.

@@ -7,6 +7,9 @@ package struct Envelope: @unchecked Sendable {
     // typed API requires to be Sendable; the existential just erases that type.
     package enum Payload {
         case batch(Any, count: Int)
+        /// A batch from another process, still encoded: `count` items from
+        /// `start` to the end of `bytes` (decoded by the receiving worker).
+        case encoded(bytes: [UInt8], start: Int, count: Int)
         case progress(Progress)
     }
 
@@ -34,7 +37,7 @@ package final class Mailbox: @unchecked Sendable {
     /// Items sent here and not yet processed by the receiving worker.
     package let pendingItems = Atomic<Int>(0)
     /// The back-pressure limit; crossing below it calls `onDrained`.
-    private let limit: Int
+    package let limit: Int
     /// Wakes throttled senders; set once, before the workers start.
     private var onDrained: (@Sendable () -> Void)?
 
@@ -45,8 +48,9 @@ package final class Mailbox: @unchecked Sendable {
 
     /// Enqueues one message and wakes the receiver.
     package func send(_ envelope: Envelope) {
-        if case .batch(_, let count) = envelope.payload {
-            pendingItems.add(count, ordering: .relaxed)
+        switch envelope.payload {
+        case .batch(_, let count), .encoded(_, _, let count): pendingItems.add(count, ordering: .relaxed)
+        case .progress: break
         }
         condition.lock()
         queue.append(envelope)

@@ -39,6 +39,9 @@ public struct RunConfiguration: Sendable {
     /// Process-wide and applied once. Default true; set false if your
     /// process manages `mallopt` itself.
     public var tunesAllocator: Bool
+    /// The other processes of a cluster run (nil: this process alone). Set
+    /// by `run(_:configuration:cluster:)` and `cliMain`'s `-i/-a`.
+    package var transport: (any ProcessTransport)?
 
     /// Creates a configuration.
     /// - Parameters:
@@ -55,6 +58,7 @@ public struct RunConfiguration: Sendable {
         self.recoveryStore = nil
         self.snapshotInterval = nil
         self.tunesAllocator = true
+        self.transport = nil
     }
 
     func validated() throws -> RunConfiguration {

@@ -15,6 +15,8 @@ package final class Worker {
     private let pollBackoff: TimeInterval = 0.001
     /// The last committed epoch told to this worker's committers.
     private var toldCommitted: Epoch?
+    /// The inbox state last told to other processes.
+    private var reportedBusy = false
 
     package init(builder: WorkerBuilder, control: ExecutionControl) {
         self.builder = builder
@@ -63,6 +65,7 @@ package final class Worker {
             }
 
             try tellCommits()
+            reportBusy()
 
             if !didWork && !isFinished {
                 mailbox.wait(until: wakeDeadline(now: now, throttled: throttled))
@@ -103,13 +106,27 @@ package final class Worker {
         nextEpochDeadline = clock.now.advanced(by: builder.configuration.epochInterval)
     }
 
-    /// Back-pressure: sources wait while any worker's inbox is over its limit.
+    /// Back-pressure: sources wait while any worker's inbox is over its
+    /// limit (in this process, or as another process told), or while too
+    /// many bytes wait to be sent to another process.
     private func isThrottled() -> Bool {
         let limit = builder.configuration.maxPendingItemsPerWorker
-        for mailbox in builder.mailboxes where mailbox.pendingItems.load(ordering: .relaxed) > limit {
+        for mailbox in builder.network.mailboxes where mailbox.pendingItems.load(ordering: .relaxed) > limit {
             return true
         }
-        return false
+        return builder.network.isRemoteThrottled
+    }
+
+    /// In a cluster, tells the other processes when this worker's inbox goes
+    /// over or back under its limit (only this thread reports it, so the
+    /// reports arrive in order).
+    private func reportBusy() {
+        guard builder.network.transport != nil else { return }
+        let busy = builder.mailbox.pendingItems.load(ordering: .relaxed) > builder.mailbox.limit
+        if busy != reportedBusy {
+            reportedBusy = busy
+            builder.network.announceBusy(worker: builder.worker, busy: busy)
+        }
     }
 
     private func wakeDeadline(now: Date, throttled: Bool) -> Date {

@@ -43,7 +43,8 @@ package final class WorkerBuilder {
     package let worker: WorkerIndex
     package let workerCount: Int
     package let configuration: RunConfiguration
-    package let mailboxes: [Mailbox]
+    /// Every worker's inbox, here or in another process.
+    package let network: WorkerNetwork
     /// Collects this worker's snapshots; nil without a recovery store.
     package let snapshots: SnapshotCollector?
     /// Follows committed epochs across workers; nil without a recovery store.
@@ -56,13 +57,13 @@ package final class WorkerBuilder {
     package private(set) var committers: [Committer] = []
 
     package init(
-        worker: WorkerIndex, workerCount: Int, configuration: RunConfiguration, mailboxes: [Mailbox],
+        worker: WorkerIndex, configuration: RunConfiguration, network: WorkerNetwork,
         commitTracker: CommitTracker? = nil, onSnapshotFailure: @escaping @Sendable (any Error) -> Void = { _ in }
     ) {
         self.worker = worker
-        self.workerCount = workerCount
+        self.workerCount = network.workerCount
         self.configuration = configuration
-        self.mailboxes = mailboxes
+        self.network = network
         self.commitTracker = commitTracker
         self.snapshots = configuration.recoveryStore.map {
             SnapshotCollector(
@@ -72,7 +73,7 @@ package final class WorkerBuilder {
     }
 
     /// This worker's own inbox.
-    package var mailbox: Mailbox { mailboxes[worker.rawValue] }
+    package var mailbox: Mailbox { network.mailbox(of: worker.rawValue) }
 
     /// Creates the emitter of a stream this step produces.
     package func makeEmitter<Item>(_ stream: StreamID, of _: Item.Type = Item.self) -> Emitter<Item> {

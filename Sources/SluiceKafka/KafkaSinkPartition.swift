@@ -88,6 +88,12 @@ public final class KafkaSinkPartition: CommittingSinkPartition {
             }
             if code == RD_KAFKA_RESP_ERR_NO_ERROR { return }
             if code == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                // The queue stays full while the broker is unreachable: give up
+                // at once if the run is stopping for another reason.
+                if RunStopping.isRequested {
+                    throw KafkaError.produceFailed(
+                        topic: topic, partition: message.partition, reason: "the run stopped while the producer queue was full")
+                }
                 rd_kafka_poll(client.handle, 50)  // serve delivery reports to make room
                 if let failure = reports.take() { throw failure }
                 continue
@@ -174,7 +180,17 @@ public final class KafkaSinkPartition: CommittingSinkPartition {
 
     /// Waits for every outstanding delivery and throws the first failure.
     func flush() throws {
-        let code = rd_kafka_flush(client.handle, RDKafkaClient.milliseconds(flushTimeout))
+        // In slices, so a run that stops for another reason (a lost cluster
+        // peer) does not wait out the whole timeout here.
+        let deadline = ContinuousClock.now + flushTimeout
+        var code = RD_KAFKA_RESP_ERR__TIMED_OUT
+        while code == RD_KAFKA_RESP_ERR__TIMED_OUT && ContinuousClock.now < deadline {
+            if RunStopping.isRequested {
+                throw KafkaError.deliveryFailed(
+                    topic: defaultTopic ?? "?", partition: -1, reason: "the run stopped while deliveries were outstanding")
+            }
+            code = rd_kafka_flush(client.handle, RDKafkaClient.milliseconds(min(.milliseconds(200), flushTimeout)))
+        }
         if let failure = reports.take() { throw failure }
         if code != RD_KAFKA_RESP_ERR_NO_ERROR {
             let waiting = rd_kafka_outq_len(client.handle)

@@ -127,3 +127,20 @@ enum RecoveryDirectory {
         try insert.run()
     }
 }
+
+extension RecoveryDirectory {
+    /// Runs `body` holding an exclusive lock on the directory (an `flock` on
+    /// its `.lock` file), so processes that open a fresh directory at the
+    /// same moment (the members of a cluster) do not both create it.
+    static func withCreationLock<T>(_ directory: String, _ body: () throws -> T) throws -> T {
+        let lockPath = "\(directory)/.lock"
+        let handle = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        // Without a lock file (a read-only directory) open without locking:
+        // opening for writing reports the real problem, naming the file.
+        guard handle >= 0 else { return try body() }
+        defer { close(handle) }
+        flock(handle, LOCK_EX)
+        defer { flock(handle, LOCK_UN) }
+        return try body()
+    }
+}

@@ -73,20 +73,23 @@ public final class SQLiteRecoveryStore: RecoveryStore, @unchecked Sendable {
         self.directory = directory
         self.backupEpochs = backupEpochs
         try RecoveryDirectory.ensureDirectory(directory)
-        let connections: [SQLiteConnection]
-        if let count = try RecoveryDirectory.existingCount(in: directory) {
-            connections = try RecoveryDirectory.openForWriting(in: directory, count: count)
-        } else {
-            connections = try RecoveryDirectory.create(in: directory, count: partitions)
-        }
-        for db in connections {
-            if let stored = try RecoveryDirectory.meta(RecoverySchema.flowIDKey, in: db) {
-                guard stored == flowID else {
-                    throw RecoveryStoreError.differentFlow(path: db.path, stored: stored, expected: flowID)
-                }
+        let connections = try RecoveryDirectory.withCreationLock(directory) { () throws -> [SQLiteConnection] in
+            let connections: [SQLiteConnection]
+            if let count = try RecoveryDirectory.existingCount(in: directory) {
+                connections = try RecoveryDirectory.openForWriting(in: directory, count: count)
             } else {
-                try RecoveryDirectory.setMeta(RecoverySchema.flowIDKey, flowID, in: db)
+                connections = try RecoveryDirectory.create(in: directory, count: partitions)
             }
+            for db in connections {
+                if let stored = try RecoveryDirectory.meta(RecoverySchema.flowIDKey, in: db) {
+                    guard stored == flowID else {
+                        throw RecoveryStoreError.differentFlow(path: db.path, stored: stored, expected: flowID)
+                    }
+                } else {
+                    try RecoveryDirectory.setMeta(RecoverySchema.flowIDKey, flowID, in: db)
+                }
+            }
+            return connections
         }
         self.partitions = connections.enumerated().map { RecoveryPartition(index: $0.offset, connection: $0.element) }
     }

@@ -20,6 +20,7 @@ private func summary(_ envelopes: [Envelope]) -> [String] {
     envelopes.map { envelope in
         switch envelope.payload {
         case .batch(let any, let count): return "\(envelope.from):\(any as! [Int])#\(count)"
+        case .encoded(let bytes, let start, let count): return "\(envelope.from):\(bytes.count - start)B#\(count)"
         case .progress(let signal): return "\(envelope.from):\(signal)"
         }
     }

@@ -23,8 +23,29 @@ func runEachWorkerCount<Out: Sendable>(
     return results
 }
 
-/// Runs the flow with 1, 2 and 3 workers and requires the same multiset of
-/// outputs from each; returns the single-worker output (in its order).
+/// The cluster layouts (processes, workers per process) operator tests also
+/// run as, each member with its own TCP connections on 127.0.0.1.
+let clusterLayouts: [(processes: Int, workers: Int)] = [(2, 1), (2, 2)]
+
+/// Builds a fresh flow with `build` and runs it as a cluster of each layout
+/// (`spawnCluster`); returns the sink's items per layout, in `layouts` order.
+func runEachClusterLayout<Out: Sendable>(
+    _ layouts: [(processes: Int, workers: Int)] = clusterLayouts, epochInterval: Duration = .seconds(10),
+    _ build: (Dataflow) -> TestingSink<Out>
+) throws -> [[Out]] {
+    try layouts.map { layout in
+        let flow = Dataflow("test")
+        let sink = build(flow)
+        var configuration = RunConfiguration()
+        configuration.epochInterval = epochInterval
+        try spawnCluster(flow, processes: layout.processes, workersPerProcess: layout.workers, configuration: configuration)
+        return sink.items
+    }
+}
+
+/// Runs the flow with 1, 2 and 3 workers, and as clusters of 2 processes × 1
+/// and × 2 workers, and requires the same multiset of outputs from each;
+/// returns the single-worker output (in its order).
 func expectSameOnEveryWorkerCount<Out: Sendable & Comparable>(
     _ build: (Dataflow) -> TestingSink<Out>, sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> [Out] {
@@ -32,6 +53,11 @@ func expectSameOnEveryWorkerCount<Out: Sendable & Comparable>(
     let single = results[1]!
     for count in workerCounts.dropFirst() {
         #expect(results[count]!.sorted() == single.sorted(), "workers=\(count) differs from workers=1", sourceLocation: sourceLocation)
+    }
+    for (layout, items) in zip(clusterLayouts, try runEachClusterLayout(clusterLayouts, build)) {
+        #expect(
+            items.sorted() == single.sorted(),
+            "\(layout.processes) processes × \(layout.workers) workers differ from workers=1", sourceLocation: sourceLocation)
     }
     return single
 }

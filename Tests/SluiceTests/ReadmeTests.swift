@@ -95,6 +95,18 @@ private struct Payment: Codable, Sendable { let order: String; let time: Date; l
         #expect(rows.items.sorted() == ["o1: 5", "o2: 7", "o3: unpaid"])
     }
 
+    @Test func clusterInOneProgram() throws {
+        let flow = Dataflow("cluster_count")
+        let counts = TestingSink<String>()
+        flow.input("words", TestingSource(["a", "b", "a", "c", "a"]))
+            .keyOn("by_word") { $0 }
+            .foldFinal("count", initial: { 0 }) { count, _ in count + 1 }
+            .map("format") { "\($0.key)=\($0.value)" }
+            .output("out", counts)
+        try spawnCluster(flow, processes: 2, workersPerProcess: 2)
+        #expect(counts.items.sorted() == ["a=3", "b=1", "c=1"])
+    }
+
     @Test func firstDataflow() throws {
         let flow = Dataflow("first")
         let words = TestingSink<String>()

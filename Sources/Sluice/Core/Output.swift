@@ -55,7 +55,8 @@ extension DataStream {
             guard context.configuration.recoveryStore != nil else {
                 throw DataflowError.sinkFailed(step: stepID, partition: nil, underlying: SinkConfigurationError.needsRecoveryStore)
             }
-            if let prepared = context.resume?.states[stepID], !prepared.isEmpty {
+            // One process recovers for the whole cluster (the others wait at start-up).
+            if context.isLeader, let prepared = context.resume?.states[stepID], !prepared.isEmpty {
                 do { try sink.recoverPrepared(step: stepID, prepared) } catch {
                     throw DataflowError.sinkFailed(step: stepID, partition: nil, underlying: error)
                 }
@@ -133,7 +134,8 @@ extension DataStream {
                     localIndex: { item in positions[Self.checkedIndex(sink.partition(for: item, of: count), count: count)] },
                     snapshots: builder.snapshots, recordsPositions: true, startEpoch: builder.configuration.startEpoch)
                 builder.addShutdownHook(node)
-                let routed = installExchange(builder, exchange: exchange, routing: routing, from: up, of: Item.self)
+                let routed = try installExchange(
+                    builder, exchange: exchange, step: stepID, routing: routing, from: up, of: Item.self)
                 routed.subscribe(node)
             }
         })
@@ -163,17 +165,27 @@ public enum SinkConfigurationError: Error, CustomStringConvertible {
 
 /// Installs both halves of an exchange on one worker: a sender subscribed to
 /// the upstream stream and a receiver fed by every worker's sender.
+/// - Parameters:
+///   - step: The step the exchange belongs to (named in errors).
+///   - codec: How items cross to other processes; by default found at run
+///     time when `Item` is `Codable` (or a keyed pair of a `Codable` value).
 /// - Returns: The emitter of the exchanged stream on this worker.
+/// - Throws: In a run of several processes, when items cannot be encoded.
 package func installExchange<Item: Sendable>(
-    _ builder: WorkerBuilder, exchange: Int, routing: ExchangeRouting<Item>, from up: StreamID, of type: Item.Type
-) -> Emitter<Item> {
+    _ builder: WorkerBuilder, exchange: Int, step: StepID, routing: ExchangeRouting<Item>, from up: StreamID,
+    of type: Item.Type, codec: ItemCodec<Item>? = ItemCodec<Item>.detect()
+) throws -> Emitter<Item> {
+    if builder.network.transport != nil, builder.workerCount > 1, codec == nil {
+        throw DataflowError.invalidDataflow(
+            step: step, reason: ExchangeCodingError.notCodable(typeName: "\(Item.self)").description)
+    }
     let routed = Emitter<Item>()
     let receiver = ExchangeReceiver(
-        worker: builder.worker.rawValue, workerCount: builder.workerCount, mailbox: builder.mailbox, output: routed)
+        worker: builder.worker.rawValue, step: step, network: builder.network, codec: codec, output: routed)
     builder.addReceiver(receiver, exchange: exchange)
     let sender = ExchangeSender(
-        exchange: exchange, worker: builder.worker.rawValue, workerCount: builder.workerCount,
-        routing: routing, mailboxes: builder.mailboxes, local: receiver)
+        exchange: exchange, step: step, worker: builder.worker.rawValue, routing: routing,
+        network: builder.network, codec: codec, local: receiver)
     builder.emitter(up, of: Item.self).subscribe(sender)
     return routed
 }

@@ -21,7 +21,8 @@ extension DataStream {
         flow.add(StepDefinition(id: stepID, kind: kind, inputs: [up], outputs: [down]) { context in
             let exchange = context.allocateExchange()
             return { builder in
-                let routed = installExchange(builder, exchange: exchange, routing: routing, from: up, of: Item.self)
+                let routed = try installExchange(
+                    builder, exchange: exchange, step: stepID, routing: routing, from: up, of: Item.self)
                 let output = builder.makeEmitter(down, of: Item.self)
                 routed.subscribe(ClosureConsumer(onBatch: { try output.emit($0) }, onProgress: { try output.signal($0) }))
             }

@@ -50,7 +50,9 @@ extension DataStream {
                 return states
             }
             return { builder in
-                let routed = installExchange(builder, exchange: exchange, routing: routing, from: up, of: Item.self)
+                let routed = try installExchange(
+                    builder, exchange: exchange, step: stepID, routing: routing, from: up, of: Item.self,
+                    codec: ItemCodec<Item>.keyed(Value.self))
                 let node = StatefulNode<Logic>(
                     step: stepID, worker: builder.worker,
                     output: builder.makeEmitter(down, of: (key: String, value: Logic.Output).self),

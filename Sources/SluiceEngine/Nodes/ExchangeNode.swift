@@ -24,26 +24,36 @@ public func partitionByKey<Value>(
 }
 
 /// The sending half of an exchange on one worker: splits each batch by
-/// destination and hands the pieces over (arrays move between threads without
-/// serialization). The local piece goes straight into the local gate.
+/// destination and hands the pieces over. Arrays move between the threads of
+/// a process without serialization; a piece for a worker of another process
+/// is encoded with the exchange's codec and sent as one frame. The local
+/// piece goes straight into the local gate.
 package final class ExchangeSender<Item: Sendable>: BatchConsumer {
     private let exchange: Int
+    private let step: StepID
     private let worker: Int
     private let workerCount: Int
     private let routing: ExchangeRouting<Item>
-    private let mailboxes: [Mailbox]
+    private let network: WorkerNetwork
+    private let codec: ItemCodec<Item>?
     private let local: ExchangeReceiver<Item>
     private var rotation: Int
 
+    /// - Parameters:
+    ///   - step: The step the exchange belongs to (named in errors).
+    ///   - codec: Encodes items for workers of other processes; required
+    ///     when the run has several processes.
     package init(
-        exchange: Int, worker: Int, workerCount: Int, routing: ExchangeRouting<Item>,
-        mailboxes: [Mailbox], local: ExchangeReceiver<Item>
+        exchange: Int, step: StepID, worker: Int, routing: ExchangeRouting<Item>,
+        network: WorkerNetwork, codec: ItemCodec<Item>?, local: ExchangeReceiver<Item>
     ) {
         self.exchange = exchange
+        self.step = step
         self.worker = worker
-        self.workerCount = workerCount
+        self.workerCount = network.workerCount
         self.routing = routing
-        self.mailboxes = mailboxes
+        self.network = network
+        self.codec = codec
         self.local = local
         self.rotation = worker
     }
@@ -79,31 +89,53 @@ package final class ExchangeSender<Item: Sendable>: BatchConsumer {
     }
 
     package func progress(_ signal: Progress) throws {
-        for target in 0..<workerCount where target != worker {
-            mailboxes[target].send(Envelope(exchange: exchange, from: worker, payload: .progress(signal)))
+        for mailbox in network.mailboxes where mailbox !== network.mailbox(of: worker) {
+            mailbox.send(Envelope(exchange: exchange, from: worker, payload: .progress(signal)))
         }
+        try network.broadcastProgress(exchange: exchange, from: worker, signal: signal)
         try local.pushLocal(progress: signal)
     }
 
     private func send(_ part: [Item], to target: Int) throws {
         if target == worker {
             try local.pushLocal(part)
+        } else if network.isLocal(target) {
+            network.mailbox(of: target).send(
+                Envelope(exchange: exchange, from: worker, payload: .batch(part, count: part.count)))
         } else {
-            mailboxes[target].send(Envelope(exchange: exchange, from: worker, payload: .batch(part, count: part.count)))
+            guard let codec else {
+                throw DataflowError.stepFailed(
+                    step: step, worker: WorkerIndex(worker), item: nil,
+                    underlying: ExchangeCodingError.notCodable(typeName: "\(Item.self)"))
+            }
+            var bytes = WireMessage.batchHeader(exchange: exchange, from: worker, to: target, count: part.count)
+            do {
+                try codec.encode(part, into: &bytes)
+            } catch {
+                throw DataflowError.stepFailed(
+                    step: step, worker: WorkerIndex(worker), item: nil,
+                    underlying: ExchangeCodingError.encodingFailed(typeName: codec.typeName, cause: "\(error)"))
+            }
+            try network.sendRemote(bytes, toWorker: target)
         }
     }
 }
 
 /// The receiving half of an exchange on one worker: one channel per sending
-/// worker, aligned by a gate, feeding the downstream step.
+/// worker (in every process), aligned by a gate, feeding the downstream step.
 package final class ExchangeReceiver<Item>: ExchangeReceiving {
     private let worker: Int
+    private let step: StepID
+    private let codec: ItemCodec<Item>?
     private var gate: Gate<Item>!
 
-    package init(worker: Int, workerCount: Int, mailbox: Mailbox, output: Emitter<Item>) {
+    package init(worker: Int, step: StepID, network: WorkerNetwork, codec: ItemCodec<Item>?, output: Emitter<Item>) {
         self.worker = worker
+        self.step = step
+        self.codec = codec
+        let mailbox = network.mailbox(of: worker)
         gate = Gate(
-            channels: workerCount,
+            channels: network.workerCount,
             deliverBatch: { channel, batch in
                 if channel != worker { mailbox.processed(batch.count) }
                 try output.emit(batch)
@@ -120,8 +152,51 @@ package final class ExchangeReceiver<Item>: ExchangeReceiving {
         switch envelope.payload {
         case .batch(let any, _):
             try gate.push(channel: envelope.from, batch: any as! [Item])
+        case let .encoded(bytes, start, count):
+            try gate.push(channel: envelope.from, batch: try decode(bytes, start: start, count: count, from: envelope.from))
         case .progress(let progress):
             try gate.push(channel: envelope.from, progress: progress)
+        }
+    }
+
+    private func decode(_ bytes: [UInt8], start: Int, count: Int, from sender: Int) throws -> [Item] {
+        guard let codec else {
+            throw DataflowError.stepFailed(
+                step: step, worker: WorkerIndex(worker), item: nil,
+                underlying: ExchangeCodingError.notCodable(typeName: "\(Item.self)"))
+        }
+        do {
+            let items = try codec.decode(bytes, range: start..<bytes.count, count: count)
+            guard items.count == count else {
+                throw WireError("\(items.count) items decoded, \(count) announced")
+            }
+            return items
+        } catch {
+            throw DataflowError.stepFailed(
+                step: step, worker: WorkerIndex(worker), item: nil,
+                underlying: ExchangeCodingError.decodingFailed(typeName: codec.typeName, sender: sender, cause: "\(error)"))
+        }
+    }
+}
+
+/// Why items could not cross between processes.
+package enum ExchangeCodingError: Error, CustomStringConvertible {
+    /// The item type is not `Codable`, so it cannot go to another process.
+    case notCodable(typeName: String)
+    /// Encoding a batch failed.
+    case encodingFailed(typeName: String, cause: String)
+    /// A batch from another process could not be decoded.
+    case decodingFailed(typeName: String, sender: Int, cause: String)
+
+    package var description: String {
+        switch self {
+        case let .notCodable(typeName):
+            return "items of type \(typeName) must go to another process here, but the type is not Codable; "
+                + "make it Codable, or run in one process"
+        case let .encodingFailed(typeName, cause):
+            return "cannot encode items of type \(typeName) for another process: \(cause)"
+        case let .decodingFailed(typeName, sender, cause):
+            return "cannot decode items of type \(typeName) from worker \(sender): \(cause)"
         }
     }
 }

@@ -1,0 +1,113 @@
+import ChildProcessSupport
+import Foundation
+import Sluice
+import SluiceKafka
+import SluiceRecovery
+import Testing
+
+/// `kafka-word-count` as a cluster of three "hosts" on one machine: network
+/// namespaces with their own addresses, joined by a bridge, with the broker
+/// on a fourth. One host's link is cut mid-run: the others stop with an
+/// error naming it; restarted, the cluster resumes and the counts are exact.
+///
+/// Needs root and `ip`; elsewhere it prints why and skips, except under
+/// `CI=true`, where not being able to make namespaces is a failure.
+@Suite(.serialized) struct MultiHostClusterTests {
+    static let flowID = "kafka_word_count"
+
+    @Test func aClusterAcrossHostsSurvivesACutLinkAndResumesExactlyOnce() throws {
+        if let reason = NetworkNamespaces.unavailableReason {
+            if ProcessInfo.processInfo.environment["CI"] == "true" {
+                Issue.record("the multi-host test cannot run under CI: \(reason)")
+            } else {
+                print("skipping the multi-host cluster test: \(reason)")
+            }
+            return
+        }
+        if ProcessInfo.processInfo.environment["KAFKA_BOOTSTRAP_SERVERS"] != nil {
+            print("note: the multi-host test always uses its own embedded broker (in a namespace), not KAFKA_BOOTSTRAP_SERVERS")
+        }
+        let hosts = try NetworkNamespaces(count: 4)
+        defer { hosts.close() }
+        var children: [ChildProcess] = []
+        defer { for child in children where !child.hasExited { child.send(SIGKILL) } }
+        func start(_ host: Int, _ executable: URL, _ arguments: [String]) throws -> ChildProcess {
+            let (command, full) = hosts.command(in: host, executable, arguments)
+            let child = try ChildProcess(command, full)
+            children.append(child)
+            return child
+        }
+
+        // The broker on host 0 listens on its 127.0.0.1 and advertises it:
+        // forwarders make that address lead to host 0 from every host.
+        let sluice = try BuiltExecutable.url(named: "sluice")
+        let forward = try BuiltExecutable.url(named: "NetnsForward")
+        let broker = try start(0, sluice, ["dev-broker", "--topic", "lines:6", "--topic", "counts:6"])
+        let bootstrap = try broker.firstLine().replacingOccurrences(of: "bootstrap=", with: "")
+        let port = try #require(bootstrap.split(separator: ":").last.map(String.init))
+        let brokerAddress = "\(hosts.address(of: 0)):\(port)"
+        try start(0, forward, ["\(brokerAddress)", "127.0.0.1:\(port)"]).waitFor("ready") { out, _ in out.contains("ready") }
+        for host in 1...3 {
+            try start(host, forward, ["127.0.0.1:\(port)", brokerAddress]).waitFor("ready") { out, _ in out.contains("ready") }
+        }
+        // This test process (the root namespace) reaches the broker the same way.
+        let rootForward = try ChildProcess(forward, ["127.0.0.1:\(port)", brokerAddress])
+        children.append(rootForward)
+        try rootForward.waitFor("ready") { out, _ in out.contains("ready") }
+        let brokers = ["127.0.0.1:\(port)"]
+
+        var text = GeneratedWordText()
+        try produce(
+            text.nextLines(60_000).enumerated().map { KafkaSinkMessage(key: nil, value: $1, partition: Int32($0 % 6)) },
+            to: "lines", brokers: brokers)
+
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("sluice-hosts-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        _ = try SQLiteRecoveryStore.initialize(directory: directory, partitions: 3)
+        let probe = try RecoveryDirectoryProbe(directory: directory, flowID: Self.flowID)
+        let wordCount = try BuiltExecutable.url(named: "kafka-word-count")
+        let addresses = (1...3).map { "\(hosts.address(of: $0)):7100" }.joined(separator: ";")
+        func startCluster() throws -> [ChildProcess] {
+            try (0..<3).map { index in
+                try start(
+                    index + 1, wordCount,
+                    [
+                        "--brokers", brokers[0], "--input-topic", "lines", "--output-topic", "counts",
+                        "-r", directory, "-s", "0.1", "--epoch-interval", "0.05", "-w", "1",
+                        "-i", "\(index)", "-a", addresses,
+                    ])
+            }
+        }
+
+        let first = try startCluster()
+        let giveUp = ContinuousClock.now + .seconds(60)
+        while try probe.committedStates(of: "kafka_word_count.lines", as: Int64.self).values.reduce(0, +) == 0 {
+            try #require(ContinuousClock.now < giveUp, "nothing committed in 60 s; stderr: \(first.map(\.stderr))")
+            let ended = first.filter(\.hasExited).count
+            try #require(ended == 0, "a process ended before the cut: \(first.map(\.stderr))")
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        // Host 2 runs process 1: its link goes down (no reset: only silence).
+        try hosts.cut(2)
+        let cutAt = ContinuousClock.now
+        for index in [0, 2] {
+            let exit = try first[index].waitForExit(timeout: .seconds(10))
+            #expect(exit == ChildProcess.Exit(exited: true, status: 1), "process \(index): \(exit)")
+            #expect(first[index].stderr.contains("process 1"), "process \(index) does not name the cut-off process: \(first[index].stderr)")
+        }
+        print("multi-host test: the other processes exited \(ContinuousClock.now - cutAt) after the cut")
+        let cutOff = try first[1].waitForExit(timeout: .seconds(30))
+        print("multi-host test: the cut-off process exited \(ContinuousClock.now - cutAt) after the cut: \(cutOff)")
+        #expect(cutOff != ChildProcess.Exit(exited: true, status: 0), "the cut-off process cannot have finished")
+
+        try hosts.restore(2)
+        let second = try startCluster()
+        for (index, child) in second.enumerated() {
+            let exit = try child.waitForExit(timeout: .seconds(120))
+            #expect(exit == ChildProcess.Exit(exited: true, status: 0), "restarted process \(index): \(exit); \(child.stderr)")
+        }
+        let counts = try readAll(["counts"], brokers: brokers).map { (word: $0.keyText ?? "", count: Int($0.text) ?? -1) }
+        expectExactCounts(counts, truth: text.counts, runLog: second.map(\.stderr).joined(separator: "\n"))
+    }
+}

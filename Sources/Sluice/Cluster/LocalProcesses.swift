@@ -1,0 +1,116 @@
+import Foundation
+import SluiceEngine
+
+/// Starts a program several times on this machine as one cluster: each copy
+/// gets the same arguments plus `-i N -a <addresses>` on free 127.0.0.1
+/// ports. Standard output and error are shared; SIGINT and SIGTERM are
+/// passed on. Returns when every copy exited.
+///
+/// ```swift
+/// let status = try LocalProcesses.run(count: 3, arguments: ["--input", "lines.txt"])
+/// exit(status)
+/// ```
+package enum LocalProcesses {
+    /// - Parameters:
+    ///   - count: Processes to start (at least 2).
+    ///   - arguments: The arguments for every copy, without `--processes`.
+    ///   - executable: The program; by default this one.
+    /// - Returns: 0 if every copy succeeded, else the first failing copy's status.
+    /// - Throws: When the copies cannot be started.
+    package static func run(count: Int, arguments: [String], executable: URL = currentExecutable()) throws -> Int32 {
+        let ports = try LoopbackPorts.free(count)
+        let addresses = ports.map { "127.0.0.1:\($0)" }.joined(separator: ";")
+        var children: [Process] = []
+        for index in 0..<count {
+            let child = Process()
+            child.executableURL = executable
+            child.arguments = arguments + ["-i", "\(index)", "-a", addresses]
+            var environment = ProcessInfo.processInfo.environment
+            environment.removeValue(forKey: "SLUICE_PROCESS_ID")
+            environment.removeValue(forKey: "SLUICE_ADDRESSES")
+            child.environment = environment
+            do {
+                try child.run()
+            } catch {
+                for started in children { started.terminate() }
+                throw DataflowError.invalidConfiguration("cannot start process \(index) (\(executable.path)): \(error)")
+            }
+            children.append(child)
+        }
+        let forwarding = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { for child in children where child.isRunning { kill(child.processIdentifier, number) } }
+            source.resume()
+            return source
+        }
+        defer { forwarding.forEach { $0.cancel() } }
+        var status: Int32 = 0
+        for (index, child) in children.enumerated() {
+            child.waitUntilExit()
+            let code = child.terminationReason == .uncaughtSignal ? 128 + child.terminationStatus : child.terminationStatus
+            if code != 0 {
+                FileHandle.standardError.write(Data("sluice: process \(index) exited with status \(code)\n".utf8))
+                if status == 0 { status = code }
+            }
+        }
+        return status
+    }
+
+    /// This program's executable file.
+    package static func currentExecutable() -> URL {
+        #if os(Linux)
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            return URL(fileURLWithPath: path)
+        }
+        #endif
+        return URL(fileURLWithPath: CommandLine.arguments[0])
+    }
+
+    /// `arguments` without `--processes N` / `--processes=N`.
+    package static func removingProcessesOption(_ arguments: [String]) -> [String] {
+        var result: [String] = []
+        var skipNext = false
+        for argument in arguments {
+            if skipNext {
+                skipNext = false
+            } else if argument == "--processes" {
+                skipNext = true
+            } else if !argument.hasPrefix("--processes=") {
+                result.append(argument)
+            }
+        }
+        return result
+    }
+}
+
+extension SluiceOptions {
+    /// With `--processes N` (N > 1), starts N copies of this program as one
+    /// local cluster, waits for them and returns the exit status to use;
+    /// returns nil when no local cluster was asked for (run normally).
+    ///
+    /// ```swift
+    /// if let status = try sluice.launchLocalProcesses(arguments: Array(CommandLine.arguments.dropFirst())) {
+    ///     exit(status)
+    /// }
+    /// ```
+    /// - Parameters:
+    ///   - arguments: This program's arguments (without its name).
+    ///   - environment: Checked for `SLUICE_ADDRESSES`, which `--processes` must not be combined with.
+    /// - Throws: `DataflowError.invalidConfiguration` for `--processes` below 1
+    ///   or together with `-i`/`-a`; when a copy cannot be started.
+    public func launchLocalProcesses(
+        arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> Int32? {
+        guard let processes else { return nil }
+        guard processes >= 1 else {
+            throw DataflowError.invalidConfiguration("--processes must be at least 1, got \(processes)")
+        }
+        if processID != nil || addresses != nil || environment["SLUICE_ADDRESSES"].map({ !$0.isEmpty }) == true {
+            throw DataflowError.invalidConfiguration(
+                "--processes starts a local cluster and picks the addresses itself: drop -i/-a (and SLUICE_ADDRESSES)")
+        }
+        guard processes > 1 else { return nil }
+        return try LocalProcesses.run(count: processes, arguments: LocalProcesses.removingProcessesOption(arguments))
+    }
+}

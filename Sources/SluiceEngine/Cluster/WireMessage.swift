@@ -1,0 +1,143 @@
+/// What the engine sends between processes, inside one transport frame.
+///
+/// Layout: a kind byte, then varint fields; a batch ends with its items in
+/// the exchange's `ItemCodec` encoding (decoded later, on the receiving
+/// worker's thread).
+///
+/// ```swift
+/// let bytes = WireMessage.progress(exchange: 0, from: 3, signal: .end).encoded()
+/// let decoded = try WireMessage.decode(bytes)
+/// ```
+package enum WireMessage: Equatable {
+    /// Items of one exchange from worker `from` to worker `to`; `items` are
+    /// `count` items encoded from `payloadStart` to the end of `bytes`.
+    case batch(exchange: Int, from: Int, to: Int, count: Int, bytes: [UInt8], payloadStart: Int)
+    /// A progress signal of one exchange from worker `from` to every worker of the receiving process.
+    case progress(exchange: Int, from: Int, signal: Progress)
+    /// A worker's snapshot of `epoch` is durable (for the commit tracker).
+    case written(worker: Int, epoch: Epoch, ended: Bool)
+    /// A worker's inbox went over (busy) or back under its limit.
+    case busy(worker: Int, busy: Bool)
+    /// A start-up synchronization point, with a small payload.
+    case sync(step: Int, payload: [UInt8])
+
+    private enum Kind: UInt8 {
+        case batch = 1, progress, written, busy, sync
+    }
+
+    /// The header of a batch message; the caller appends the encoded items.
+    package static func batchHeader(exchange: Int, from: Int, to: Int, count: Int) -> [UInt8] {
+        var writer = WireWriter()
+        writer.byte(Kind.batch.rawValue)
+        for value in [exchange, from, to, count] { writer.varint(UInt64(value)) }
+        return writer.bytes
+    }
+
+    /// The message as bytes (for a batch: as given).
+    package func encoded() -> [UInt8] {
+        var writer = WireWriter()
+        switch self {
+        case let .batch(_, _, _, _, bytes, _):
+            return bytes
+        case let .progress(exchange, from, signal):
+            writer.byte(Kind.progress.rawValue)
+            writer.varint(UInt64(exchange))
+            writer.varint(UInt64(from))
+            switch signal {
+            case .barrier(let epoch):
+                writer.byte(0)
+                writer.varint(epoch.rawValue)
+            case .end:
+                writer.byte(1)
+            }
+        case let .written(worker, epoch, ended):
+            writer.byte(Kind.written.rawValue)
+            writer.varint(UInt64(worker))
+            writer.varint(epoch.rawValue)
+            writer.byte(ended ? 1 : 0)
+        case let .busy(worker, busy):
+            writer.byte(Kind.busy.rawValue)
+            writer.varint(UInt64(worker))
+            writer.byte(busy ? 1 : 0)
+        case let .sync(step, payload):
+            writer.byte(Kind.sync.rawValue)
+            writer.varint(UInt64(step))
+            writer.bytes.append(contentsOf: payload)
+        }
+        return writer.bytes
+    }
+
+    /// Parses a message.
+    /// - Throws: `WireError` for a truncated or unknown message.
+    package static func decode(_ bytes: [UInt8]) throws -> WireMessage {
+        var reader = WireReader(bytes)
+        guard let kind = Kind(rawValue: try reader.byte()) else { throw WireError("unknown message kind \(bytes[0])") }
+        switch kind {
+        case .batch:
+            let exchange = try reader.int(), from = try reader.int(), to = try reader.int(), count = try reader.int()
+            return .batch(exchange: exchange, from: from, to: to, count: count, bytes: bytes, payloadStart: reader.offset)
+        case .progress:
+            let exchange = try reader.int(), from = try reader.int()
+            let signal: Progress = try reader.byte() == 0 ? .barrier(Epoch(try reader.varint())) : .end
+            return .progress(exchange: exchange, from: from, signal: signal)
+        case .written:
+            let worker = try reader.int(), epoch = Epoch(try reader.varint())
+            return .written(worker: worker, epoch: epoch, ended: try reader.byte() == 1)
+        case .busy:
+            let worker = try reader.int()
+            return .busy(worker: worker, busy: try reader.byte() == 1)
+        case .sync:
+            let step = try reader.int()
+            return .sync(step: step, payload: Array(bytes[reader.offset...]))
+        }
+    }
+}
+
+/// A message from another process that cannot be parsed.
+package struct WireError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
+}
+
+/// Appends bytes and LEB128 varints.
+package struct WireWriter {
+    package var bytes: [UInt8] = []
+    package init() {}
+    package mutating func byte(_ value: UInt8) { bytes.append(value) }
+    package mutating func varint(_ value: UInt64) {
+        var rest = value
+        while rest >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest >>= 7
+        }
+        bytes.append(UInt8(rest))
+    }
+}
+
+/// Reads what `WireWriter` wrote, throwing on truncation.
+package struct WireReader {
+    private let bytes: [UInt8]
+    package private(set) var offset = 0
+    package init(_ bytes: [UInt8]) { self.bytes = bytes }
+    package mutating func byte() throws -> UInt8 {
+        guard offset < bytes.count else { throw WireError("message truncated at byte \(offset)") }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+    package mutating func varint() throws -> UInt64 {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let next = try byte()
+            guard shift < 64 else { throw WireError("varint too long at byte \(offset)") }
+            value |= UInt64(next & 0x7f) << shift
+            if next & 0x80 == 0 { return value }
+            shift += 7
+        }
+    }
+    package mutating func int() throws -> Int {
+        let value = try varint()
+        guard value <= UInt64(Int.max) else { throw WireError("value \(value) out of range at byte \(offset)") }
+        return Int(value)
+    }
+}
