@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "word-count", targets: ["WordCount"]),
         .executable(name: "anomaly-detector", targets: ["AnomalyDetector"]),
         .executable(name: "kafka-word-count", targets: ["KafkaWordCount"]),
+        .executable(name: "sensor-windows", targets: ["SensorWindows"]),
         .executable(name: "sluice-bench", targets: ["SluiceBench"]),
         .executable(name: "sluice-kafka-bench", targets: ["SluiceKafkaBench"]),
     ],
@@ -90,6 +91,13 @@ let package = Package(
             path: "Examples/KafkaWordCount"
         ),
         .executableTarget(
+            name: "SensorWindows",
+            dependencies: [
+                "Sluice", "SluiceKafka", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Examples/SensorWindows"
+        ),
+        .executableTarget(
             name: "SluiceBench",
             dependencies: ["Sluice", "SluiceTesting", "SluiceRecovery"],
             path: "Benchmarks/SluiceBench"
@@ -118,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "ExamplesTests",
             dependencies: [
-                "WordCount", "AnomalyDetector", "KafkaWordCount", "Sluice", "SluiceKafka", "SluiceRecovery", "SluiceTesting",
+                "WordCount", "AnomalyDetector", "KafkaWordCount", "SensorWindows", "Sluice", "SluiceKafka", "SluiceRecovery", "SluiceTesting",
             ]
         ),
         // Runs the built `sluice` binary as a child process (`swift build` builds it).

@@ -95,13 +95,8 @@ struct KafkaWordCountCommand: ParsableCommand {
             brokers: brokers!.split(separator: ",").map(String.init), inputTopic: inputTopic!,
             outputTopic: outputTopic!, tail: tail, exactlyOnce: exactlyOnce)
         // With -r, opens the recovery store: the run resumes from its last committed snapshot.
-        var configuration = try sluice.configuration(for: flow)
-        let stop = StopSignal()
-        configuration.stopSignal = stop
-        let handlers = stopOnSignals(stop)
-        defer { handlers.forEach { $0.cancel() } }
         // With -i/-a (or --processes), this process is one member of a cluster.
-        try Sluice.run(flow, configuration: configuration, cluster: try sluice.cluster())
+        try runStoppingOnSignals(flow, configuration: try sluice.configuration(for: flow), cluster: try sluice.cluster())
     }
 }
 

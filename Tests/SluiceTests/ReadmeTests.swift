@@ -49,6 +49,8 @@ private struct Numbers: PartitionedSource {
 }
 
 private struct Reading: Sendable { let sensor: String; let time: Date }
+private struct Order: Codable, Sendable { let id: String; let time: Date }
+private struct Payment: Codable, Sendable { let order: String; let time: Date; let amount: Int }
 
 @Suite struct ReadmeTests {
     @Test func windows() throws {
@@ -69,6 +71,28 @@ private struct Reading: Sendable { let sensor: String; let time: Date }
         try run(flow, workers: 2)
         #expect(counts.items.sorted() == ["a#0=2", "a#1=1", "b#0=1", "b#1=1"])
         #expect(late.items == ["a@3.0"])
+    }
+
+    @Test func joinWindow() throws {
+        let start = Date(timeIntervalSince1970: 1_718_668_800)   // 2024-06-18 00:00:00 UTC
+        let flow = Dataflow("shop")
+        let orders = flow.input("orders", TestingSource([
+            Order(id: "o1", time: start), Order(id: "o2", time: start.addingTimeInterval(20)),
+            Order(id: "o3", time: start.addingTimeInterval(40)),
+        ])).keyOn("by_order") { $0.id }
+        let payments = flow.input("payments", TestingSource([
+            Payment(order: "o1", time: start.addingTimeInterval(30), amount: 5),
+            Payment(order: "o2", time: start.addingTimeInterval(25), amount: 7),
+        ])).keyOn("by_paid_order") { $0.order }
+        let paid = orders.joinWindow(
+            "paid_within_the_minute", payments,
+            clock: EventClock(timestamp: { $0.either(left: \.time, right: \.time) }, waitForSystemDuration: .seconds(60)),
+            windower: TumblingWindower(length: .seconds(60), alignTo: start))
+        let rows = TestingSink<String>()
+        paid.down.map("format") { "\($0.key): \($0.value.value.right.map { String($0.amount) } ?? "unpaid")" }
+            .output("rows", rows)
+        try run(flow, workers: 2)
+        #expect(rows.items.sorted() == ["o1: 5", "o2: 7", "o3: unpaid"])
     }
 
     @Test func clusterInOneProgram() throws {

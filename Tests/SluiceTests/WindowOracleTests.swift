@@ -202,4 +202,40 @@ import Testing
         let late = Set((first.late.items + second.late.items).map(\.value.value.label))
         #expect(late == Set(expected.late.values.flatMap { $0.map(\.1) }))
     }
+
+    /// Across processes (a cluster in this process, over TCP): the same
+    /// windows and late items as one worker, with `ordered` and a join too.
+    @Test func aClusterClosesTheSameWindowsAsOneWorker() throws {
+        let events = Self.events(seed: 17, count: 800, keyCount: 6)
+        func flow(_ collected: WindowSupport.Collected<Event, [Event]>, joined: TestingSink<String>) -> Dataflow {
+            let flow = Dataflow("windows")
+            let keyed = flow.input("events", Self.source(events, partitions: 3)).keyOn("key", Self.key)
+            collected.attach(
+                keyed.collectWindow(
+                    "collect", clock: WindowSupport.eventClock(wait: .seconds(Self.allowance)),
+                    windower: TumblingWindower(length: .seconds(10), alignTo: WindowSupport.origin), ordered: true))
+            let clock = EventClock<JoinSide<Event, Event>>(
+                timestamp: { $0.either(left: \.time, right: \.time) }, waitForSystemDuration: .seconds(1000),
+                now: WindowSupport.frozenNow)
+            keyed.joinWindow("join", keyed.mapValue("copy") { $0 }, clock: clock, windower: SessionWindower(gap: .seconds(2)))
+                .down.map("format") { "\($0.key)#\($0.value.window)=\($0.value.value.left?.label ?? "-")|\($0.value.value.right?.label ?? "-")" }
+                .output("joined", joined)
+            return flow
+        }
+        let single = WindowSupport.Collected<Event, [Event]>()
+        let singleJoined = TestingSink<String>()
+        try expectRunSucceeds(flow(single, joined: singleJoined), configuration: RunConfiguration(workers: 1))
+        let clustered = WindowSupport.Collected<Event, [Event]>()
+        let clusteredJoined = TestingSink<String>()
+        try spawnCluster(flow(clustered, joined: clusteredJoined), processes: 2, workersPerProcess: 2)
+
+        func windows(_ collected: WindowSupport.Collected<Event, [Event]>) -> [String] {
+            collected.down.items.map { "\($0.key)#\($0.value.window)=\($0.value.value.map(\.label))" }.sorted()
+        }
+        #expect(windows(clustered) == windows(single))
+        #expect(clustered.late.items.map(\.value.value.label).sorted() == single.late.items.map(\.value.value.label).sorted())
+        #expect(!single.late.items.isEmpty && single.down.items.count > 50)
+        #expect(clusteredJoined.items.sorted() == singleJoined.items.sorted())
+        #expect(singleJoined.items.count > 20)
+    }
 }

@@ -20,16 +20,97 @@ public enum JoinEmitMode: Sendable {
     case running
 }
 
-/// One value of either side of a join, as it travels to the key's worker.
-enum JoinSide<Left: Sendable, Right: Sendable>: Sendable {
+/// One value of either side of a two-sided join, as it travels to the key's
+/// worker; `joinWindow`'s clock and `late` stream see values in this form.
+///
+/// ```swift
+/// let clock = EventClock<JoinSide<Order, Payment>>(
+///     timestamp: { $0.either(left: \.placedAt, right: \.paidAt) }, waitForSystemDuration: .seconds(5))
+/// ```
+public enum JoinSide<Left: Sendable, Right: Sendable>: Sendable {
+    /// A value of the stream `join`/`joinWindow` is called on.
     case left(Left)
+    /// A value of the other stream.
     case right(Right)
+
+    /// Reads something from either side: `left(value)` or `right(value)`.
+    ///
+    /// ```swift
+    /// let side = JoinSide<Order, Payment>.right(payment)
+    /// let time = side.either(left: \.placedAt, right: \.paidAt)   // payment.paidAt
+    /// ```
+    /// - Parameters:
+    ///   - left: Applied to a left value.
+    ///   - right: Applied to a right value.
+    /// - Returns: What the applied function returns.
+    @inlinable
+    public func either<T>(left: (Left) throws -> T, right: (Right) throws -> T) rethrows -> T {
+        switch self {
+        case .left(let value): return try left(value)
+        case .right(let value): return try right(value)
+        }
+    }
 }
 
-/// What a join keeps per key.
+extension JoinSide: Codable where Left: Codable, Right: Codable {}
+extension JoinSide: Equatable where Left: Equatable, Right: Equatable {}
+extension JoinSide: Hashable where Left: Hashable, Right: Hashable {}
+
+/// What a join keeps per key (or per window, for `joinWindow`).
+@usableFromInline
 struct JoinState<Left: Codable & Sendable, Right: Codable & Sendable>: Codable, Sendable {
-    var lefts: [Left] = []
-    var rights: [Right] = []
+    @usableFromInline var lefts: [Left] = []
+    @usableFromInline var rights: [Right] = []
+
+    @inlinable init() {}
+
+    @inlinable var isComplete: Bool { !lefts.isEmpty && !rights.isEmpty }
+
+    /// Adds a value to its side as `mode` says.
+    @inlinable
+    mutating func insert(_ value: JoinSide<Left, Right>, mode: JoinInsertMode) {
+        switch value {
+        case .left(let left): Self.insert(left, into: &lefts, mode: mode)
+        case .right(let right): Self.insert(right, into: &rights, mode: mode)
+        }
+    }
+
+    @inlinable
+    static func insert<Value>(_ value: Value, into values: inout [Value], mode: JoinInsertMode) {
+        switch mode {
+        case .first: if values.isEmpty { values = [value] }
+        case .last: values = [value]
+        case .product: values.append(value)
+        }
+    }
+
+    /// Combines a later state (a merged session) into this earlier one:
+    /// `.first` keeps this state's values where it has some, `.last` takes
+    /// the later's where it has some, `.product` keeps both.
+    @inlinable
+    mutating func absorb(_ later: JoinState, mode: JoinInsertMode) {
+        switch mode {
+        case .first:
+            if lefts.isEmpty { lefts = later.lefts }
+            if rights.isEmpty { rights = later.rights }
+        case .last:
+            if !later.lefts.isEmpty { lefts = later.lefts }
+            if !later.rights.isEmpty { rights = later.rights }
+        case .product:
+            lefts += later.lefts
+            rights += later.rights
+        }
+    }
+
+    /// Every combination of the sides' values, nil standing in for an empty side.
+    @inlinable
+    func forEachRow(_ body: ((left: Left?, right: Right?)) -> Void) {
+        let lefts: [Left?] = lefts.isEmpty ? [nil] : lefts.map { $0 }
+        let rights: [Right?] = rights.isEmpty ? [nil] : rights.map { $0 }
+        for left in lefts {
+            for right in rights { body((left, right)) }
+        }
+    }
 }
 
 /// The per-key logic of `join`.
@@ -46,17 +127,14 @@ final class JoinLogic<Left: Codable & Sendable, Right: Codable & Sendable>: Stat
     }
 
     func onItem(_ value: JoinSide<Left, Right>, emit: inout KeyedEmitter<Row>) throws -> StateAction {
-        switch value {
-        case .left(let left): insert(left, into: &state.lefts)
-        case .right(let right): insert(right, into: &state.rights)
-        }
+        state.insert(value, mode: insertMode)
         switch emitMode {
         case .complete:
-            guard !state.lefts.isEmpty, !state.rights.isEmpty else { return .retain }
-            emitRows(&emit)
+            guard state.isComplete else { return .retain }
+            state.forEachRow { emit($0) }
             return .discard
         case .running:
-            emitRows(&emit)
+            state.forEachRow { emit($0) }
             return .retain
         case .final:
             return .retain
@@ -64,25 +142,8 @@ final class JoinLogic<Left: Codable & Sendable, Right: Codable & Sendable>: Stat
     }
 
     func onEOF(emit: inout KeyedEmitter<Row>) throws -> StateAction {
-        if emitMode == .final { emitRows(&emit) }
+        if emitMode == .final { state.forEachRow { emit($0) } }
         return .discard
-    }
-
-    private func insert<Value>(_ value: Value, into values: inout [Value]) {
-        switch insertMode {
-        case .first: if values.isEmpty { values = [value] }
-        case .last: values = [value]
-        case .product: values.append(value)
-        }
-    }
-
-    /// Every combination of the sides' values, nil standing in for an empty side.
-    private func emitRows(_ emit: inout KeyedEmitter<Row>) {
-        let lefts: [Left?] = state.lefts.isEmpty ? [nil] : state.lefts.map { $0 }
-        let rights: [Right?] = state.rights.isEmpty ? [nil] : state.rights.map { $0 }
-        for left in lefts {
-            for right in rights { emit((left, right)) }
-        }
     }
 
     func snapshot() -> JoinState<Left, Right> { state }

@@ -9,11 +9,14 @@ extension DataStream {
     ///   - name: The step id.
     ///   - clock: Where event times and the watermark come from.
     ///   - windower: How values are grouped into windows.
+    ///   - ordered: Apply values in event-time order within the clock's
+    ///     allowance (they wait until the watermark passes them). Default false.
     /// - Returns: The largest value per closed window, the late items and the windows' metadata.
+    @inlinable
     public func maxWindow<Value: Comparable & Codable>(
-        _ name: String, clock: some WindowClock<Value>, windower: some Windower
+        _ name: String, clock: some WindowClock<Value>, windower: some Windower, ordered: Bool = false
     ) -> WindowOutput<Value, Value> where Item == (key: String, value: Value) {
-        reduceWindow(name, clock: clock, windower: windower) { $1 > $0 ? $1 : $0 }
+        reduceWindow(name, clock: clock, windower: windower, ordered: ordered) { $1 > $0 ? $1 : $0 }
     }
 
     /// Emits each key's value with the largest `by(value)` per window (the
@@ -27,12 +30,15 @@ extension DataStream {
     ///   - clock: Where event times and the watermark come from.
     ///   - windower: How values are grouped into windows.
     ///   - by: The measure compared.
+    ///   - ordered: Apply values in event-time order within the clock's
+    ///     allowance (they wait until the watermark passes them). Default false.
     /// - Returns: The chosen value per closed window, the late items and the windows' metadata.
+    @inlinable
     public func maxWindow<Value: Codable, Measure: Comparable & SendableMetatype>(
         _ name: String, clock: some WindowClock<Value>, windower: some Windower,
-        by: @escaping @Sendable (Value) -> Measure
+        ordered: Bool = false, by: @escaping @Sendable (Value) -> Measure
     ) -> WindowOutput<Value, Value> where Item == (key: String, value: Value) {
-        reduceWindow(name, clock: clock, windower: windower) { by($1) > by($0) ? $1 : $0 }
+        reduceWindow(name, clock: clock, windower: windower, ordered: ordered) { by($1) > by($0) ? $1 : $0 }
     }
 
     /// Emits each key's smallest value per window when the window closes.
@@ -44,11 +50,14 @@ extension DataStream {
     ///   - name: The step id.
     ///   - clock: Where event times and the watermark come from.
     ///   - windower: How values are grouped into windows.
+    ///   - ordered: Apply values in event-time order within the clock's
+    ///     allowance (they wait until the watermark passes them). Default false.
     /// - Returns: The smallest value per closed window, the late items and the windows' metadata.
+    @inlinable
     public func minWindow<Value: Comparable & Codable>(
-        _ name: String, clock: some WindowClock<Value>, windower: some Windower
+        _ name: String, clock: some WindowClock<Value>, windower: some Windower, ordered: Bool = false
     ) -> WindowOutput<Value, Value> where Item == (key: String, value: Value) {
-        reduceWindow(name, clock: clock, windower: windower) { $1 < $0 ? $1 : $0 }
+        reduceWindow(name, clock: clock, windower: windower, ordered: ordered) { $1 < $0 ? $1 : $0 }
     }
 
     /// Emits each key's value with the smallest `by(value)` per window (the
@@ -62,11 +71,14 @@ extension DataStream {
     ///   - clock: Where event times and the watermark come from.
     ///   - windower: How values are grouped into windows.
     ///   - by: The measure compared.
+    ///   - ordered: Apply values in event-time order within the clock's
+    ///     allowance (they wait until the watermark passes them). Default false.
     /// - Returns: The chosen value per closed window, the late items and the windows' metadata.
+    @inlinable
     public func minWindow<Value: Codable, Measure: Comparable & SendableMetatype>(
         _ name: String, clock: some WindowClock<Value>, windower: some Windower,
-        by: @escaping @Sendable (Value) -> Measure
+        ordered: Bool = false, by: @escaping @Sendable (Value) -> Measure
     ) -> WindowOutput<Value, Value> where Item == (key: String, value: Value) {
-        reduceWindow(name, clock: clock, windower: windower) { by($1) < by($0) ? $1 : $0 }
+        reduceWindow(name, clock: clock, windower: windower, ordered: ordered) { by($1) < by($0) ? $1 : $0 }
     }
 }

@@ -12,19 +12,23 @@ extension DataStream {
     ///   - windower: How values are grouped into windows.
     ///   - reducer: Combines the result so far with the next value (and two
     ///     sessions' results when they merge, earlier first).
+    ///   - ordered: Apply values in event-time order within the clock's
+    ///     allowance (they wait until the watermark passes them). Default false.
     /// - Returns: The results per closed window, the late items and the windows' metadata.
+    @inlinable
     public func reduceWindow<Value: Codable>(
         _ name: String, clock: some WindowClock<Value>, windower: some Windower,
-        _ reducer: @escaping @Sendable (Value, Value) throws -> Value
+        ordered: Bool = false, _ reducer: @escaping @Sendable (Value, Value) throws -> Value
     ) -> WindowOutput<Value, Value> where Item == (key: String, value: Value) {
         let combine: @Sendable (inout Value?, Value?) throws -> Void = { result, next in
             guard let next else { return }
             result = try result.map { try reducer($0, next) } ?? next
         }
-        return windowStep(
-            name, clock: clock, windower: windower,
-            folding: WindowFolding(
-                initial: { nil }, fold: { result, value in try combine(&result, value) }, merge: combine,
-                finish: { $0 }))
+        let folding = WindowFolding<Value, Value?, Value>(
+            initial: { nil }, fold: { result, value in try combine(&result, value) }, merge: combine,
+            finish: { $0 })
+        return ordered
+            ? orderedWindowStep(name, clock: clock, windower: windower, folding: folding)
+            : windowStep(name, clock: clock, windower: windower, folding: folding)
     }
 }

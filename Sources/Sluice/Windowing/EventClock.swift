@@ -14,32 +14,50 @@ import Foundation
 /// let clock = EventClock<Reading>(timestamp: { $0.time }, waitForSystemDuration: .seconds(5))
 /// ```
 public struct EventClock<Value>: WindowClock {
-    private let getter: @Sendable (Value) throws -> Date?
-    private let clock: @Sendable () -> Date
+    @usableFromInline let getter: @Sendable (Value) throws -> Date?
+    /// The injected system time; nil reads `Date()`.
+    @usableFromInline let clock: (@Sendable () -> Date)?
     /// How far behind the largest event time the watermark stays, in seconds.
     public let allowance: TimeInterval
+    /// What to do with an item whose timestamp is nil.
     public let missingTimestamps: MissingTimestampPolicy
+    /// How far (seconds) an event time may be ahead of system time; nil for no limit.
+    public let futureLimit: TimeInterval?
+    /// What to do with an item whose event time is further ahead than `futureLimit`.
+    public let futureTimestamps: BadTimestampPolicy
 
     /// Creates an event-time clock.
     /// - Parameters:
     ///   - timestamp: The event time of a value; nil when it has none usable.
     ///   - waitForSystemDuration: How long to wait for out-of-order items (zero or more).
     ///   - onMissingTimestamp: What to do when `timestamp` returns nil. Default `.fail`.
-    ///   - now: The system time, replaceable in tests.
+    ///   - maxAheadOfSystemTime: How far an event time may be ahead of the
+    ///     system time (`now`); nil for no limit. Default one day.
+    ///   - onFutureTimestamp: What to do with an item further ahead. Default `.fail`.
+    ///   - now: The system time, replaceable in tests; nil (the default) reads `Date()`.
     public init(
         timestamp: @escaping @Sendable (Value) throws -> Date?, waitForSystemDuration: Duration,
-        onMissingTimestamp: MissingTimestampPolicy = .fail, now: @escaping @Sendable () -> Date = { Date() }
+        onMissingTimestamp: MissingTimestampPolicy = .fail, maxAheadOfSystemTime: Duration? = .seconds(86_400),
+        onFutureTimestamp: BadTimestampPolicy = .fail, now: (@Sendable () -> Date)? = nil
     ) {
         getter = timestamp
         allowance = waitForSystemDuration.seconds
         missingTimestamps = onMissingTimestamp
+        futureLimit = maxAheadOfSystemTime?.seconds
+        futureTimestamps = onFutureTimestamp
         clock = now
     }
 
-    public func now() -> Date { clock() }
+    @inlinable
+    public func now() -> Date { clock?() ?? Date() }
 
+    @inlinable
+    public var readsSystemTime: Bool { clock == nil }
+
+    @inlinable
     public func timestamp(of value: Value, now: Date) throws -> Date? { try getter(value) }
 
+    @inlinable
     public func observe(_ timestamp: Date, at now: Date, state: inout WindowClockState) -> Date {
         let current = state.watermark(at: now)
         if let max = state.maxEventTime, timestamp <= max { return current }
@@ -53,6 +71,10 @@ public struct EventClock<Value>: WindowClock {
     }
 
     public var problem: String? {
-        allowance < 0 ? "waitForSystemDuration must not be negative, got \(allowance) s" : nil
+        if allowance < 0 { return "waitForSystemDuration must not be negative, got \(allowance) s" }
+        if let futureLimit, futureLimit < 0 {
+            return "maxAheadOfSystemTime must not be negative, got \(futureLimit) s"
+        }
+        return nil
     }
 }

@@ -9,16 +9,23 @@ import Foundation
 /// let out = keyed.collectWindow("per_second", clock: SystemClock(), windower: TumblingWindower(length: .seconds(1), alignTo: .distantPast))
 /// ```
 public struct SystemClock<Value>: WindowClock {
-    private let clock: @Sendable () -> Date
+    /// The injected system time; nil reads `Date()`.
+    @usableFromInline let clock: (@Sendable () -> Date)?
 
     /// Creates a system clock.
-    /// - Parameter now: The system time, replaceable in tests.
-    public init(now: @escaping @Sendable () -> Date = { Date() }) { clock = now }
+    /// - Parameter now: The system time, replaceable in tests; nil (the default) reads `Date()`.
+    public init(now: (@Sendable () -> Date)? = nil) { clock = now }
 
-    public func now() -> Date { clock() }
+    @inlinable
+    public func now() -> Date { clock?() ?? Date() }
 
+    @inlinable
+    public var readsSystemTime: Bool { clock == nil }
+
+    @inlinable
     public func timestamp(of value: Value, now: Date) throws -> Date? { now }
 
+    @inlinable
     public func observe(_ timestamp: Date, at now: Date, state: inout WindowClockState) -> Date {
         let watermark = max(now, state.watermark(at: now))
         state.watermark = watermark

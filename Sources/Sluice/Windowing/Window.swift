@@ -5,23 +5,50 @@ extension DataStream {
     /// `stateful` step running `WindowLogic`, split into `down`, `late` and
     /// `meta`. Bad clock or windower settings are recorded against the step.
     ///
+    /// It is `@inlinable` and so are the operators calling it, so the per-item
+    /// window logic and the split are specialized in the caller's module
+    /// (decision 0007).
+    ///
     /// ```swift
     /// let out = keyed.windowStep("count", clock: clock, windower: windower, folding: WindowFolding(
     ///     initial: { 0 }, fold: { count, _ in count += 1 }, merge: { $0 += $1 }, finish: { $0 }))
     /// ```
+    @inlinable
     package func windowStep<Value, Clock: WindowClock, Accumulator: Codable & Sendable, Down: Sendable>(
         _ name: String, clock: Clock, windower: some Windower, folding: WindowFolding<Value, Accumulator, Down>
     ) -> WindowOutput<Value, Down> where Item == (key: String, value: Value), Clock.Value == Value {
-        let inner = flow.reserve(name, in: scope)
+        windowCore(name, clock: clock, windower: windower, folding: folding, ordering: WindowOrdering<Value, Unordered>?.none)
+    }
+
+    /// `windowStep` with items applied in event-time order (`ordered: true`
+    /// on the operators): they wait in the key's state, which is why their
+    /// values must be `Codable`.
+    ///
+    /// ```swift
+    /// let out = keyed.orderedWindowStep("collect", clock: clock, windower: windower, folding: folding)
+    /// ```
+    @inlinable
+    package func orderedWindowStep<Value: Codable, Clock: WindowClock, Accumulator: Codable & Sendable, Down: Sendable>(
+        _ name: String, clock: Clock, windower: some Windower, folding: WindowFolding<Value, Accumulator, Down>
+    ) -> WindowOutput<Value, Down> where Item == (key: String, value: Value), Clock.Value == Value {
+        windowCore(
+            name, clock: clock, windower: windower, folding: folding,
+            ordering: WindowOrdering<Value, Value>(hold: { $0 }, release: { $0 }))
+    }
+
+    /// The shared body of `windowStep` and `orderedWindowStep`.
+    @inlinable
+    func windowCore<Value, Clock: WindowClock, Accumulator: Codable & Sendable, Down: Sendable, Pending: Codable & Sendable>(
+        _ name: String, clock: Clock, windower: some Windower, folding: WindowFolding<Value, Accumulator, Down>,
+        ordering: WindowOrdering<Value, Pending>?
+    ) -> WindowOutput<Value, Down> where Item == (key: String, value: Value), Clock.Value == Value {
         let windowing = windower.windowing
-        if let problem = windowing.problem ?? clock.problem {
-            flow.reject(inner, reason: problem)
-        } else if windowing.isSession && folding.merge == nil {
-            flow.reject(inner, reason: "session windows merge, so this operator needs a merger")
-        }
+        let inner = windowScope(
+            name, problem: windowing.problem ?? clock.problem,
+            lacksMerger: windowing.isSession && folding.merge == nil)
         let kind = windowing.kind
-        let events = scoped(inner).stateful("windows") { (resume: WindowState<Accumulator>?) in
-            WindowLogic(state: resume, clock: clock, kind: kind, folding: folding)
+        let events = inner.stateful("windows") { (resume: WindowState<Accumulator, Pending>?) in
+            WindowLogic(state: resume, clock: clock, kind: kind, folding: folding, ordering: ordering)
         }
         let down = events.compactMap("down") { item -> (key: String, value: (window: WindowID, value: Down))? in
             guard case let .down(id, result) = item.value else { return nil }
@@ -35,6 +62,23 @@ extension DataStream {
             guard case let .meta(id, metadata) = item.value else { return nil }
             return (item.key, (id, metadata))
         }
-        return WindowOutput(down: down.scoped(scope), late: late.scoped(scope), meta: meta.scoped(scope))
+        return WindowOutput(down: adopt(down), late: adopt(late), meta: adopt(meta))
     }
+
+    /// Reserves a windowing operator's step and records what is wrong with
+    /// its settings; returns this stream naming new steps inside it.
+    @usableFromInline
+    package func windowScope(_ name: String, problem: String?, lacksMerger: Bool) -> DataStream<Item> {
+        let inner = flow.reserve(name, in: scope)
+        if let problem {
+            flow.reject(inner, reason: problem)
+        } else if lacksMerger {
+            flow.reject(inner, reason: "session windows merge, so this operator needs a merger")
+        }
+        return scoped(inner)
+    }
+
+    /// `stream`, naming new steps in this stream's scope again.
+    @usableFromInline
+    package func adopt<Other>(_ stream: DataStream<Other>) -> DataStream<Other> { stream.scoped(scope) }
 }

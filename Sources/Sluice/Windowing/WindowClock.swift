@@ -21,6 +21,11 @@ public protocol WindowClock<Value>: Sendable {
     /// The current system time (replaceable in tests).
     func now() -> Date
 
+    /// True when `now()` is the engine's own system time (`Date()`), so a
+    /// windowing step can schedule its timers from it without reading the
+    /// time again. False for an injected test time (the default).
+    var readsSystemTime: Bool { get }
+
     /// The event time of a value seen at system time `now`.
     /// - Returns: The time, or nil if the value has no usable timestamp.
     /// - Throws: Whatever the timestamp getter throws.
@@ -31,21 +36,30 @@ public protocol WindowClock<Value>: Sendable {
     /// never moves backwards.
     func observe(_ timestamp: Date, at now: Date, state: inout WindowClockState) -> Date
 
-    /// What to do with an item whose timestamp is nil.
+    /// What to do with an item whose timestamp is nil (or not a finite time).
     var missingTimestamps: MissingTimestampPolicy { get }
+
+    /// How far (seconds) an item's event time may be ahead of the clock's
+    /// system time; nil for no limit. A later time is a bad timestamp (a unit
+    /// mix-up, a broken device clock) that would otherwise push the key's
+    /// watermark ahead and make its next items late.
+    var futureLimit: TimeInterval? { get }
+
+    /// What to do with an item whose event time is more than `futureLimit`
+    /// ahead of system time.
+    var futureTimestamps: BadTimestampPolicy { get }
 
     /// A problem with the clock's settings (reported at build, naming the step), or nil.
     var problem: String? { get }
 }
 
-/// What a windowing operator does with an item that has no usable timestamp.
-///
-/// ```swift
-/// let clock = EventClock<Event>(timestamp: { $0.time }, waitForSystemDuration: .zero, onMissingTimestamp: .late)
-/// ```
-public enum MissingTimestampPolicy: Sendable {
-    /// Stop the run with an error naming the step and the item.
-    case fail
-    /// Send the item to the `late` stream, labelled `WindowID.unassigned`.
-    case late
+extension WindowClock {
+    /// False: a clock is assumed to keep its own time unless it says otherwise.
+    public var readsSystemTime: Bool { false }
+
+    /// No limit.
+    public var futureLimit: TimeInterval? { nil }
+
+    /// `.fail`.
+    public var futureTimestamps: BadTimestampPolicy { .fail }
 }

@@ -22,12 +22,13 @@ public struct WindowClockState: Codable, Sendable, Hashable {
     public var maxEventTime: Date?
 
     /// A clock that has seen nothing: its watermark is `Date.distantPast`.
-    public init() {}
+    @inlinable public init() {}
 
     /// The watermark at system time `now`: the stored one advanced by the
     /// system time since it was set (never moving backwards).
     /// - Parameter now: The current system time.
     /// - Returns: The watermark, `Date.distantPast` before the first item.
+    @inlinable
     public func watermark(at now: Date) -> Date {
         guard let watermark, let systemTime else { return .distantPast }
         return watermark.addingTimeInterval(max(0, now.timeIntervalSince(systemTime)))
@@ -36,6 +37,7 @@ public struct WindowClockState: Codable, Sendable, Hashable {
     /// The system time at which the watermark reaches `eventTime`, if ever.
     /// - Parameter eventTime: An event time (a window's close time).
     /// - Returns: That system time; nil before the first item.
+    @inlinable
     public func systemTime(whenWatermarkReaches eventTime: Date) -> Date? {
         guard let watermark, let systemTime else { return nil }
         return systemTime.addingTimeInterval(max(0, eventTime.timeIntervalSince(watermark)))

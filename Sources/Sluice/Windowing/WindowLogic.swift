@@ -2,78 +2,132 @@ import Foundation
 import SluiceEngine
 
 /// Why a windowing step stopped on an item.
+@usableFromInline
 struct WindowItemError: Error, CustomStringConvertible {
-    let description: String
+    @usableFromInline let description: String
+
+    @usableFromInline
+    init(description: String) { self.description = description }
 }
 
 /// The per-key logic of every windowing operator: assigns each item to its
 /// windows (or to `late`), advances the key's clock, and closes windows when
 /// the watermark passes them, on items, on timers and at the end of input.
-final class WindowLogic<Clock: WindowClock, Accumulator: Codable & Sendable, Down: Sendable>: StatefulLogic
-where Clock.Value: Sendable {
-    typealias Value = Clock.Value
-    typealias Event = WindowEvent<Value, Down>
+/// With an `ordering`, items wait in the state until the watermark passes
+/// their event time and are then applied in event-time order.
+///
+/// Speed: the per-item path (`onItem`) is `@inlinable`, so the `stateful`
+/// kernel built by `windowStep` in the caller's module runs it specialized
+/// (decision 0007): no generic dispatch, no per-item allocation for tumbling
+/// and sliding windows.
+@usableFromInline
+final class WindowLogic<
+    Clock: WindowClock, Accumulator: Codable & Sendable, Down: Sendable, Pending: Codable & Sendable
+>: StatefulLogic where Clock.Value: Sendable {
+    @usableFromInline typealias Value = Clock.Value
+    @usableFromInline typealias Event = WindowEvent<Value, Down>
 
-    private var state: WindowState<Accumulator>
-    private let clock: Clock
-    private let kind: Windowing.Kind
-    private let folding: WindowFolding<Value, Accumulator, Down>
+    @usableFromInline @exclusivity(unchecked) var state: WindowState<Accumulator, Pending>
+    @usableFromInline let clock: Clock
+    @usableFromInline let kind: Windowing.Kind
+    @usableFromInline let folding: WindowFolding<Value, Accumulator, Down>
+    @usableFromInline let ordering: WindowOrdering<Value, Pending>?
+    /// The earliest event time at which the watermark closes an open window
+    /// (kept so most items check one date instead of every window).
+    @usableFromInline @exclusivity(unchecked) var earliestClosing: Date?
     /// When the engine should call `onNotify` (system time), if a window is open.
-    private var wakeAt: Date?
+    @usableFromInline @exclusivity(unchecked) var wakeAt: Date?
 
     /// The least time between timer calls, so a clock that runs behind the
     /// engine's system time (an injected test clock) cannot spin the worker.
-    static var minimumWakeDelay: TimeInterval { 0.001 }
+    @inlinable static var minimumWakeDelay: TimeInterval { 0.001 }
 
-    init(state: WindowState<Accumulator>?, clock: Clock, kind: Windowing.Kind, folding: WindowFolding<Value, Accumulator, Down>) {
+    @inlinable
+    init(
+        state: WindowState<Accumulator, Pending>?, clock: Clock, kind: Windowing.Kind,
+        folding: WindowFolding<Value, Accumulator, Down>, ordering: WindowOrdering<Value, Pending>?
+    ) {
         self.state = state ?? WindowState()
         self.clock = clock
         self.kind = kind
         self.folding = folding
-        if !self.state.windows.isEmpty { scheduleWake(now: clock.now()) }
+        self.ordering = ordering
+        recomputeEarliestClosing()
+        if !self.state.windows.isEmpty || !self.state.pending.isEmpty { scheduleWake(now: clock.now()) }
     }
 
-    static var prefersBatches: Bool { true }
-
+    @inlinable
     func onItem(_ value: Value, emit: inout KeyedEmitter<Event>) throws -> StateAction {
-        try onBatch([value], emit: &emit)
-    }
-
-    func onBatch(_ values: [Value], emit: inout KeyedEmitter<Event>) throws -> StateAction {
         let now = clock.now()
-        var watermark = state.clock.watermark(at: now)
-        for value in values {
-            try forItem(value) {
-                guard let time = try clock.timestamp(of: value, now: now) else {
-                    switch clock.missingTimestamps {
-                    case .fail:
-                        throw WindowItemError(description: "the item has no usable timestamp (the clock's timestamp getter returned nil)")
-                    case .late:
-                        emit(.late(.unassigned, value))
-                        return
-                    }
-                }
-                watermark = clock.observe(time, at: now, state: &state.clock)
-                try assign(value, at: time, watermark: watermark, emit: &emit)
-            }
+        guard let time = try clock.timestamp(of: value, now: now), time.timeIntervalSinceReferenceDate.isFinite else {
+            try refuse(
+                value, policy: clock.missingTimestamps, emit: &emit,
+                "the item has no usable timestamp (the clock's timestamp getter returned nil or a time that is not finite)")
+            return .retain
         }
-        try close(at: watermark, emit: &emit)
+        if let limit = clock.futureLimit, time.timeIntervalSince(now) > limit {
+            try refuse(
+                value, policy: clock.futureTimestamps, emit: &emit,
+                "the item's timestamp \(time) is \(time.timeIntervalSince(now)) s ahead of the system time \(now), "
+                    + "more than the clock's limit (maxAheadOfSystemTime: \(limit) s)")
+            return .retain
+        }
+        let watermark = clock.observe(time, at: now, state: &state.clock)
+        if let ordering, time > watermark {
+            state.hold(ordering.hold(value), at: time)
+        } else {
+            try assign(value, at: time, watermark: watermark, emit: &emit)
+        }
+        try advance(to: watermark, emit: &emit)
         scheduleWake(now: now)
         return .retain
     }
 
-    private func assign(_ value: Value, at time: Date, watermark: Date, emit: inout KeyedEmitter<Event>) throws {
+    /// Handles an item whose timestamp cannot be used: an error naming the
+    /// problem, or the `late` stream, as the clock's `policy` says.
+    @usableFromInline
+    func refuse(_ value: Value, policy: BadTimestampPolicy, emit: inout KeyedEmitter<Event>, _ problem: String) throws {
+        switch policy {
+        case .fail: throw WindowItemError(description: problem)
+        case .late: emit(.late(.unassigned, value))
+        }
+    }
+
+    /// Applies the held items the watermark has passed, then closes the
+    /// windows it has passed.
+    @inlinable
+    func advance(to watermark: Date, emit: inout KeyedEmitter<Event>) throws {
+        if let ordering, let first = state.pending.first, first.time <= watermark {
+            for item in state.release(upTo: watermark) {
+                let value = ordering.release(item.value)
+                // Held items were on time: judge them at their own time.
+                try forItem(value) { try assign(value, at: item.time, watermark: item.time, emit: &emit) }
+            }
+        }
+        if let earliest = earliestClosing, kind.isClosed(closing: earliest, at: watermark) {
+            try close(emit: &emit) { self.kind.isClosed(closing: $0, at: watermark) }
+        }
+    }
+
+    @inlinable
+    func assign(_ value: Value, at time: Date, watermark: Date, emit: inout KeyedEmitter<Event>) throws {
         switch kind {
         case .fixed:
-            for window in kind.windows(containing: time) {
-                if window.close <= watermark {
-                    emit(.late(window.id, value))
-                } else {
-                    if state.windows[window.id] == nil {
-                        state.windows[window.id] = OpenWindow(
-                            openTime: window.open, closeTime: window.close, mergedIDs: [], accumulator: folding.initial())
+            try kind.forEachWindow(containing: time) { id, open, close in
+                if close <= watermark {
+                    emit(.late(id, value))
+                } else if let index = state.windows.index(forKey: id) {
+                    try folding.fold(&state.windows.values[index].accumulator, value)
+                    if let react = folding.react {
+                        try react(&state.windows.values[index].accumulator) { emit(.down(id, $0)) }
                     }
-                    try folding.fold(&state.windows[window.id]!.accumulator, value)
+                } else {
+                    var accumulator = folding.initial()
+                    try folding.fold(&accumulator, value)
+                    if let react = folding.react { try react(&accumulator) { emit(.down(id, $0)) } }
+                    state.windows[id] = OpenWindow(
+                        openTime: open, closeTime: close, mergedIDs: [], accumulator: accumulator)
+                    if earliestClosing.map({ close < $0 }) ?? true { earliestClosing = close }
                 }
             }
         case .session(let gap):
@@ -84,50 +138,85 @@ where Clock.Value: Sendable {
             let merge = folding.merge ?? { _, _ in }
             let id = try state.session(for: time, gap: gap, initial: folding.initial, merge: merge)
             try folding.fold(&state.windows[id]!.accumulator, value)
+            if let react = folding.react { try react(&state.windows[id]!.accumulator) { emit(.down(id, $0)) } }
+            recomputeEarliestClosing()
         }
     }
 
+    @inlinable
     func onNotify(emit: inout KeyedEmitter<Event>) throws -> StateAction {
         let now = clock.now()
-        try close(at: state.clock.watermark(at: now), emit: &emit)
+        try advance(to: state.clock.watermark(at: now), emit: &emit)
         scheduleWake(now: now)
         return .retain
     }
 
-    /// Closes every window at the end of input. The clock state stays (a
-    /// continued run keeps its watermark), so the key's state is retained.
+    /// Applies every held item and closes every window at the end of input.
+    /// The clock state stays (a continued run keeps its watermark), so the
+    /// key's state is retained.
+    @inlinable
     func onEOF(emit: inout KeyedEmitter<Event>) throws -> StateAction {
-        try close(at: .distantFuture, emit: &emit, all: true)
+        try advance(to: .distantFuture, emit: &emit)
+        try close(emit: &emit) { _ in true }
         wakeAt = nil
         return .retain
     }
 
-    /// Emits and forgets the windows closed at `watermark`, in close-time order.
-    private func close(at watermark: Date, emit: inout KeyedEmitter<Event>, all: Bool = false) throws {
+    /// Emits and forgets the windows whose closing time `isDue`, in
+    /// close-time order.
+    @inlinable
+    func close(emit: inout KeyedEmitter<Event>, isDue: (Date) -> Bool) throws {
         if state.windows.isEmpty { return }
-        // Most calls close nothing: check before building the sorted list.
-        guard all || state.windows.values.contains(where: { kind.isClosed($0, at: watermark) }) else { return }
-        let closing = state.windows.filter { all || kind.isClosed($0.value, at: watermark) }
+        let closing = state.windows.filter { isDue(kind.closingTime(of: $0.value)) }
             .sorted { ($0.value.closeTime, $0.key) < ($1.value.closeTime, $1.key) }
         for (id, window) in closing {
             state.windows.removeValue(forKey: id)
-            if let result = try folding.finish(window.accumulator) { emit(.down(id, result)) }
+            try folding.finish(window.accumulator) { emit(.down(id, $0)) }
             emit(.meta(id, window.metadata))
         }
+        recomputeEarliestClosing()
+    }
+
+    @inlinable
+    func recomputeEarliestClosing() {
+        earliestClosing = state.windows.values.lazy.map { self.kind.closingTime(of: $0) }.min()
     }
 
     /// Sets when the engine should next call `onNotify`: when the watermark
-    /// reaches the earliest closing time, in the engine's system time.
-    private func scheduleWake(now: Date) {
-        let earliest = state.windows.values.lazy.map { self.kind.closingTime(of: $0) }.min()
+    /// reaches the earliest closing time or held item, in the engine's
+    /// system time.
+    @inlinable
+    func scheduleWake(now: Date) {
+        var earliest = earliestClosing
+        if let held = state.pending.first?.time, earliest.map({ held < $0 }) ?? true { earliest = held }
         guard let earliest, let due = state.clock.systemTime(whenWatermarkReaches: earliest) else {
             wakeAt = nil
             return
         }
-        wakeAt = Date().addingTimeInterval(max(due.timeIntervalSince(now), Self.minimumWakeDelay))
+        let engineNow = clock.readsSystemTime ? now : Date()
+        wakeAt = engineNow.addingTimeInterval(max(due.timeIntervalSince(now), Self.minimumWakeDelay))
     }
 
+    @inlinable
     func notifyAt() -> Date? { wakeAt }
 
-    func snapshot() -> WindowState<Accumulator> { state }
+    @inlinable
+    func snapshot() -> WindowState<Accumulator, Pending> { state }
 }
+
+/// How an `ordered` windowing step stores the items it holds back.
+@usableFromInline
+struct WindowOrdering<Value, Pending>: Sendable {
+    @usableFromInline let hold: @Sendable (Value) -> Pending
+    @usableFromInline let release: @Sendable (Pending) -> Value
+
+    @inlinable
+    init(hold: @escaping @Sendable (Value) -> Pending, release: @escaping @Sendable (Pending) -> Value) {
+        self.hold = hold
+        self.release = release
+    }
+}
+
+/// The pending-item type of a windowing step that is not `ordered`: it holds nothing.
+@usableFromInline
+struct Unordered: Codable, Sendable {}

@@ -17,4 +17,14 @@ public struct WindowOutput<Value: Sendable, Down: Sendable> {
     /// One record per closed window: its open and close times and the
     /// windows merged into it.
     public let meta: KeyedStream<(window: WindowID, meta: WindowMetadata)>
+
+    @inlinable
+    init(
+        down: KeyedStream<(window: WindowID, value: Down)>, late: KeyedStream<(window: WindowID, value: Value)>,
+        meta: KeyedStream<(window: WindowID, meta: WindowMetadata)>
+    ) {
+        self.down = down
+        self.late = late
+        self.meta = meta
+    }
 }

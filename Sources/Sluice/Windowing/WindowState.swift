@@ -1,43 +1,99 @@
 import Foundation
 
 /// One open window of a key: its bounds, the windows merged into it and its accumulator.
+@usableFromInline
 struct OpenWindow<Accumulator: Codable & Sendable>: Codable, Sendable {
-    var openTime: Date
-    var closeTime: Date
-    var mergedIDs: [WindowID]
-    var accumulator: Accumulator
+    @usableFromInline var openTime: Date
+    @usableFromInline var closeTime: Date
+    @usableFromInline var mergedIDs: [WindowID]
+    @usableFromInline var accumulator: Accumulator
 
+    @inlinable
+    init(openTime: Date, closeTime: Date, mergedIDs: [WindowID], accumulator: Accumulator) {
+        self.openTime = openTime
+        self.closeTime = closeTime
+        self.mergedIDs = mergedIDs
+        self.accumulator = accumulator
+    }
+
+    @usableFromInline
     var metadata: WindowMetadata { WindowMetadata(openTime: openTime, closeTime: closeTime, mergedIDs: mergedIDs) }
 }
 
 /// Everything a windowing operator keeps for one key, snapshotted as a whole:
-/// the clock, the open windows and the next session id.
-struct WindowState<Accumulator: Codable & Sendable>: Codable, Sendable {
-    var clock = WindowClockState()
-    var windows: [WindowID: OpenWindow<Accumulator>] = [:]
-    var nextSessionID = 0
+/// the clock, the open windows, the next session id and (with `ordered`) the
+/// items waiting for the watermark.
+@usableFromInline
+struct WindowState<Accumulator: Codable & Sendable, Pending: Codable & Sendable>: Codable, Sendable {
+    @usableFromInline var clock = WindowClockState()
+    @usableFromInline var windows: [WindowID: OpenWindow<Accumulator>] = [:]
+    @usableFromInline var nextSessionID = 0
+    /// Items held back until the watermark passes them (`ordered` only),
+    /// sorted by event time, arrival order among equal times.
+    @usableFromInline var pending: [PendingItem<Pending>] = []
+
+    @inlinable init() {}
+
+    private enum CodingKeys: String, CodingKey { case clock, windows, nextSessionID, pending }
+
+    @usableFromInline
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        clock = try container.decode(WindowClockState.self, forKey: .clock)
+        windows = try container.decode([WindowID: OpenWindow<Accumulator>].self, forKey: .windows)
+        nextSessionID = try container.decode(Int.self, forKey: .nextSessionID)
+        pending = try container.decodeIfPresent([PendingItem<Pending>].self, forKey: .pending) ?? []
+    }
+
+    @usableFromInline
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(clock, forKey: .clock)
+        try container.encode(windows, forKey: .windows)
+        try container.encode(nextSessionID, forKey: .nextSessionID)
+        if !pending.isEmpty { try container.encode(pending, forKey: .pending) }
+    }
+}
+
+/// An item an `ordered` windowing step holds until the watermark passes its
+/// event time.
+@usableFromInline
+struct PendingItem<Value: Codable & Sendable>: Codable, Sendable {
+    @usableFromInline var time: Date
+    @usableFromInline var value: Value
+
+    @inlinable
+    init(time: Date, value: Value) {
+        self.time = time
+        self.value = value
+    }
 }
 
 extension Windowing.Kind {
-    /// The fixed windows (ids and bounds) that contain `time`, earliest first.
-    func windows(containing time: Date) -> [(id: WindowID, open: Date, close: Date)] {
-        guard case let .fixed(length, offset, alignTo) = self else { return [] }
+    /// Calls `body` with each fixed window (id and bounds) that contains
+    /// `time`, earliest first, without allocating.
+    @inlinable
+    func forEachWindow(containing time: Date, _ body: (WindowID, Date, Date) throws -> Void) throws {
+        guard case let .fixed(length, offset, alignTo) = self else { return }
         let since = time.timeIntervalSince(alignTo)
+        guard abs(since / offset) < 1e18 else {
+            throw WindowItemError(
+                description: "the item's timestamp \(time) is too far from the windower's alignment \(alignTo) "
+                    + "to number its window")
+        }
         let last = Int((since / offset).rounded(.down))
-        var first = Int(((since - length) / offset).rounded(.down)) + 1
-        // Guard the edges against floating-point rounding: keep exactly the
-        // windows with open <= time < close.
-        first = min(first, last)
-        var found: [(id: WindowID, open: Date, close: Date)] = []
+        // Guard the edges against floating-point rounding: try one more window
+        // on each side and keep exactly those with open <= time < close.
+        let first = min(Int(((since - length) / offset).rounded(.down)) + 1, last)
         for index in (first - 1)...(last + 1) {
             let open = alignTo.addingTimeInterval(Double(index) * offset)
             let close = open.addingTimeInterval(length)
-            if open <= time && time < close { found.append((WindowID(index), open, close)) }
+            if open <= time && time < close { try body(WindowID(index), open, close) }
         }
-        return found
     }
 
     /// The event time the watermark must reach (fixed) or pass (sessions) to close `window`.
+    @inlinable
     func closingTime<Accumulator>(of window: OpenWindow<Accumulator>) -> Date {
         switch self {
         case .fixed: return window.closeTime
@@ -45,11 +101,12 @@ extension Windowing.Kind {
         }
     }
 
-    /// Whether `window` is closed at `watermark`.
-    func isClosed<Accumulator>(_ window: OpenWindow<Accumulator>, at watermark: Date) -> Bool {
+    /// Whether a window with closing time `closing` is closed at `watermark`.
+    @inlinable
+    func isClosed(closing: Date, at watermark: Date) -> Bool {
         switch self {
-        case .fixed: return window.closeTime <= watermark
-        case .session(let gap): return window.closeTime.addingTimeInterval(gap) < watermark
+        case .fixed: return closing <= watermark
+        case .session: return closing < watermark
         }
     }
 }
@@ -57,20 +114,35 @@ extension Windowing.Kind {
 extension WindowState {
     /// Puts an on-time item at `time` into its session, opening one or
     /// merging the sessions it bridges (into the earliest); returns its id.
+    @inlinable
     mutating func session(
         for time: Date, gap: TimeInterval, initial: () -> Accumulator,
         merge: (inout Accumulator, Accumulator) throws -> Void
     ) throws -> WindowID {
-        let touching = windows.filter { _, window in
+        func touches(_ window: OpenWindow<Accumulator>) -> Bool {
             window.openTime.addingTimeInterval(-gap) <= time && time <= window.closeTime.addingTimeInterval(gap)
         }
-        .sorted { ($0.value.openTime, $0.key) < ($1.value.openTime, $1.key) }
-        guard let (targetID, _) = touching.first else {
+        // Most items extend one session or open one: no merge, no allocation.
+        var touchingCount = 0
+        var only: Dictionary<WindowID, OpenWindow<Accumulator>>.Index?
+        for index in windows.indices where touches(windows.values[index]) {
+            touchingCount += 1
+            only = index
+        }
+        if touchingCount == 0 {
             let id = WindowID(nextSessionID)
             nextSessionID += 1
             windows[id] = OpenWindow(openTime: time, closeTime: time, mergedIDs: [], accumulator: initial())
             return id
         }
+        if touchingCount == 1, let index = only {
+            windows.values[index].openTime = min(windows.values[index].openTime, time)
+            windows.values[index].closeTime = max(windows.values[index].closeTime, time)
+            return windows.keys[index]
+        }
+        let touching = windows.filter { touches($0.value) }
+            .sorted { ($0.value.openTime, $0.key) < ($1.value.openTime, $1.key) }
+        let targetID = touching[0].key
         var target = windows.removeValue(forKey: targetID)!
         target.openTime = min(target.openTime, time)
         target.closeTime = max(target.closeTime, time)
@@ -83,5 +155,28 @@ extension WindowState {
         }
         windows[targetID] = target
         return targetID
+    }
+
+    /// Holds an item until the watermark passes `time`, after earlier and
+    /// equal times already held.
+    @inlinable
+    mutating func hold(_ value: Pending, at time: Date) {
+        var low = 0, high = pending.count
+        while low < high {
+            let middle = (low + high) / 2
+            if pending[middle].time <= time { low = middle + 1 } else { high = middle }
+        }
+        pending.insert(PendingItem(time: time, value: value), at: low)
+    }
+
+    /// Removes and returns the held items with event time at most `watermark`, in order.
+    @inlinable
+    mutating func release(upTo watermark: Date) -> [PendingItem<Pending>] {
+        var count = 0
+        while count < pending.count && pending[count].time <= watermark { count += 1 }
+        guard count > 0 else { return [] }
+        let released = Array(pending.prefix(count))
+        pending.removeFirst(count)
+        return released
     }
 }

@@ -18,6 +18,7 @@ public protocol Windower: Sendable {
 /// let rule = SessionWindower(gap: .seconds(5)).windowing
 /// ```
 public struct Windowing: Sendable {
+    @usableFromInline
     package enum Kind: Sendable {
         /// Windows `[alignTo + k·offset, alignTo + k·offset + length)` for every integer k.
         case fixed(length: TimeInterval, offset: TimeInterval, alignTo: Date)
@@ -25,16 +26,16 @@ public struct Windowing: Sendable {
         case session(gap: TimeInterval)
     }
 
-    package let kind: Kind
+    @usableFromInline package let kind: Kind
     /// What is wrong with the settings, if anything (reported at build, naming the step).
-    package let problem: String?
+    @usableFromInline package let problem: String?
 
     package init(_ kind: Kind, problem: String?) {
         self.kind = kind
         self.problem = problem
     }
 
-    package var isSession: Bool {
+    @usableFromInline package var isSession: Bool {
         if case .session = kind { return true }
         return false
     }

@@ -1,0 +1,49 @@
+import Dispatch
+import Foundation
+import SluiceCluster
+import SluiceEngine
+
+/// Makes SIGINT and SIGTERM stop a run gracefully (sources end, sinks
+/// flush), so a tailing run can be ended with Ctrl-C without losing output.
+/// Keep the returned sources alive for as long as the run lasts.
+///
+/// ```swift
+/// let stop = StopSignal()
+/// configuration.stopSignal = stop
+/// let handlers = stopOnSignals(stop)
+/// defer { handlers.forEach { $0.cancel() } }
+/// try run(flow, configuration: configuration)
+/// ```
+/// - Parameter stop: The run's stop signal.
+/// - Returns: The signal sources (cancel them after the run).
+public func stopOnSignals(_ stop: StopSignal) -> [DispatchSourceSignal] {
+    [SIGINT, SIGTERM].map { number in
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler { stop.requestStop() }
+        source.resume()
+        return source
+    }
+}
+
+/// Runs a dataflow (this process's part of it, in a cluster) until its input
+/// ends or SIGINT/SIGTERM asks it to stop (gracefully: sources end, sinks
+/// flush), as the Kafka examples do.
+///
+/// ```swift
+/// try runStoppingOnSignals(flow, configuration: try options.configuration(for: flow), cluster: try options.cluster())
+/// ```
+/// - Parameters:
+///   - flow: The dataflow.
+///   - configuration: How to run it; its `stopSignal` is replaced.
+///   - cluster: This process's place in a cluster; nil runs in this process alone.
+public func runStoppingOnSignals(
+    _ flow: Dataflow, configuration: RunConfiguration, cluster: ClusterConfiguration? = nil
+) throws {
+    var configuration = configuration
+    let stop = StopSignal()
+    configuration.stopSignal = stop
+    let handlers = stopOnSignals(stop)
+    defer { handlers.forEach { $0.cancel() } }
+    try run(flow, configuration: configuration, cluster: cluster)
+}

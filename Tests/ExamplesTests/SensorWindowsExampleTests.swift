@@ -1,0 +1,185 @@
+import Foundation
+import Sluice
+import SluiceKafka
+import SluiceTesting
+import Testing
+
+@testable import SensorWindows
+
+/// The sensor-windows example on the embedded broker: generated JSON
+/// readings (out of order within the allowance, some far too late, some
+/// unreadable) against a naive per-sensor reference, on 1 and 2 workers.
+@Suite struct SensorWindowsExampleTests {
+    /// 2024-06-18 00:00:00 UTC.
+    static let base = Date(timeIntervalSince1970: 1_718_668_800)
+    static let wait = 30.0
+
+    struct Reading {
+        let sensor: String
+        let millis: Int
+        let value: Double
+        var time: Date { SensorWindowsExampleTests.base.addingTimeInterval(Double(millis) / 1000) }
+        var json: String {
+            #"{"sensor":"\#(sensor)","time":"\#(SensorJSON.format(time))","value":\#(value)}"#
+        }
+    }
+
+    /// Per sensor, readings 0.2–3 s apart with a 7–9 s pause now and then
+    /// (new sessions), some 1 s back (within the 30 s allowance) and some 100 s
+    /// back (late), in the order produced.
+    static func readings() -> [Reading] {
+        var state: UInt64 = 42
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var clocks = [Int](repeating: 0, count: 4)
+        var result: [Reading] = []
+        for index in 0..<600 {
+            let sensor = next(4)
+            clocks[sensor] += 200 + next(2800) + (next(15) == 0 ? 7000 + next(2000) : 0)
+            var millis = clocks[sensor]
+            switch next(20) {
+            case 0: millis -= 1000
+            case 1: millis -= 100_000
+            default: break
+            }
+            result.append(Reading(sensor: "s\(sensor)", millis: millis, value: Double(index % 37) / 4))
+        }
+        return result
+    }
+
+    struct Expected {
+        /// "sensor#window" → (count, mean)
+        var averages: [String: (count: Int, mean: Double)] = [:]
+        /// "sensor start end count", sorted
+        var sessions: [String] = []
+        /// "step sensor time"
+        var late: [String] = []
+    }
+
+    /// The naive reference: per sensor, in order, the watermark is the newest
+    /// time minus the allowance (the run is much shorter than the allowance,
+    /// so system time never moves it far enough to matter).
+    static func reference(_ readings: [Reading]) -> Expected {
+        var expected = Expected()
+        var newest: [String: Int] = [:]
+        var sums: [String: (count: Int, sum: Double)] = [:]
+        var onTime: [String: [Reading]] = [:]
+        for reading in readings {
+            let latest = max(newest[reading.sensor] ?? reading.millis, reading.millis)
+            newest[reading.sensor] = latest
+            let watermark = latest - Int(wait * 1000)
+            let window = Int((Double(reading.millis) / 10_000).rounded(.down)) + 171_866_880
+            let windowEnd = (window + 1 - 171_866_880) * 10_000
+            let stamp = SensorJSON.format(reading.time)
+            if windowEnd <= watermark {
+                expected.late.append("averages \(reading.sensor) \(stamp)")
+            } else {
+                sums["\(reading.sensor)#\(window)", default: (0, 0)].count += 1
+                sums["\(reading.sensor)#\(window)", default: (0, 0)].sum += reading.value
+            }
+            if reading.millis < watermark {
+                expected.late.append("sessions \(reading.sensor) \(stamp)")
+            } else {
+                onTime[reading.sensor, default: []].append(reading)
+            }
+        }
+        expected.averages = sums.mapValues { ($0.count, $0.sum / Double($0.count)) }
+        for (sensor, items) in onTime {
+            var sessions: [[Reading]] = []
+            for reading in items.sorted(by: { $0.millis < $1.millis }) {
+                if let last = sessions.last?.last, reading.millis - last.millis <= 5000 {
+                    sessions[sessions.count - 1].append(reading)
+                } else {
+                    sessions.append([reading])
+                }
+            }
+            for session in sessions {
+                let start = SensorJSON.format(session.first!.time)
+                let end = SensorJSON.format(session.last!.time)
+                expected.sessions.append("\(sensor) \(start) \(end) \(session.count)")
+            }
+        }
+        expected.sessions.sort()
+        expected.late.sort()
+        return expected
+    }
+
+    @Test(arguments: [1, 2])
+    func averagesSessionsAndLateReadingsMatchTheReference(workers: Int) throws {
+        let kafka = try EmbeddedKafka()
+        let brokers = [kafka.bootstrapServers]
+        for topic in ["readings", "averages", "sessions", "late"] { try kafka.createTopic(topic, partitions: 2) }
+        let readings = Self.readings()
+        // Each sensor's readings keyed by sensor (one partition, in order); two unreadable messages.
+        var messages = readings.map { KafkaSinkMessage(key: $0.sensor, value: $0.json) }
+        messages.insert(KafkaSinkMessage(key: "s1", value: "not json"), at: 100)
+        messages.insert(KafkaSinkMessage(key: "s2", value: #"{"sensor":"s2","time":"yesterday","value":1}"#), at: 300)
+        let produce = Dataflow("produce")
+        produce.input("messages", TestingSource(messages, batchSize: 50))
+            .output("readings", KafkaSink(brokers: brokers, topic: "readings"))
+        try run(produce, workers: 1)
+
+        let topics = SensorTopics(readings: "readings", averages: "averages", sessions: "sessions", late: "late")
+        let flow = makeSensorWindowsFlow(brokers: brokers, topics: topics, wait: .seconds(Self.wait), tail: false)
+        try run(flow, workers: workers)
+
+        let read = Dataflow("read")
+        let sink = TestingSink<KafkaMessage>()
+        read.input("out", KafkaSource(brokers: brokers, topics: ["averages", "sessions", "late"], tail: false))
+            .output("sink", sink)
+        try run(read, workers: 1)
+
+        let decoder = SensorJSON.decoder
+        let expected = Self.reference(readings)
+        var averages: [String: (count: Int, mean: Double)] = [:]
+        var sessions: [String] = []
+        var late: [String] = []
+        var unreadable: [String] = []
+        for message in sink.items {
+            let key = message.key.map { String(decoding: $0, as: UTF8.self) }
+            switch message.topic {
+            case "averages":
+                let record = try decoder.decode(SensorWindowRecord.self, from: Data(message.value))
+                #expect(key == record.sensor)
+                #expect(record.end.timeIntervalSince(record.start) == 10)
+                #expect(averages["\(record.sensor)#\(record.window)"] == nil, "one record per window")
+                averages["\(record.sensor)#\(record.window)"] = (record.count, record.mean)
+            case "sessions":
+                let record = try decoder.decode(SensorWindowRecord.self, from: Data(message.value))
+                let start = SensorJSON.format(record.start)
+                let end = SensorJSON.format(record.end)
+                sessions.append("\(record.sensor) \(start) \(end) \(record.count)")
+            default:
+                let record = try decoder.decode(SensorLateRecord.self, from: Data(message.value))
+                if record.step == "parse" {
+                    unreadable.append(record.raw ?? "")
+                    #expect(record.error?.isEmpty == false)
+                } else {
+                    let reading = try #require(record.reading)
+                    late.append("\(record.step) \(reading.sensor) \(SensorJSON.format(reading.time))")
+                }
+            }
+        }
+        #expect(Set(averages.keys) == Set(expected.averages.keys))
+        for (window, value) in expected.averages {
+            #expect(averages[window]?.count == value.count, "\(window)")
+            #expect(abs((averages[window]?.mean ?? .nan) - value.mean) < 1e-9, "\(window)")
+        }
+        #expect(sessions.sorted() == expected.sessions, "only here: \(Set(sessions).subtracting(expected.sessions).sorted()), only expected: \(Set(expected.sessions).subtracting(sessions).sorted())")
+        #expect(late.sorted() == expected.late, "only here: \(Set(late).subtracting(expected.late).sorted()), only expected: \(Set(expected.late).subtracting(late).sorted())")
+        #expect(expected.late.count > 20 && expected.sessions.count > 20, "the data has late readings and many sessions")
+        #expect(unreadable.sorted() == ["not json", #"{"sensor":"s2","time":"yesterday","value":1}"#])
+        #expect(try kafka.droppedData().isEmpty)
+    }
+
+    @Test func parsesISOTimesWithAndWithoutFractions() throws {
+        let exact = try SensorReading.parse(Array(#"{"sensor":"a","time":"2024-06-18T00:00:01Z","value":2}"#.utf8))
+        #expect(exact.time == Self.base.addingTimeInterval(1))
+        let fraction = try SensorReading.parse(Array(#"{"sensor":"a","time":"2024-06-18T00:00:01.250Z","value":2}"#.utf8))
+        #expect(fraction.time == Self.base.addingTimeInterval(1.25))
+        #expect(SensorJSON.format(Self.base.addingTimeInterval(0.425)) == "2024-06-18T00:00:00.425Z", "rounded, not truncated")
+        #expect(throws: DecodingError.self) { try SensorReading.parse(Array(#"{"sensor":"a","time":"soon","value":2}"#.utf8)) }
+    }
+}
