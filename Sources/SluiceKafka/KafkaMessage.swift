@@ -23,7 +23,7 @@ public struct KafkaHeader: Sendable, Hashable, Codable {
 /// ```swift
 /// lines.map("text") { String(decoding: $0.value, as: UTF8.self) }
 /// ```
-public struct KafkaMessage: Sendable, Hashable {
+public struct KafkaMessage: Sendable, Hashable, Codable {
     /// The topic it was read from.
     public let topic: String
     /// The partition it was read from.
@@ -63,7 +63,7 @@ public struct KafkaMessage: Sendable, Hashable {
 /// KafkaSinkMessage(key: "apple", value: "3")                      // to the sink's topic
 /// KafkaSinkMessage(topic: "audit", key: nil, value: "x", partition: 2)
 /// ```
-public struct KafkaSinkMessage: Sendable, Hashable {
+public struct KafkaSinkMessage: Sendable, Hashable, Codable {
     /// The topic; nil means the sink's default topic.
     public var topic: String?
     /// The key, or nil.
