@@ -81,6 +81,14 @@ public struct SluiceOptions: ParsableArguments {
         help: "Start this many local processes of this program as one cluster (on 127.0.0.1).")
     public var processes: Int?
 
+    /// How long a process waits at start for every other process, in seconds
+    /// (`--cluster-startup-timeout`, `SLUICE_CLUSTER_STARTUP_TIMEOUT`).
+    /// Default 30.
+    @Option(
+        name: .customLong("cluster-startup-timeout"),
+        help: "Seconds to wait at start for every other process (env SLUICE_CLUSTER_STARTUP_TIMEOUT; default 30).")
+    public var clusterStartupTimeout: Double?
+
     /// Creates the options with nothing set (defaults and environment apply).
     public init() {}
 
@@ -97,7 +105,15 @@ public struct SluiceOptions: ParsableArguments {
     public func cluster(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> ClusterConfiguration? {
-        try ClusterConfiguration.resolve(processID: processID, addresses: addresses, environment: environment)
+        guard var cluster = try ClusterConfiguration.resolve(processID: processID, addresses: addresses, environment: environment)
+        else { return nil }
+        if clusterStartupTimeout != nil || environment["SLUICE_CLUSTER_STARTUP_TIMEOUT"] != nil {
+            cluster.startupTimeout = try resolve(
+                clusterStartupTimeout, flag: "--cluster-startup-timeout", variable: "SLUICE_CLUSTER_STARTUP_TIMEOUT",
+                environment: environment, default: 30.0, requirement: "a number of seconds from 1 to 86400"
+            ) { (1...86_400).contains($0) }
+        }
+        return cluster
     }
 
     /// The configuration for `flow`, with its recovery store opened when a

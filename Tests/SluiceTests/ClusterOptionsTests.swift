@@ -1,4 +1,5 @@
 import Sluice
+import SluiceTesting
 import Testing
 
 /// `SluiceOptions`' cluster flags (`-i`, `-a`, `--processes`) and their
@@ -173,5 +174,29 @@ import Testing
         for text in ["--process-id", "--addresses", "--processes", "SLUICE_PROCESS_ID", "SLUICE_ADDRESSES", "hostname"] {
             #expect(help.contains(text), "\(text)")
         }
+    }
+
+    @Test func theStartupTimeoutComesFromItsFlagOrVariable() throws {
+        #expect(try cluster(["-i", "0", "-a", "a:1;b:2"])?.startupTimeout == nil)
+        #expect(try cluster(["-i", "0", "-a", "a:1;b:2", "--cluster-startup-timeout", "300"])?.startupTimeout == 300)
+        #expect(
+            try cluster(["-i", "0", "-a", "a:1;b:2"], environment: ["SLUICE_CLUSTER_STARTUP_TIMEOUT": "90"])?.startupTimeout == 90)
+        let error = #expect(throws: DataflowError.self) {
+            _ = try cluster(["-i", "0", "-a", "a:1;b:2", "--cluster-startup-timeout", "0"])
+        }
+        #expect("\(error!)".contains("--cluster-startup-timeout"))
+    }
+
+    @Test func aRunWaitsForMissingPeersOnlyAsLongAsTheStartupTimeout() throws {
+        let addresses = try LoopbackPorts.free(2).map { "127.0.0.1:\($0)" }.joined(separator: ";")
+        let member = try #require(try cluster(["-i", "0", "-a", addresses, "--cluster-startup-timeout", "1"]))
+        let flow = Dataflow("lonely")
+        flow.input("numbers", TestingSource([1, 2, 3])).output("out", TestingSink<Int>())
+        // Process 1 never starts: process 0 gives up after 1 s, naming it.
+        let error = #expect(throws: ClusterError.self) {
+            try run(flow, configuration: RunConfiguration(), cluster: member)
+        }
+        #expect("\(error!)".contains("process 1"))
+        #expect("\(error!)".contains("within 1.0 s"))
     }
 }

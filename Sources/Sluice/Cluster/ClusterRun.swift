@@ -38,6 +38,8 @@ public func run(
     guard configuration.workers >= 1 else {
         throw DataflowError.invalidConfiguration("workers must be at least 1, got \(configuration.workers)")
     }
+    var options = options
+    if let startupTimeout = cluster.startupTimeout { options.startupTimeout = startupTimeout }
     var logger = configuration.logger
     logger[metadataKey: "process"] = "\(cluster.processID.rawValue)"
     let transport = MeshTransport(
