@@ -129,12 +129,13 @@ extension ClusterMesh {
 
     func track(_ channel: any Channel) {
         condition.lock()
-        defer { condition.unlock() }
-        if state.phase == .closed || state.failure != nil {
-            channel.close(promise: nil)
-        } else {
-            state.channels[ObjectIdentifier(channel)] = channel
-        }
+        let refused = state.phase == .closed || state.failure != nil
+        if !refused { state.channels[ObjectIdentifier(channel)] = channel }
+        condition.unlock()
+        // Outside the lock: closing on the event loop runs `channelInactive`
+        // at once, which takes the lock again (a late connection after
+        // teardown used to deadlock the network thread here).
+        if refused { channel.close(promise: nil) }
     }
 
     func established(_ peer: ProcessID, channel: any Channel) {

@@ -145,6 +145,16 @@ public final class ClusterMesh: @unchecked Sendable {
             link.channel.writeAndFlush(Frame(.goodbye).encoded(allocator: link.channel.allocator))
         }
         for goodbye in goodbyes { _ = try? goodbye.wait() }
+        // Each peer closes the connection once it read the goodbye. Closing
+        // first, with the peer's frames still unread here, would send a reset
+        // that can discard the goodbye before the peer reads it (it would then
+        // report this process as lost). Bounded: a peer that is gone never closes.
+        let closed = DispatchGroup()
+        for link in links {
+            closed.enter()
+            link.channel.closeFuture.whenComplete { _ in closed.leave() }
+        }
+        _ = closed.wait(timeout: .now() + 2)
         teardown()
     }
 
