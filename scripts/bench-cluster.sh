@@ -24,33 +24,20 @@ REPEAT="${BENCH_REPEAT:-3}"
 RUN_TIMEOUT="${BENCH_RUN_TIMEOUT:-240}"
 log() { echo "bench-cluster: $*" >&2; }
 
-if [[ -z "${SLUICE_BENCH:-}" ]]; then
-  SCRATCH_ARGS=()
-  if [[ -n "${SLUICE_SCRATCH:-}" ]]; then SCRATCH_ARGS=(--scratch-path "$SLUICE_SCRATCH"); fi
-  log "building sluice-bench (release)"
-  swift build -c release "${SCRATCH_ARGS[@]}" --product sluice-bench >&2
-  SLUICE_BENCH="$(swift build -c release "${SCRATCH_ARGS[@]}" --show-bin-path)/sluice-bench"
-fi
+# shellcheck source=scripts/bench-lib.sh
+source "$ROOT/scripts/bench-lib.sh"
+SLUICE_BENCH="${SLUICE_BENCH:-$(build_sluice_bench)}"
 
 # One run of `processes` x `workers`; prints its items/s.
 once() {
-  local out line
-  out="$(timeout "$RUN_TIMEOUT" "$SLUICE_BENCH" --workload keyed-count --items "$ITEMS" \
-    --workers "$2" --processes "$1")" || { log "FAILED: processes=$1 workers=$2"; exit 1; }
-  line="$(grep '^RESULT ' <<<"$out" | tail -n 1)"
-  [[ -n "$line" ]] || { log "no RESULT line (processes=$1 workers=$2)"; exit 1; }
-  echo "$line" >&2
-  sed -E 's/.* items_per_s=([0-9]+).*/\1/' <<<"$line"
+  items_per_s "$SLUICE_BENCH" --workload keyed-count --items "$ITEMS" --workers "$2" --processes "$1"
 }
 
 declare -A RATE
 for layout in 1x1 1x2 2x1; do
-  processes="${layout%x*}" workers="${layout#*x}" best=0
+  processes="${layout%x*}" workers="${layout#*x}"
   log "running keyed-count processes=$processes workers=$workers"
-  for ((i = 0; i < REPEAT; i++)); do
-    rate="$(once "$processes" "$workers")"
-    if ((rate > best)); then best="$rate"; fi
-  done
+  best="$(best_of once "$processes" "$workers")"
   RATE[$layout]="$best"
   echo "BENCH cluster keyed-count processes=$processes workers=$workers items=$ITEMS items_per_s=$best"
 done

@@ -46,35 +46,13 @@ RUN_TIMEOUT="${BENCH_RUN_TIMEOUT:-240}"
 REPEAT="${BENCH_REPEAT:-3}"
 
 log() { echo "bench: $*" >&2; }
+# shellcheck source=scripts/bench-lib.sh
+source "$ROOT/scripts/bench-lib.sh"
 
 log "setting up Bytewax venv ($BYTEWAX_VENV)"
 "$ROOT/Benchmarks/bytewax/setup_venv.sh"
 
-SCRATCH_ARGS=()
-if [[ -n "${SLUICE_SCRATCH:-}" ]]; then SCRATCH_ARGS=(--scratch-path "$SLUICE_SCRATCH"); fi
-log "building sluice-bench (release)"
-swift build -c release "${SCRATCH_ARGS[@]}" --product sluice-bench >&2
-SLUICE_BIN="$(swift build -c release "${SCRATCH_ARGS[@]}" --show-bin-path)/sluice-bench"
-
-# Runs one benchmark command and prints its items_per_s (the RESULT line goes to stderr).
-items_per_s() {
-  local out line
-  out="$(timeout "$RUN_TIMEOUT" "$@")" || { log "FAILED: $*"; exit 1; }
-  line="$(grep '^RESULT ' <<<"$out" | tail -n 1)"
-  [[ -n "$line" ]] || { log "no RESULT line from: $*"; exit 1; }
-  echo "$line" >&2
-  sed -E 's/.* items_per_s=([0-9]+).*/\1/' <<<"$line"
-}
-
-# Runs a measurement REPEAT times and prints the best items/s.
-best_of() {
-  local best=0 rate i
-  for ((i = 0; i < REPEAT; i++)); do
-    rate="$("$@")"
-    if ((rate > best)); then best="$rate"; fi
-  done
-  echo "$best"
-}
+SLUICE_BIN="$(build_sluice_bench)"
 
 sluice_once()  { items_per_s "$SLUICE_BIN" --workload "$1" --items "$SLUICE_ITEMS" --workers "$2"; }
 bytewax_once() { items_per_s "$BYTEWAX_VENV/bin/python" "$ROOT/Benchmarks/bytewax/bench_bytewax.py" \
@@ -132,6 +110,8 @@ CLUSTER_OUT="$(SLUICE_BENCH="$SLUICE_BIN" BENCH_REPEAT="$REPEAT" BENCH_RUN_TIMEO
 while IFS= read -r line; do LINES+=("$line"); done <<<"$CLUSTER_OUT"
 
 log "running kafka-upper (embedded broker via sluice dev-broker)"
+SCRATCH_ARGS=()
+if [[ -n "${SLUICE_SCRATCH:-}" ]]; then SCRATCH_ARGS=(--scratch-path "$SLUICE_SCRATCH"); fi
 swift build -c release "${SCRATCH_ARGS[@]}" --product sluice >&2
 swift build -c release "${SCRATCH_ARGS[@]}" --product sluice-kafka-bench >&2
 BIN_DIR="$(swift build -c release "${SCRATCH_ARGS[@]}" --show-bin-path)"
