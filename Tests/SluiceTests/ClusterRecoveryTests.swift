@@ -108,46 +108,23 @@ import Testing
         try run(makeFlow(TestingSource(Self.words), running: running, totals: totals), configuration: configuration(resumed))
         let fresh = InMemoryRecoveryStore()
         let flows = [resumed, fresh].map { _ in makeFlow(TestingSource(Self.words), running: running, totals: totals) }
-        let addresses = try LoopbackPorts.free(2).map { PeerAddress(host: "127.0.0.1", port: $0) }
-        let errors = ErrorList()
-        let group = DispatchGroup()
-        for (index, store) in [resumed, fresh].enumerated() {
-            let member = try ClusterConfiguration(processID: ProcessID(index), addresses: addresses)
-            let handoff = Handoff(value: flows[index])
-            let settings = configuration(store)
-            group.enter()
-            Thread {
-                defer { group.leave() }
-                do { try run(handoff.value, configuration: settings, cluster: member) } catch { errors.add(error) }
-            }.start()
-        }
-        #expect(group.wait(timeout: .now() + runBound) == .success)
-        let messages = errors.all.map { "\($0)" }
+        let results = try runClusterMembers(flows, configurations: [configuration(resumed), configuration(fresh)])
+        let messages = results.compactMap(\.failure).map { "\($0)" }
         #expect(messages.count == 2, "both members refuse: \(messages)")
         for message in messages { #expect(message.contains("disagree on where to resume"), "\(message)") }
     }
 
     /// Runs one member per store (member `i` uses `stores[i]`) and returns their errors.
     private func runMembers(stores: [any RecoveryStore], running: TestingSink<String>, totals: TestingSink<String>) throws -> [String] {
-        let addresses = try LoopbackPorts.free(stores.count).map { PeerAddress(host: "127.0.0.1", port: $0) }
-        let errors = ErrorList()
-        let group = DispatchGroup()
         let source = TestingSource(partitions: [Array(Self.words[..<300]), Array(Self.words[300...])])
-        for (index, store) in stores.enumerated() {
-            let member = try ClusterConfiguration(processID: ProcessID(index), addresses: addresses)
-            let handoff = Handoff(value: makeFlow(source, running: running, totals: totals))
+        let configurations = stores.map { store in
             var settings = RunConfiguration()
             settings.epochInterval = .milliseconds(5)
             settings.recoveryStore = store
-            let configured = settings
-            group.enter()
-            Thread {
-                defer { group.leave() }
-                do { try run(handoff.value, configuration: configured, cluster: member) } catch { errors.add(error) }
-            }.start()
+            return settings
         }
-        #expect(group.wait(timeout: .now() + runBound) == .success)
-        return errors.all.map { "\($0)" }
+        let flows = stores.map { _ in makeFlow(source, running: running, totals: totals) }
+        return try runClusterMembers(flows, configurations: configurations).compactMap(\.failure).map { "\($0)" }
     }
 
     @Test func membersWithOneSharedSQLiteDirectoryRunAndThoseWithTheirOwnAreRefused() throws {

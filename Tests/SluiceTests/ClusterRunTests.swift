@@ -98,20 +98,10 @@ private struct Opaque: Sendable { let value: Int }
 
     @Test func differentWorkerCountsPerProcessAreRefused() throws {
         let sink = TestingSink<String>()
-        let addresses = try LoopbackPorts.free(2).map { PeerAddress(host: "127.0.0.1", port: $0) }
-        let errors = ErrorList()
-        let group = DispatchGroup()
-        for (index, workers) in [1, 2].enumerated() {
-            let member = try ClusterConfiguration(processID: ProcessID(index), addresses: addresses)
-            let handoff = Handoff(value: countFlow(sink: sink))
-            group.enter()
-            Thread {
-                defer { group.leave() }
-                do { try run(handoff.value, configuration: RunConfiguration(workers: workers), cluster: member) } catch { errors.add(error) }
-            }.start()
-        }
-        #expect(group.wait(timeout: .now() + runBound) == .success)
-        let messages = errors.all.map { "\($0)" }
+        let results = try runClusterMembers(
+            [countFlow(sink: sink), countFlow(sink: sink)],
+            configurations: [RunConfiguration(workers: 1), RunConfiguration(workers: 2)])
+        let messages = results.compactMap(\.failure).map { "\($0)" }
         #expect(messages.count == 2)
         for error in messages { #expect(error.contains("1 workers") && error.contains("2 workers"), "\(error)") }
     }

@@ -11,12 +11,23 @@ func runClusterMembers(
     _ flows: [Dataflow], configuration: RunConfiguration, options: ClusterMeshOptions = ClusterMeshOptions(),
     sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> [Result<Void, any Error>] {
+    try runClusterMembers(
+        flows, configurations: flows.map { _ in configuration }, options: options, sourceLocation: sourceLocation)
+}
+
+/// `runClusterMembers` with a configuration per member (member `i` uses
+/// `configurations[i]`: its own store, its own worker count…).
+func runClusterMembers(
+    _ flows: [Dataflow], configurations: [RunConfiguration], options: ClusterMeshOptions = ClusterMeshOptions(),
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws -> [Result<Void, any Error>] {
     let addresses = try LoopbackPorts.free(flows.count).map { PeerAddress(host: "127.0.0.1", port: $0) }
     let outcomes = Mutex<[Int: Result<Void, any Error>]>([:])
     let group = DispatchGroup()
     for (index, flow) in flows.enumerated() {
         let member = try ClusterConfiguration(processID: ProcessID(index), addresses: addresses)
         let handoff = Handoff(value: flow)
+        let configuration = configurations[index]
         group.enter()
         let thread = Thread {
             defer { group.leave() }
@@ -28,7 +39,7 @@ func runClusterMembers(
     }
     guard group.wait(timeout: .now() + runBound) == .success else {
         Issue.record("a cluster member did not return within \(Int(runBound)) s", sourceLocation: sourceLocation)
-        return flows.indices.map { _ in .failure(RunTimedOut(workers: configuration.workers)) }
+        return flows.indices.map { _ in .failure(RunTimedOut(workers: configurations[0].workers)) }
     }
     return outcomes.withLock { results in flows.indices.map { results[$0]! } }
 }
@@ -39,13 +50,4 @@ extension Result {
         if case .failure(let error) = self { return error }
         return nil
     }
-}
-
-/// Errors collected from several threads.
-final class ErrorList: @unchecked Sendable {
-    // @unchecked: `errors` is guarded by `lock`.
-    private let lock = NSLock()
-    private var errors: [any Error] = []
-    func add(_ error: any Error) { lock.withLock { errors.append(error) } }
-    var all: [any Error] { lock.withLock { errors } }
 }
