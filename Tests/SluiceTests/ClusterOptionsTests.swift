@@ -126,18 +126,6 @@ import Testing
 
     // MARK: --processes
 
-    /// Requires `body` to throw `DataflowError.invalidConfiguration` and returns its reason.
-    private func invalidConfiguration(
-        _ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation
-    ) throws -> String {
-        let error = try #require(throws: DataflowError.self, sourceLocation: sourceLocation) { try body() }
-        guard case .invalidConfiguration(let reason) = error else {
-            Issue.record("expected invalidConfiguration, got \(error)", sourceLocation: sourceLocation)
-            return ""
-        }
-        return reason
-    }
-
     @Test(arguments: ["0", "-3"])
     func processesBelowOneAreRefusedNamingTheValue(value: String) throws {
         let options = try SluiceOptions.parse(["--processes=\(value)"])

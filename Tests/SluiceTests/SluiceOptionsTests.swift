@@ -16,18 +16,6 @@ private struct MyJob: ParsableCommand {
         try SluiceOptions.parse(arguments).configuration(environment: environment)
     }
 
-    /// Requires `body` to throw `DataflowError.invalidConfiguration` and returns its reason.
-    private func invalidConfiguration(
-        _ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation
-    ) throws -> String {
-        let error = try #require(throws: DataflowError.self, sourceLocation: sourceLocation) { try body() }
-        guard case .invalidConfiguration(let reason) = error else {
-            Issue.record("expected invalidConfiguration, got \(error)", sourceLocation: sourceLocation)
-            throw TestStopped()
-        }
-        return reason
-    }
-
     @Test func defaultsAreOneWorkerAndTenSecondEpochs() throws {
         let configuration = try configuration([])
         #expect(configuration.workers == 1)
