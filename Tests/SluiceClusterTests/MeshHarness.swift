@@ -13,30 +13,13 @@ let meshBound: Double = 20
 
 /// Free TCP ports on 127.0.0.1: binds port 0 and reads back what the kernel gave.
 func freeAddresses(_ count: Int) throws -> [PeerAddress] {
-    let sockets = try (0..<count).map { _ in try boundSocket() }
-    for (fd, _) in sockets { close(fd) }
-    return sockets.map(\.1)
+    try LoopbackPorts.free(count).map { PeerAddress(host: "127.0.0.1", port: $0) }
 }
 
 /// A socket bound to a free port on 127.0.0.1 (listening when asked); the caller closes it.
 func boundSocket(listening: Bool = false) throws -> (Int32, PeerAddress) {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw POSIXError(.EMFILE) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-            bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
-        }
-    }
-    guard bound, !listening || listen(fd, 1) == 0 else {
-        close(fd)
-        throw POSIXError(.EADDRINUSE)
-    }
-    return (fd, PeerAddress(host: "127.0.0.1", port: Int(UInt16(bigEndian: address.sin_port))))
+    let (handle, port) = try LoopbackPorts.boundSocket(listening: listening)
+    return (handle, PeerAddress(host: "127.0.0.1", port: port))
 }
 
 /// Short timeouts so that failure tests end quickly (still well under 10 s).
