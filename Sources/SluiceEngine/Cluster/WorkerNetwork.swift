@@ -126,7 +126,9 @@ package final class WorkerNetwork: @unchecked Sendable {
         do {
             try transport.send(bytes, toProcess: process)
         } catch {
-            throw DataflowError.clusterFailed(reason: "cannot send to process \(process): \(error)")
+            // The transport's errors name the process (and, once it failed,
+            // give the failure itself, e.g. "process 1 stopped: <its error>").
+            throw DataflowError.clusterFailed(reason: "\(error)")
         }
     }
 
