@@ -20,6 +20,8 @@ public final class Dataflow {
     package private(set) var steps: [StepDefinition] = []
     private var usedIDs: Set<StepID> = []
     private var errors: [DataflowError] = []
+    /// The input steps that declare `watermarks`.
+    package var watermarkedInputs: Set<StepID> = []
 
     /// Creates an empty dataflow.
     /// - Parameter id: The flow id: non-empty, without dots.

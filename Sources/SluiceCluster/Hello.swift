@@ -3,8 +3,8 @@ import NIOCore
 
 /// The first frame each side sends: who it is and what it runs.
 package struct Hello: Equatable {
-    /// Bumped whenever the wire format changes.
-    package static let protocolVersion = 2
+    /// Bumped whenever the wire format changes (3: watermark progress signals).
+    package static let protocolVersion = 3
     private static let magic: UInt32 = 0x534C_4331  // "SLC1"
 
     package var version: Int

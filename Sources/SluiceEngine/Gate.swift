@@ -18,6 +18,7 @@ package final class Gate<Item> {
     private var pausedCount = 0
     private var held: [[Held]]
     private var finished = false
+    private var watermarks: WatermarkMerger
     private let deliverBatch: (_ channel: Int, _ batch: [Item]) throws -> Void
     private let deliverProgress: (Progress) throws -> Void
 
@@ -34,6 +35,7 @@ package final class Gate<Item> {
         channelCount = channels
         pausedAt = Array(repeating: nil, count: channels)
         held = Array(repeating: [], count: channels)
+        watermarks = WatermarkMerger(channels: channels)
         self.deliverBatch = deliverBatch
         self.deliverProgress = deliverProgress
     }
@@ -53,16 +55,26 @@ package final class Gate<Item> {
     /// Takes a progress signal from `channel`.
     package func push(channel: Int, progress: Progress) throws {
         if pausedAt[channel] == nil {
-            pause(channel, at: progress)
+            if case .watermark(let mark) = progress {
+                try merge(watermarks.update(channel: channel, mark))
+                return
+            }
+            try pause(channel, at: progress)
             try releaseWhileAligned()
         } else {
             held[channel].append(.progress(progress))
         }
     }
 
-    private func pause(_ channel: Int, at progress: Progress) {
+    private func pause(_ channel: Int, at progress: Progress) throws {
         pausedAt[channel] = progress
         pausedCount += 1
+        // Everything the channel sent came before its end: leave it out of the watermark.
+        if progress == .end { try merge(watermarks.end(channel: channel)) }
+    }
+
+    private func merge(_ changed: Watermark?) throws {
+        if let changed, !finished { try deliverProgress(.watermark(changed)) }
     }
 
     private func releaseWhileAligned() throws {
@@ -92,9 +104,12 @@ package final class Gate<Item> {
             case .batch(let batch):
                 index += 1
                 try deliverBatch(channel, batch)
+            case .progress(.watermark(let mark)):
+                index += 1
+                try merge(watermarks.update(channel: channel, mark))
             case .progress(let progress):
                 index += 1
-                pause(channel, at: progress)
+                try pause(channel, at: progress)
                 return
             }
         }

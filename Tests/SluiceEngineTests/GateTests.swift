@@ -1,8 +1,12 @@
+import Foundation
 import SluiceEngine
 import Testing
 
+/// The engine's progress signal (Foundation has a `Progress` too).
+typealias Progress = SluiceEngine.Progress
+
 /// What a gate delivered downstream, in order.
-private enum Delivery: Equatable, CustomStringConvertible {
+enum Delivery: Equatable, CustomStringConvertible {
     case batch(channel: Int, [Int])
     case progress(Progress)
 
@@ -15,7 +19,7 @@ private enum Delivery: Equatable, CustomStringConvertible {
 }
 
 /// A gate over `channels` channels that records every delivery.
-private final class RecordingGate {
+final class RecordingGate {
     private(set) var deliveries: [Delivery] = []
     private(set) var gate: Gate<Int>!
 
@@ -29,6 +33,9 @@ private final class RecordingGate {
     func batch(_ channel: Int, _ items: [Int]) throws { try gate.push(channel: channel, batch: items) }
     func barrier(_ channel: Int, _ epoch: UInt64) throws { try gate.push(channel: channel, progress: .barrier(Epoch(epoch))) }
     func end(_ channel: Int) throws { try gate.push(channel: channel, progress: .end) }
+    func watermark(_ channel: Int, _ seconds: Double, idle: Bool = false) throws {
+        try gate.push(channel: channel, progress: .watermark(Watermark(time: Date(timeIntervalSince1970: seconds), idle: idle)))
+    }
 
     /// The deliveries since the last call.
     func drain() -> [Delivery] {

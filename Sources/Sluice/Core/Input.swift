@@ -1,3 +1,4 @@
+import Foundation
 import SluiceEngine
 
 extension Dataflow {
@@ -10,10 +11,15 @@ extension Dataflow {
     /// - Parameters:
     ///   - name: The step id (unique in the flow).
     ///   - source: The source.
+    ///   - watermarks: How to track event time per partition, for windows
+    ///     with a `StreamClock`; nil (the default) tracks none.
     /// - Returns: The stream of the source's items.
     @discardableResult
-    public func input<Source: PartitionedSource>(_ name: String, _ source: Source) -> DataStream<Source.Item> {
+    public func input<Source: PartitionedSource>(
+        _ name: String, _ source: Source, watermarks: Watermarks<Source.Item>? = nil
+    ) -> DataStream<Source.Item> {
         let stepID = reserve(name, in: rootScope)
+        declare(watermarks, for: stepID)
         let down = StreamID(step: stepID, port: "down")
         add(StepDefinition(id: stepID, kind: "input", inputs: [], outputs: [down]) { context in
             let keys: [PartitionKey]
@@ -30,8 +36,14 @@ extension Dataflow {
                 let output = builder.makeEmitter(down, of: Source.Item.self)
                 let mine = owners.filter { $0.value == builder.worker.rawValue }.keys.sorted()
                 var partitions: [(PartitionKey, Source.Partition)] = []
+                var eventTimes: [Date?] = []
                 do {
                     for key in mine {
+                        eventTimes.append(
+                            watermarks == nil
+                                ? nil
+                                : try context.resumeState(
+                                    Date.self, step: stepID, key: PartitionWatermarks.snapshotKey(key)))
                         let resumeState = try context.resumeState(
                             Source.Partition.ResumeState.self, step: stepID, key: key.rawValue)
                         do {
@@ -47,10 +59,18 @@ extension Dataflow {
                 builder.addInput(
                     InputNode(
                         step: stepID, partitions: partitions, output: output,
-                        startEpoch: builder.configuration.startEpoch, snapshots: builder.snapshots))
+                        startEpoch: builder.configuration.startEpoch, snapshots: builder.snapshots,
+                        policy: watermarks?.policy, restoredEventTimes: eventTimes))
             }
         })
         return DataStream(flow: self, id: down, scope: rootScope)
+    }
+
+    /// Records an input's watermark policy, or why it is unusable.
+    private func declare<Item>(_ watermarks: Watermarks<Item>?, for step: StepID) {
+        guard let watermarks else { return }
+        if let problem = watermarks.problem { reject(step, reason: problem) }
+        watermarkedInputs.insert(step)
     }
 
     /// Adds an input step reading a source that every worker builds for itself.
@@ -61,10 +81,16 @@ extension Dataflow {
     /// - Parameters:
     ///   - name: The step id (unique in the flow).
     ///   - source: The per-worker source.
+    ///   - watermarks: How to track event time, for windows with a
+    ///     `StreamClock`; nil (the default) tracks none. A per-worker source
+    ///     has no resume state, so its watermark starts afresh on a resume.
     /// - Returns: The stream of the source's items.
     @discardableResult
-    public func input<Source: PerWorkerSource>(_ name: String, _ source: Source) -> DataStream<Source.Item> {
+    public func input<Source: PerWorkerSource>(
+        _ name: String, _ source: Source, watermarks: Watermarks<Source.Item>? = nil
+    ) -> DataStream<Source.Item> {
         let stepID = reserve(name, in: rootScope)
+        declare(watermarks, for: stepID)
         let down = StreamID(step: stepID, port: "down")
         add(StepDefinition(id: stepID, kind: "input", inputs: [], outputs: [down]) { _ in
             return { builder in
@@ -79,7 +105,8 @@ extension Dataflow {
                 builder.addInput(
                     InputNode(
                         step: stepID, partitions: [(key, partition)], output: output,
-                        startEpoch: builder.configuration.startEpoch, snapshots: builder.snapshots))
+                        startEpoch: builder.configuration.startEpoch, snapshots: builder.snapshots,
+                        policy: watermarks?.policy))
             }
         })
         return DataStream(flow: self, id: down, scope: rootScope)

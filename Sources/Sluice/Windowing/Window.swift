@@ -45,7 +45,7 @@ extension DataStream {
         let windowing = windower.windowing
         let inner = windowScope(
             name, problem: windowing.problem ?? clock.problem,
-            lacksMerger: windowing.isSession && folding.merge == nil)
+            lacksMerger: windowing.isSession && folding.merge == nil, followsStream: clock.usesStreamWatermark)
         let kind = windowing.kind
         let events = inner.stateful("windows") { (resume: WindowState<Accumulator, Pending>?) in
             WindowLogic(state: resume, clock: clock, kind: kind, folding: folding, ordering: ordering)
@@ -68,12 +68,22 @@ extension DataStream {
     /// Reserves a windowing operator's step and records what is wrong with
     /// its settings; returns this stream naming new steps inside it.
     @usableFromInline
-    package func windowScope(_ name: String, problem: String?, lacksMerger: Bool) -> DataStream<Item> {
+    package func windowScope(
+        _ name: String, problem: String?, lacksMerger: Bool, followsStream: Bool = false
+    ) -> DataStream<Item> {
         let inner = flow.reserve(name, in: scope)
+        let unwatermarked = followsStream ? flow.inputsWithoutWatermarks(upstreamOf: id) : []
         if let problem {
             flow.reject(inner, reason: problem)
         } else if lacksMerger {
             flow.reject(inner, reason: "session windows merge, so this operator needs a merger")
+        } else if !unwatermarked.isEmpty {
+            let names = unwatermarked.map { "'\($0)'" }.joined(separator: ", ")
+            flow.reject(
+                inner,
+                reason: "the StreamClock closes windows on the stream's watermark, but input \(names) upstream "
+                    + "declares no watermarks (it would hold the watermark back until the end of input); "
+                    + "pass `watermarks: Watermarks(timestamp:allowance:)` to `flow.input`")
         }
         return scoped(inner)
     }

@@ -5,14 +5,16 @@ import Foundation
 /// when the watermark passes their close time; items for windows that have
 /// already closed go to the `late` stream.
 ///
-/// The watermark is kept per key (as in Bytewax) in a `WindowClockState`
-/// stored with the key's windows. `docs/decisions/0012-window-clocks.md`
-/// describes how an engine-wide watermark per source partition will replace
-/// it behind this protocol.
+/// `EventClock` and `SystemClock` keep the watermark per key (as in Bytewax)
+/// in a `WindowClockState` stored with the key's windows. `StreamClock`
+/// follows the stream's watermark instead: tracked per source partition by
+/// inputs that declare `watermarks`, merged over workers and processes
+/// (`docs/decisions/0012-window-clocks.md`).
 ///
 /// ```swift
 /// let clock = EventClock<Reading>(timestamp: { $0.time }, waitForSystemDuration: .seconds(5))
 /// let system = SystemClock<Reading>()
+/// let stream = StreamClock<Reading>(timestamp: { $0.time })
 /// ```
 public protocol WindowClock<Value>: Sendable {
     /// The values of the keyed stream being windowed.
@@ -51,6 +53,10 @@ public protocol WindowClock<Value>: Sendable {
 
     /// A problem with the clock's settings (reported at build, naming the step), or nil.
     var problem: String? { get }
+
+    /// True when windows close on the stream's watermark (the engine's,
+    /// from the inputs' `watermarks`) rather than on `observe`'s per-key one.
+    var usesStreamWatermark: Bool { get }
 }
 
 extension WindowClock {
@@ -62,4 +68,7 @@ extension WindowClock {
 
     /// `.fail`.
     public var futureTimestamps: BadTimestampPolicy { .fail }
+
+    /// False: the watermark is the key's own.
+    public var usesStreamWatermark: Bool { false }
 }

@@ -16,6 +16,12 @@ struct WindowItemError: Error, CustomStringConvertible {
 /// With an `ordering`, items wait in the state until the watermark passes
 /// their event time and are then applied in event-time order.
 ///
+/// With a clock that `usesStreamWatermark`, the watermark is the stream's
+/// (handed in by the engine on each call and on `onWatermark`), never lower
+/// than the highest one the key has seen, which is kept in the key's clock
+/// state: so a resumed key judges lateness as the original run did, even
+/// before the inputs' first watermark reaches it.
+///
 /// Speed: the per-item path (`onItem`) is `@inlinable`, so the `stateful`
 /// kernel built by `windowStep` in the caller's module runs it specialized
 /// (decision 0007): no generic dispatch, no per-item allocation for tumbling
@@ -72,7 +78,9 @@ final class WindowLogic<
                     + "more than the clock's limit (maxAheadOfSystemTime: \(limit) s)")
             return .retain
         }
-        let watermark = clock.observe(time, at: now, state: &state.clock)
+        let watermark =
+            clock.usesStreamWatermark
+            ? streamWatermark(emit.watermark) : clock.observe(time, at: now, state: &state.clock)
         if let ordering, time > watermark {
             state.hold(ordering.hold(value), at: time)
         } else {
@@ -141,6 +149,30 @@ final class WindowLogic<
             if let react = folding.react { try react(&state.windows[id]!.accumulator) { emit(.down(id, $0)) } }
             recomputeEarliestClosing()
         }
+    }
+
+    /// The stream watermark for this key: the engine's, or the highest the
+    /// key has seen (restored from a snapshot) if that is higher.
+    @inlinable
+    func streamWatermark(_ engine: Date) -> Date {
+        if let seen = state.clock.watermark, seen >= engine { return seen }
+        state.clock.watermark = engine
+        return engine
+    }
+
+    @inlinable
+    func onWatermark(_ watermark: Date, emit: inout KeyedEmitter<Event>) throws -> StateAction {
+        try advance(to: streamWatermark(watermark), emit: &emit)
+        return .retain
+    }
+
+    /// The stream watermark at which a window of this key closes (or a held
+    /// item is due), for a clock that follows the stream.
+    @inlinable
+    func notifyAtWatermark() -> Date? {
+        guard clock.usesStreamWatermark else { return nil }
+        guard let held = state.pending.first?.time else { return earliestClosing }
+        return earliestClosing.map { min($0, held) } ?? held
     }
 
     @inlinable

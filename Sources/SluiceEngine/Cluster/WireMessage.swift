@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the engine sends between processes, inside one transport frame.
 ///
 /// Layout: a kind byte, then varint fields; a batch ends with its items in
@@ -49,6 +51,10 @@ package enum WireMessage: Equatable {
                 writer.varint(epoch.rawValue)
             case .end:
                 writer.byte(1)
+            case .watermark(let mark):
+                writer.byte(2)
+                writer.varint(mark.time.timeIntervalSinceReferenceDate.bitPattern)
+                writer.byte(mark.idle ? 1 : 0)
             }
         case let .written(worker, epoch, ended):
             writer.byte(Kind.written.rawValue)
@@ -78,7 +84,15 @@ package enum WireMessage: Equatable {
             return .batch(exchange: exchange, from: from, to: to, count: count, bytes: bytes, payloadStart: reader.offset)
         case .progress:
             let exchange = try reader.int(), from = try reader.int()
-            let signal: Progress = try reader.byte() == 0 ? .barrier(Epoch(try reader.varint())) : .end
+            let signal: Progress
+            switch try reader.byte() {
+            case 0: signal = .barrier(Epoch(try reader.varint()))
+            case 1: signal = .end
+            case 2:
+                let time = Date(timeIntervalSinceReferenceDate: Double(bitPattern: try reader.varint()))
+                signal = .watermark(Watermark(time: time, idle: try reader.byte() == 1))
+            case let other: throw WireError("unknown progress kind \(other)")
+            }
             return .progress(exchange: exchange, from: from, signal: signal)
         case .written:
             let worker = try reader.int(), epoch = Epoch(try reader.varint())

@@ -28,6 +28,7 @@ package final class CommittingOutputNode<Partition: CommittingSinkPartition>: Ba
 
     package func progress(_ signal: Progress) throws {
         switch signal {
+        case .watermark: return  // sinks have no use for event time
         case .barrier(let epoch):
             try sinkCall { try partition.epochEnded(epoch) }
             let records = snapshots.collector.isSnapshotEpoch(epoch) ? try prepare(epoch) : []

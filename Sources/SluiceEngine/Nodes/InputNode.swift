@@ -2,7 +2,9 @@ import Foundation
 
 /// A source step on one worker: polls the partitions this worker owns and
 /// pushes their batches downstream; sends epoch barriers and, once every
-/// owned partition is exhausted, `end`.
+/// owned partition is exhausted, `end`. With a `WatermarkPolicy` it also
+/// tracks each partition's event time and sends the worker's watermark
+/// (`PartitionWatermarks`) behind the items it covers, after each poll.
 package final class InputNode<Partition: SourcePartition>: InputDriver {
     private struct Owned {
         let key: PartitionKey
@@ -19,22 +21,46 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
     private var snapshots: SnapshotParticipant?
     /// After an empty batch with no wake-up time, wait this long before re-polling.
     private let idleBackoff: TimeInterval = 0.001
+    private let policy: WatermarkPolicy<Partition.Item>?
+    private var watermarks: PartitionWatermarks
 
+    /// - Parameters:
+    ///   - policy: How to derive the watermark; nil sends none.
+    ///   - restoredEventTimes: Each partition's largest event time from a snapshot.
     package init(
         step: StepID, partitions: [(PartitionKey, Partition)], output: Emitter<Partition.Item>,
-        startEpoch: Epoch = Epoch(1), snapshots: SnapshotCollector? = nil
+        startEpoch: Epoch = Epoch(1), snapshots: SnapshotCollector? = nil,
+        policy: WatermarkPolicy<Partition.Item>? = nil, restoredEventTimes: [Date?]? = nil
     ) {
         self.step = step
         self.output = output
         self.owned = partitions.map { Owned(key: $0.0, partition: $0.1, awake: nil) }
         self.snapshots = SnapshotParticipant(snapshots, startEpoch: startEpoch)
+        self.policy = policy
+        self.watermarks = PartitionWatermarks(
+            restored: restoredEventTimes ?? Array(repeating: nil, count: partitions.count),
+            allowance: policy?.allowance ?? 0, idleAfter: policy?.idleAfter ?? 0)
     }
 
-    /// Every owned partition's position (ended ones included), for a snapshot.
+
+    /// Every owned partition's position (ended ones included) and, with a
+    /// watermark policy, its largest event time, for a snapshot.
     private func positionRecords() throws -> [SnapshotRecord] {
-        try owned.map { part in
-            try .encoding(part.partition.snapshot(), step: step, key: part.key.rawValue, what: "source position")
+        var records = try owned.map { part in
+            try SnapshotRecord.encoding(part.partition.snapshot(), step: step, key: part.key.rawValue, what: "source position")
         }
+        guard policy != nil else { return records }
+        for (index, part) in owned.enumerated() {
+            guard let time = watermarks.maxEventTime(index) else { continue }
+            records.append(try .encoding(time, step: step, key: PartitionWatermarks.snapshotKey(part.key), what: "source event time"))
+        }
+        return records
+    }
+
+    /// Sends the worker's watermark if it changed.
+    private func sendWatermark(now: Date) throws {
+        guard policy != nil, !finished, let mark = watermarks.next(now: now) else { return }
+        try output.signal(.watermark(mark))
     }
 
     /// Marks the input as ended: final positions to the snapshot, then `end`.
@@ -48,6 +74,8 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
 
     package func poll(now: Date) throws -> Bool {
         var emitted = false
+        // A restored watermark goes out before the first items.
+        if watermarks.lastSent == nil { try sendWatermark(now: now) }
         for index in owned.indices where !owned[index].ended {
             if let awake = owned[index].awake, awake > now { continue }
             let part = owned[index].partition
@@ -59,6 +87,7 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
             }
             guard let batch else {
                 owned[index].ended = true
+                watermarks.ended(index)
                 do { try part.close() } catch {
                     throw DataflowError.sourceFailed(step: step, partition: owned[index].key, underlying: error)
                 }
@@ -66,24 +95,36 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
             }
             if batch.isEmpty {
                 owned[index].awake = part.nextAwake() ?? now.addingTimeInterval(idleBackoff)
+                watermarks.sawNothing(index, now: now)
             } else {
                 owned[index].awake = part.nextAwake()
                 emitted = true
+                if let policy {
+                    let latest: Date?
+                    do { latest = try policy.maxEventTime(in: batch, now: now) } catch {
+                        throw DataflowError.sourceFailed(
+                            step: step, partition: owned[index].key, underlying: WatermarkTimestampError(underlying: error))
+                    }
+                    watermarks.sawItems(index, maxEventTime: latest)
+                }
                 try output.emit(batch)
             }
         }
         if !finished && owned.allSatisfy(\.ended) {
             try end()
+        } else {
+            try sendWatermark(now: now)
         }
         return emitted
     }
 
     package func nextAwake(now: Date) -> Date? {
-        var earliest: Date? = .distantFuture
+        var earliest: Date = .distantFuture
         for part in owned where !part.ended {
             guard let awake = part.awake else { return nil }
-            earliest = min(earliest!, awake)
+            earliest = min(earliest, awake)
         }
+        if policy != nil, let change = watermarks.nextChange(now: now) { earliest = min(earliest, change) }
         return earliest
     }
 
@@ -108,5 +149,14 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
             owned[index].ended = true
             try? owned[index].partition.close()
         }
+    }
+}
+
+/// The timestamp getter of an input's watermark policy threw.
+package struct WatermarkTimestampError: Error, CustomStringConvertible {
+    package let underlying: any Error
+    package var description: String {
+        let cause = (underlying as? ItemFailure).map { "for item \($0.item): \($0.underlying)" } ?? "\(underlying)"
+        return "the watermark's timestamp getter threw \(cause)"
     }
 }

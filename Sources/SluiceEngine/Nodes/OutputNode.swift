@@ -56,6 +56,7 @@ package final class OutputNode<Partition: SinkPartition>: BatchConsumer, Shutdow
 
     package func progress(_ signal: Progress) throws {
         switch signal {
+        case .watermark: return  // sinks have no use for event time
         case .barrier(let epoch):
             for (key, partition) in partitions {
                 do { try partition.epochEnded(epoch) } catch {
@@ -77,6 +78,7 @@ package final class OutputNode<Partition: SinkPartition>: BatchConsumer, Shutdow
         switch signal {
         case .barrier(let epoch): try snapshots?.passed(epoch, records: try positionRecords())
         case .end: try snapshots?.ended(records: try positionRecords())
+        case .watermark: break
         }
     }
 

@@ -19,6 +19,10 @@ public enum StateAction: Sendable {
 public struct KeyedEmitter<Output> {
     /// The key the logic is running for.
     public var key: String { currentKey }
+    /// The event-time watermark of the step's input stream: merged over the
+    /// source partitions (and workers) behind it, from inputs that declare
+    /// `watermarks`; `Date.distantPast` while there is none.
+    public package(set) var watermark: Date = .distantPast
     @usableFromInline var currentKey: String
     @usableFromInline var items: [(key: String, value: Output)]
     /// Set by the default `onBatch` when it stops at a `.discard`: how many of
@@ -88,6 +92,14 @@ public protocol StatefulLogic<Value, Output>: AnyObject {
     /// Asked after every call into the logic.
     func notifyAt() -> Date?
 
+    /// Called once the stream's watermark (event time) has reached
+    /// `notifyAtWatermark()`, with that watermark.
+    func onWatermark(_ watermark: Date, emit: inout KeyedEmitter<Output>) throws -> StateAction
+
+    /// The stream watermark at which `onWatermark` should be called, if ever.
+    /// Asked after every call into the logic.
+    func notifyAtWatermark() -> Date?
+
     /// The state to store at an epoch end (recovery), for keys that changed.
     func snapshot() -> State
 }
@@ -109,4 +121,6 @@ extension StatefulLogic {
     public func onNotify(emit: inout KeyedEmitter<Output>) throws -> StateAction { .retain }
     public func onEOF(emit: inout KeyedEmitter<Output>) throws -> StateAction { .retain }
     public func notifyAt() -> Date? { nil }
+    public func onWatermark(_ watermark: Date, emit: inout KeyedEmitter<Output>) throws -> StateAction { .retain }
+    public func notifyAtWatermark() -> Date? { nil }
 }

@@ -2,7 +2,10 @@ import Foundation
 
 /// The keyed stateful core step on one worker: one `StatefulLogic` per key
 /// this worker owns (the exchange in front of it routes keys here), with
-/// timers, end-of-input flush, and per-epoch tracking of changed keys.
+/// timers, end-of-input flush, and per-epoch tracking of changed keys. Keys
+/// also wait for the stream's event-time watermark (`notifyAtWatermark`);
+/// the due time is kept in the key's entry, so the per-item path pays no
+/// extra hashing for it.
 ///
 /// Speed: the per-item loop (`processItems`) is `@inlinable`. The public
 /// `stateful` operator passes a closure that calls it from code specialized in
@@ -20,11 +23,13 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
     @usableFromInline let build: (Logic.State?) throws -> Logic
     private let output: Emitter<Output>
     private let kernel: BatchKernel
-    /// A key's logic and whether it changed since the last snapshot.
+    /// A key's logic, whether it changed since the last snapshot, and the
+    /// watermark at which it wants `onWatermark`.
     @usableFromInline
     struct Entry {
         @usableFromInline let logic: Logic
         @usableFromInline var changed: Bool
+        @usableFromInline var watermarkDue: Date?
         @usableFromInline init(logic: Logic, changed: Bool) {
             self.logic = logic
             self.changed = changed
@@ -34,6 +39,11 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
     @usableFromInline var logics: [String: Entry] = [:]
     @usableFromInline var timers: [String: Date] = [:]
     @usableFromInline var earliestTimer: Date?
+    /// The stream's watermark as last received (event time).
+    @usableFromInline var streamWatermark: Date = .distantPast
+    /// No key's `watermarkDue` is earlier (it may be stale-early after a
+    /// key's due time moved later; the next scan fixes it).
+    @usableFromInline var earliestWatermarkDue: Date?
     /// Keys whose state changed since the last snapshot (possibly repeated);
     /// a key is added when its entry turns `changed` or it is discarded, so the
     /// per-item path pays no extra hashing.
@@ -61,6 +71,7 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
 
     package func receive(_ batch: [Input]) throws {
         var emitter = KeyedEmitter<Logic.Output>()
+        emitter.watermark = streamWatermark
         emitter.items.reserveCapacity(batch.count)
         do {
             if Logic.prefersBatches {
@@ -109,12 +120,18 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
     ) throws {
         var table = logics
         logics = [:]
-        defer { logics = table }
+        var earliestDue = earliestWatermarkDue
+        defer {
+            logics = table
+            earliestWatermarkDue = earliestDue
+        }
         var anyTimers = !timers.isEmpty
         for item in batch {
             emitter.currentKey = item.key
             let logic: Logic
+            var slot: [String: Entry].Index
             if let index = table.index(forKey: item.key) {
+                slot = index
                 logic = table.values[index].logic
                 if tracksChanges && !table.values[index].changed {
                     table.values[index].changed = true
@@ -123,10 +140,19 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
             } else {
                 logic = try build(nil)
                 table[item.key] = Entry(logic: logic, changed: tracksChanges)
+                slot = table.index(forKey: item.key)!
                 if tracksChanges { changedKeys.append(item.key) }
             }
             let action = try forItem(item, { try logic.onItem(item.value, emit: &emitter) })
-            if action == .discard { table.removeValue(forKey: item.key) }
+            if action == .discard {
+                table.remove(at: slot)
+            } else {
+                let due = logic.notifyAtWatermark()
+                if due != table.values[slot].watermarkDue {
+                    table.values[slot].watermarkDue = due
+                    if let due, earliestDue.map({ due < $0 }) ?? true { earliestDue = due }
+                }
+            }
             if anyTimers || (action == .retain && logic.notifyAt() != nil) {
                 updateTimer(item.key, logic, action)
                 anyTimers = !timers.isEmpty
@@ -156,8 +182,21 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
     @inlinable
     func settle(_ key: String, _ logic: Logic, _ action: StateAction) throws {
         markChanged(key)
-        if action == .discard { logics.removeValue(forKey: key) }
+        if action == .discard {
+            logics.removeValue(forKey: key)
+        } else {
+            updateWatermarkDue(key, logic)
+        }
         updateTimer(key, logic, action)
+    }
+
+    /// Records when a retained key wants `onWatermark`.
+    @usableFromInline
+    func updateWatermarkDue(_ key: String, _ logic: Logic) {
+        guard let index = logics.index(forKey: key) else { return }
+        let due = logic.notifyAtWatermark()
+        logics.values[index].watermarkDue = due
+        if let due, earliestWatermarkDue.map({ due < $0 }) ?? true { earliestWatermarkDue = due }
     }
 
     /// Records, moves or drops a key's timer after a call into its logic.
@@ -179,6 +218,7 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
     package func fireTimers(now: Date) throws {
         let due = timers.filter { $0.value <= now }.keys.sorted()
         var emitter = KeyedEmitter<Logic.Output>()
+        emitter.watermark = streamWatermark
         do {
             for key in due {
                 timers.removeValue(forKey: key)
@@ -203,7 +243,31 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
             }
             logics[key] = Entry(logic: logic, changed: false)
             updateTimer(key, logic, .retain)
+            updateWatermarkDue(key, logic)
         }
+    }
+
+    /// Takes a new stream watermark and calls `onWatermark` on every key
+    /// whose due time it has reached, in key order.
+    private func advanceWatermark(to mark: Watermark) throws {
+        guard mark.time > streamWatermark else { return }
+        streamWatermark = mark.time
+        guard let earliest = earliestWatermarkDue, earliest <= streamWatermark else { return }
+        let watermark = streamWatermark
+        let due = logics.compactMap { key, entry in entry.watermarkDue.map { $0 <= watermark ? key : nil } ?? nil }
+        var emitter = KeyedEmitter<Logic.Output>()
+        emitter.watermark = watermark
+        do {
+            for key in due.sorted() {
+                guard let logic = logics[key]?.logic else { continue }
+                emitter.currentKey = key
+                try settle(key, logic, try logic.onWatermark(watermark, emit: &emitter))
+            }
+        } catch {
+            throw stepError(error, step: step, worker: worker)
+        }
+        earliestWatermarkDue = logics.values.lazy.compactMap(\.watermarkDue).min()
+        try output.emit(emitter.items)
     }
 
     /// The changed keys' states (nil for discarded ones), then forgets them.
@@ -227,8 +291,11 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
         switch signal {
         case .barrier(let epoch):
             try snapshots?.passed(epoch, records: try takeChangedRecords())
+        case .watermark(let mark):
+            try advanceWatermark(to: mark)
         case .end:
             var emitter = KeyedEmitter<Logic.Output>()
+            emitter.watermark = streamWatermark
             do {
                 for key in logics.keys.sorted() {
                     let logic = logics[key]!.logic
