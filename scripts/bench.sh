@@ -6,6 +6,7 @@
 # (1 and 2 workers). Prints, on stdout:
 #   BENCH <workload> workers=<n> sluice=<items/s> bytewax=<items/s> ratio=<sluice/bytewax>
 #   BENCH keyed-count scaling workers=2/1 ratio=<sluice 2-worker / 1-worker>
+#   BENCH window-count-stream workers=<n> sluice=<items/s> per_key_clock=<window-count items/s> ratio=<stream/per-key>
 #   BENCH recovery-overhead workers=<n> with=<items/s> without=<items/s> ratio=<with/without>
 #   BENCH recovery-snapshots workers=<n> snapshots=<writes> mean_write_ms=<x> max_write_ms=<x> store_bytes=<n>
 #   BENCH cluster keyed-count processes=<p> workers=<w> items=<N> items_per_s=<x>   (1x1, 1x2, 2x1)
@@ -77,6 +78,12 @@ compare keyed-count 2
 WINDOW_NOTE=" (items/s compared: sluice_events=$WINDOW_SLUICE_ITEMS bytewax_events=$WINDOW_BYTEWAX_ITEMS)"
 SLUICE_ITEMS="$WINDOW_SLUICE_ITEMS" BYTEWAX_ITEMS="$WINDOW_BYTEWAX_ITEMS" compare window-count 1 "$WINDOW_NOTE"
 SLUICE_ITEMS="$WINDOW_SLUICE_ITEMS" BYTEWAX_ITEMS="$WINDOW_BYTEWAX_ITEMS" compare window-count 2 "$WINDOW_NOTE"
+# Windows on the stream's watermark (per partition, merged over workers): Sluice only, against window-count.
+for workers in 1 2; do
+  log "running window-count-stream workers=$workers"
+  stream_rate="$(SLUICE_ITEMS="$WINDOW_SLUICE_ITEMS" best_of sluice_once window-count-stream "$workers")"
+  LINES+=("BENCH window-count-stream workers=$workers sluice=$stream_rate per_key_clock=${SLUICE_RATE["window-count/$workers"]} ratio=$(ratio "$stream_rate" "${SLUICE_RATE["window-count/$workers"]}")")
+done
 
 RECOVERY_DIR="$(mktemp -d)"
 trap 'rm -rf "$RECOVERY_DIR"' EXIT

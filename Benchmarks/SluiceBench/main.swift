@@ -15,6 +15,9 @@ import Foundation
 // window-count: N events (key "k\((i * 7919) % 1000)", event time start + i ms)
 //              -> keyOn -> countWindow(EventClock(wait 0 s), 10 s tumbling windows)
 //              -> counting sink of window results
+// window-count-stream: the same, with the input's `watermarks` (per partition,
+//              allowance 0) and a StreamClock: windows close on the stream's
+//              watermark, merged over partitions and workers
 //
 // The input is split into W TestingSource partitions (P x W with --processes;
 // batch size 1000) so each worker reads a share. Input data is generated
@@ -87,7 +90,7 @@ final class CountingPartition<Item: Sendable>: SinkPartition {
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data(("sluice-bench: \(message)\n").utf8))
-    FileHandle.standardError.write(Data(("usage: sluice-bench --workload map-filter|keyed-count|window-count|codec --items N --workers W [--processes P]\n").utf8))
+    FileHandle.standardError.write(Data(("usage: sluice-bench --workload map-filter|keyed-count|window-count|window-count-stream|codec --items N --workers W [--processes P]\n").utf8))
     exit(2)
 }
 
@@ -124,7 +127,7 @@ if workload == "codec" {
     runCodecBenchmark(items: items)
     exit(0)
 }
-guard ["map-filter", "keyed-count", "window-count"].contains(workload) else { fail("unknown --workload '\(workload)'") }
+guard ["map-filter", "keyed-count", "window-count", "window-count-stream"].contains(workload) else { fail("unknown --workload '\(workload)'") }
 if processes > 1, recoveryDirectory != nil { fail("--processes does not combine with --recovery-dir") }
 /// Workers in the whole run: each reads one input partition.
 let totalWorkers = workers * processes
@@ -149,7 +152,7 @@ case "map-filter":
         .output("count", CountingSink(counter: counter))
     // (2x+1) % 3 == 0 exactly when x % 3 == 1.
     expected = items - (items + 1) / 3
-case "window-count":
+case "window-count", "window-count-stream":
     struct Event: Sendable { let key: String; let time: Date }
     let start = Date(timeIntervalSince1970: 1_704_067_200)  // 2024-01-01 00:00:00 UTC
     // Each key's events stay in one partition, in time order (the watermark is per key).
@@ -158,12 +161,20 @@ case "window-count":
         let key = (i * 7919) % 1000
         parts[key % totalWorkers].append(Event(key: "k\(key)", time: start.addingTimeInterval(Double(i) / 1000)))
     }
-    let windows = flow.input("inp", TestingSource(partitions: parts, batchSize: 1000))
-        .keyOn("key") { $0.key }
-        .countWindow(
-            "count_window", clock: EventClock(timestamp: { $0.time }, waitForSystemDuration: .zero),
-            windower: TumblingWindower(length: .seconds(10), alignTo: start))
-    windows.down.output("count", CountingSink(counter: counter))
+    let source = TestingSource(partitions: parts, batchSize: 1000)
+    let windower = TumblingWindower(length: .seconds(10), alignTo: start)
+    let windows: DataStream<(key: String, value: (window: WindowID, value: Int))>
+    if workload == "window-count" {
+        windows = flow.input("inp", source).keyOn("key") { $0.key }
+            .countWindow(
+                "count_window", clock: EventClock(timestamp: { $0.time }, waitForSystemDuration: .zero),
+                windower: windower).down
+    } else {
+        windows = flow.input("inp", source, watermarks: Watermarks(timestamp: { $0.time }, allowance: .zero))
+            .keyOn("key") { $0.key }
+            .countWindow("count_window", clock: StreamClock(timestamp: { $0.time }), windower: windower).down
+    }
+    windows.output("count", CountingSink(counter: counter))
     // Consecutive events of a window have min(m, 1000) distinct keys (7919 is coprime with 1000).
     expected = (items / 10_000) * 1000 + min(items % 10_000, 1000)
 default:  // keyed-count

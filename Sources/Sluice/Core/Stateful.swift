@@ -1,3 +1,4 @@
+import Foundation
 import SluiceEngine
 
 extension DataStream {
@@ -21,7 +22,8 @@ extension DataStream {
         statefulStep(
             name, build: build,
             partition: { batch, workerCount in partitionByKey(batch, workerCount: workerCount) },
-            kernel: { node, batch, emitter in try node.processItems(batch, &emitter) })
+            kernel: { node, batch, emitter in try node.processItems(batch, &emitter) },
+            watermarkKernel: { node, watermark, emitter in try node.fireWatermarkDue(watermark, &emitter) })
     }
 
     /// The stateful core step, given the specialized per-batch kernel.
@@ -31,7 +33,10 @@ extension DataStream {
         partition: @escaping @Sendable ([Item], Int) -> [[Item]],
         kernel: @escaping (
             StatefulNode<Logic>, [(key: String, value: Value)], inout KeyedEmitter<Logic.Output>
-        ) throws -> Void
+        ) throws -> Void,
+        watermarkKernel: (
+            (StatefulNode<Logic>, Date, inout KeyedEmitter<Logic.Output>) throws -> Void
+        )? = nil
     ) -> KeyedStream<Logic.Output> where Item == (key: String, value: Value), Logic.Value == Value {
         let stepID = flow.reserve(name, in: scope)
         let up = id
@@ -57,7 +62,7 @@ extension DataStream {
                     step: stepID, worker: builder.worker,
                     output: builder.makeEmitter(down, of: (key: String, value: Logic.Output).self),
                     snapshots: builder.snapshots, startEpoch: builder.configuration.startEpoch,
-                    kernel: kernel, build: build)
+                    kernel: kernel, watermarkKernel: watermarkKernel, build: build)
                 try node.restore(restored(builder.worker.rawValue, builder.workerCount))
                 routed.subscribe(node)
                 builder.addTimers(node)

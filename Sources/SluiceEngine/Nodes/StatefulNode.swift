@@ -17,12 +17,15 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
     package typealias Output = (key: String, value: Logic.Output)
     /// Runs `processItems` for a batch (ideally from specialized code).
     package typealias BatchKernel = (StatefulNode<Logic>, [Input], inout KeyedEmitter<Logic.Output>) throws -> Void
+    /// Runs `fireWatermarkDue` for a new watermark (ideally from specialized code).
+    package typealias WatermarkKernel = (StatefulNode<Logic>, Date, inout KeyedEmitter<Logic.Output>) throws -> Void
 
     private let step: StepID
     private let worker: WorkerIndex
     @usableFromInline let build: (Logic.State?) throws -> Logic
     private let output: Emitter<Output>
     private let kernel: BatchKernel
+    private let watermarkKernel: WatermarkKernel
     /// A key's logic, whether it changed since the last snapshot, and the
     /// watermark at which it wants `onWatermark`.
     @usableFromInline
@@ -55,10 +58,12 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
     /// - Parameters:
     ///   - tracksChanges: Record changed keys per epoch (recovery needs it).
     ///   - kernel: Calls `processItems` from specialized code; nil runs it unspecialized.
+    ///   - watermarkKernel: Calls `fireWatermarkDue` from specialized code; nil runs it unspecialized.
     ///   - build: Makes a key's logic from its resume state (nil for a new key).
     package init(
         step: StepID, worker: WorkerIndex, output: Emitter<Output>, snapshots: SnapshotCollector? = nil,
-        startEpoch: Epoch = Epoch(1), kernel: BatchKernel? = nil, build: @escaping (Logic.State?) throws -> Logic
+        startEpoch: Epoch = Epoch(1), kernel: BatchKernel? = nil, watermarkKernel: WatermarkKernel? = nil,
+        build: @escaping (Logic.State?) throws -> Logic
     ) {
         self.step = step
         self.worker = worker
@@ -67,6 +72,7 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
         self.snapshots = SnapshotParticipant(snapshots, startEpoch: startEpoch)
         self.build = build
         self.kernel = kernel ?? { node, batch, emitter in try node.processItems(batch, &emitter) }
+        self.watermarkKernel = watermarkKernel ?? { node, watermark, emitter in try node.fireWatermarkDue(watermark, &emitter) }
     }
 
     package func receive(_ batch: [Input]) throws {
@@ -253,21 +259,35 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
         guard mark.time > streamWatermark else { return }
         streamWatermark = mark.time
         guard let earliest = earliestWatermarkDue, earliest <= streamWatermark else { return }
-        let watermark = streamWatermark
-        let due = logics.compactMap { key, entry in entry.watermarkDue.map { $0 <= watermark ? key : nil } ?? nil }
         var emitter = KeyedEmitter<Logic.Output>()
-        emitter.watermark = watermark
+        emitter.watermark = streamWatermark
         do {
-            for key in due.sorted() {
-                guard let logic = logics[key]?.logic else { continue }
-                emitter.currentKey = key
-                try settle(key, logic, try logic.onWatermark(watermark, emit: &emitter))
-            }
+            try watermarkKernel(self, streamWatermark, &emitter)
         } catch {
             throw stepError(error, step: step, worker: worker)
         }
-        earliestWatermarkDue = logics.values.lazy.compactMap(\.watermarkDue).min()
         try output.emit(emitter.items)
+    }
+
+    /// Calls `onWatermark` on every key whose due time `watermark` has
+    /// reached, in key order, then recomputes the earliest due time.
+    @inlinable
+    package func fireWatermarkDue(_ watermark: Date, _ emitter: inout KeyedEmitter<Logic.Output>) throws {
+        var due: [String] = []
+        for (key, entry) in logics {
+            if let time = entry.watermarkDue, time <= watermark { due.append(key) }
+        }
+        due.sort()
+        for key in due {
+            guard let logic = logics[key]?.logic else { continue }
+            emitter.currentKey = key
+            try settle(key, logic, try logic.onWatermark(watermark, emit: &emitter))
+        }
+        var earliest: Date?
+        for entry in logics.values {
+            if let time = entry.watermarkDue, earliest.map({ time < $0 }) ?? true { earliest = time }
+        }
+        earliestWatermarkDue = earliest
     }
 
     /// The changed keys' states (nil for discarded ones), then forgets them.
