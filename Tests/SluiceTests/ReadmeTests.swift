@@ -73,6 +73,27 @@ private struct Payment: Codable, Sendable { let order: String; let time: Date; l
         #expect(late.items == ["a@3.0"])
     }
 
+    @Test func streamWatermark() throws {
+        let start = Date(timeIntervalSince1970: 1_718_668_800)   // 2024-06-18 00:00:00 UTC
+        let readings = [("a", 0.0), ("b", 5.0), ("b", 30.0), ("a", 3.0), ("a", 31.0)]
+            .map { Reading(sensor: $0.0, time: start.addingTimeInterval($0.1)) }
+
+        let flow = Dataflow("stream_sensors")
+        let counts = TestingSink<String>()
+        let late = TestingSink<String>()
+        let windows = flow.input("readings", TestingSource(readings),
+                                 watermarks: Watermarks(timestamp: { $0.time }, allowance: .seconds(2),
+                                                        idleAfter: .seconds(10)))
+            .keyOn("by_sensor") { $0.sensor }
+            .countWindow("per_10s", clock: StreamClock(timestamp: { $0.time }),
+                         windower: TumblingWindower(length: .seconds(10), alignTo: start))
+        windows.down.map("format") { "\($0.key)#\($0.value.window)=\($0.value.value)" }.output("counts", counts)
+        windows.late.map("format_late") { "\($0.key)@\($0.value.value.time.timeIntervalSince(start))" }.output("late", late)
+        try run(flow, workers: 1)
+        #expect(counts.items.sorted() == ["a#0=1", "a#3=1", "b#0=1", "b#3=1"])
+        #expect(late.items == ["a@3.0"])
+    }
+
     @Test func joinWindow() throws {
         let start = Date(timeIntervalSince1970: 1_718_668_800)   // 2024-06-18 00:00:00 UTC
         let flow = Dataflow("shop")
