@@ -168,4 +168,69 @@ import Testing
         #expect(collected.late.items.map(\.value.value.label) == ["k-future"])
         #expect(Self.windows(collected).values.map(\.count).reduce(0, +) == 40)
     }
+
+    /// `ordered: true` holds each item until the stream's watermark passes
+    /// its time: items out of order within the allowance are collected in
+    /// the order sorted ones are, on 1 and 2 workers.
+    @Test(arguments: [1, 2])
+    func orderedWindowsOnTheStreamWatermarkEqualSortedOnes(workers: Int) throws {
+        let sorted = (0..<60).map { Event(Double($0) / 2, "k\($0 % 3)-\($0)") }
+        var shuffled = sorted
+        for index in stride(from: 0, to: shuffled.count - 3, by: 4) { shuffled.swapAt(index, index + 3) }  // 1.5 s back at most
+        func windows(_ events: [Event], ordered: Bool) throws -> [String] {
+            let flow = Dataflow("ordered_stream")
+            let sink = TestingSink<String>()
+            flow.input("events", WaitingSource(partitions: [[.items(events)]], batchSize: 2), watermarks: Self.watermarks(allowance: 2))
+                .keyOn("key", Self.key)
+                .collectWindow(
+                    "collect", clock: StreamClock(timestamp: { $0.time }),
+                    windower: TumblingWindower(length: .seconds(5), alignTo: WindowSupport.origin), ordered: ordered)
+                .down.map("format") { "\($0.key)#\($0.value.window)=\($0.value.value.map(\.label))" }
+                .output("out", sink)
+            try expectRunSucceeds(flow, configuration: RunConfiguration(workers: workers))
+            return sink.items.sorted()
+        }
+        let expected = try windows(sorted, ordered: true)
+        #expect(try windows(shuffled, ordered: true) == expected)
+        #expect(try windows(shuffled, ordered: false) != expected, "unordered, the shuffled items keep their arrival order")
+        #expect(expected.count == 18)
+    }
+
+    /// `joinWindow` with a `StreamClock` needs watermarks on both inputs; with
+    /// them, a key's window closes when either side moves the stream on.
+    @Test func aWindowJoinOnTheStreamWatermarkNeedsWatermarksOnBothInputs() throws {
+        typealias Side = JoinSide<Event, Event>
+        func flow(rightWatermarks: Bool, rows: TestingSink<String>) -> Dataflow {
+            let flow = Dataflow("stream_join")
+            let aClosed: @Sendable () -> Bool = { rows.items.contains { $0.hasPrefix("a#0=") } }
+            let lefts = flow.input(
+                "lefts", WaitingSource(partitions: [[.items([Event(1, "a-l1"), Event(2, "b-l1")])]]),
+                watermarks: Self.watermarks())
+                .keyOn("key_left") { String($0.label.prefix(1)) }
+            let rights = flow.input(
+                "rights",
+                WaitingSource(partitions: [[
+                    .items([Event(3, "a-r1"), Event(40, "c-r1")]),
+                    .waitUntil("a's window closed", aClosed),
+                    .items([Event(4, "b-r1")]),
+                ]]),
+                watermarks: rightWatermarks ? Self.watermarks() : nil)
+                .keyOn("key_right") { String($0.label.prefix(1)) }
+            lefts.joinWindow(
+                "join", rights, clock: StreamClock<Side>(timestamp: { $0.either(left: \.time, right: \.time) }),
+                windower: TumblingWindower(length: .seconds(10), alignTo: WindowSupport.origin))
+                .down.map("format") { "\($0.key)#\($0.value.window)=\($0.value.value.left?.label ?? "-")|\($0.value.value.right?.label ?? "-")" }
+                .output("rows", rows)
+            return flow
+        }
+        let refused = try #require(throws: DataflowError.self) { try flow(rightWatermarks: false, rows: TestingSink()).validate() }
+        #expect(refused.step == StepID("stream_join.join.window"))
+        #expect("\(refused)".contains("input 'stream_join.rights' upstream declares no watermarks"))
+
+        let rows = TestingSink<String>()
+        try expectRunSucceeds(flow(rightWatermarks: true, rows: rows), configuration: RunConfiguration(workers: 1))
+        // b-r1 (4 s) comes once a's window has closed: the right input's
+        // c-r1 (40 s) moved the stream past b's window too.
+        #expect(rows.items.sorted() == ["a#0=a-l1|a-r1", "b#0=b-l1|-", "c#4=-|c-r1"])
+    }
 }
