@@ -16,15 +16,9 @@ import Foundation
 /// let clock = StreamClock<Reading>(timestamp: { $0.time })
 /// ```
 public struct StreamClock<Value>: WindowClock {
-    @usableFromInline let getter: @Sendable (Value) throws -> Date?
-    /// The injected system time; nil reads `Date()`.
-    @usableFromInline let clock: (@Sendable () -> Date)?
-    /// What to do with an item whose timestamp is nil.
-    public let missingTimestamps: MissingTimestampPolicy
-    /// How far (seconds) an event time may be ahead of system time; nil for no limit.
-    public let futureLimit: TimeInterval?
-    /// What to do with an item whose event time is further ahead than `futureLimit`.
-    public let futureTimestamps: BadTimestampPolicy
+    /// Reads timestamps and system time, and applies the bad-timestamp
+    /// policies, exactly as an event clock without allowance does.
+    @usableFromInline let reading: EventClock<Value>
 
     /// Creates a clock that follows the stream's watermark.
     /// - Parameters:
@@ -39,21 +33,26 @@ public struct StreamClock<Value>: WindowClock {
         maxAheadOfSystemTime: Duration? = .seconds(86_400), onFutureTimestamp: BadTimestampPolicy = .fail,
         now: (@Sendable () -> Date)? = nil
     ) {
-        getter = timestamp
-        missingTimestamps = onMissingTimestamp
-        futureLimit = maxAheadOfSystemTime?.seconds
-        futureTimestamps = onFutureTimestamp
-        clock = now
+        reading = EventClock(
+            timestamp: timestamp, waitForSystemDuration: .zero, onMissingTimestamp: onMissingTimestamp,
+            maxAheadOfSystemTime: maxAheadOfSystemTime, onFutureTimestamp: onFutureTimestamp, now: now)
     }
 
-    @inlinable
-    public func now() -> Date { clock?() ?? Date() }
+    /// What to do with an item whose timestamp is nil.
+    public var missingTimestamps: MissingTimestampPolicy { reading.missingTimestamps }
+    /// How far (seconds) an event time may be ahead of system time; nil for no limit.
+    public var futureLimit: TimeInterval? { reading.futureLimit }
+    /// What to do with an item whose event time is further ahead than `futureLimit`.
+    public var futureTimestamps: BadTimestampPolicy { reading.futureTimestamps }
 
     @inlinable
-    public var readsSystemTime: Bool { clock == nil }
+    public func now() -> Date { reading.now() }
 
     @inlinable
-    public func timestamp(of value: Value, now: Date) throws -> Date? { try getter(value) }
+    public var readsSystemTime: Bool { reading.readsSystemTime }
+
+    @inlinable
+    public func timestamp(of value: Value, now: Date) throws -> Date? { try reading.timestamp(of: value, now: now) }
 
     /// The key's record of the stream watermark (windows close on the stream's, not on this).
     @inlinable
@@ -64,10 +63,5 @@ public struct StreamClock<Value>: WindowClock {
     @inlinable
     public var usesStreamWatermark: Bool { true }
 
-    public var problem: String? {
-        if let futureLimit, futureLimit < 0 {
-            return "maxAheadOfSystemTime must not be negative, got \(futureLimit) s"
-        }
-        return nil
-    }
+    public var problem: String? { reading.problem }
 }
