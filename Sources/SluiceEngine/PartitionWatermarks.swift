@@ -44,7 +44,8 @@ package struct WatermarkPolicy<Item> {
 /// The watermark of one input step on one worker, from the partitions it owns.
 ///
 /// - A partition's watermark is its largest event time minus the allowance.
-/// - A partition that returned nothing for `idleAfter` is idle and left out.
+/// - A partition that returned nothing (or nothing with a usable event
+///   time) for `idleAfter` is idle and left out.
 /// - The worker's watermark is the minimum over its active partitions. When
 ///   all are idle it is the largest of theirs, each moved on by the system
 ///   time since it went quiet (so a quiet stream still closes its windows),
@@ -53,8 +54,8 @@ package struct WatermarkPolicy<Item> {
 ///
 /// ```swift
 /// var marks = PartitionWatermarks(restored: [nil, nil], allowance: 5, idleAfter: 30)
-/// marks.sawItems(0, maxEventTime: Date(timeIntervalSince1970: 100))
-/// marks.sawItems(1, maxEventTime: Date(timeIntervalSince1970: 50))
+/// marks.sawItems(0, maxEventTime: Date(timeIntervalSince1970: 100), now: Date())
+/// marks.sawItems(1, maxEventTime: Date(timeIntervalSince1970: 50), now: Date())
 /// let mark = marks.next(now: Date())   // time 45: partition 1 holds it back
 /// ```
 package struct PartitionWatermarks {
@@ -88,12 +89,17 @@ package struct PartitionWatermarks {
     /// The largest event time seen in partition `index` (for its snapshot).
     package func maxEventTime(_ index: Int) -> Date? { parts[index].maxEventTime }
 
-    /// Partition `index` returned items, the latest at `maxEventTime` (nil if none had a usable time).
-    package mutating func sawItems(_ index: Int, maxEventTime: Date?) {
-        parts[index].quietSince = nil
-        if let time = maxEventTime, parts[index].maxEventTime.map({ time > $0 }) ?? true {
-            parts[index].maxEventTime = time
+    /// Partition `index` returned items at `now`, the latest at
+    /// `maxEventTime`. Items without a usable time say nothing about event
+    /// time, so a partition that returns only such items can still turn idle
+    /// (it would otherwise hold the watermark back for ever).
+    package mutating func sawItems(_ index: Int, maxEventTime: Date?, now: Date) {
+        guard let time = maxEventTime else {
+            sawNothing(index, now: now)
+            return
         }
+        parts[index].quietSince = nil
+        if parts[index].maxEventTime.map({ time > $0 }) ?? true { parts[index].maxEventTime = time }
     }
 
     /// Partition `index` returned nothing at `now`.

@@ -6,8 +6,8 @@ import SluiceEngine
 ///
 /// Each source partition's watermark is its largest event time minus
 /// `allowance`. A worker's watermark is the minimum over the partitions it
-/// reads; a partition that returned nothing for `idleAfter` is idle and left
-/// out, so a quiet partition does not hold the stream back. Exchanges and
+/// reads; a partition that returned nothing with a usable event time for
+/// `idleAfter` is idle and left out, so a quiet partition does not hold the stream back. Exchanges and
 /// merges pass on the minimum over the workers (and processes) feeding them.
 /// When everything is idle the watermark moves on with system time. Each
 /// partition's largest event time is snapshotted with its position, so a

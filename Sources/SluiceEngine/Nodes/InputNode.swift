@@ -105,7 +105,7 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
                         throw DataflowError.sourceFailed(
                             step: step, partition: owned[index].key, underlying: WatermarkTimestampError(underlying: error))
                     }
-                    watermarks.sawItems(index, maxEventTime: latest)
+                    watermarks.sawItems(index, maxEventTime: latest, now: now)
                 }
                 try output.emit(batch)
             }
