@@ -18,6 +18,18 @@ struct SensorTopics: Sendable {
     var late: String
 }
 
+/// Whose watermark closes the windows.
+///
+/// ```swift
+/// let choice = SensorWatermark.stream
+/// ```
+enum SensorWatermark: String, CaseIterable, Sendable {
+    /// Each sensor's own (its newest reading minus the wait), as Bytewax does.
+    case perSensor = "per-sensor"
+    /// The topic's: per partition, merged over workers, idle partitions left out.
+    case stream
+}
+
 /// The 10 s tumbling windows are aligned to the Unix epoch, so window k
 /// covers [10k s, 10k + 10 s) in every run.
 let averageWindow = TumblingWindower(length: .seconds(10), alignTo: Date(timeIntervalSince1970: 0))
@@ -27,10 +39,13 @@ let sessionWindow = SessionWindower(gap: .seconds(5))
 /// Builds the sensor-windows dataflow: parses JSON readings from
 /// `topics.readings`, keys them by sensor and computes, per sensor, the mean
 /// of every 10 s tumbling window and of every session of readings at most
-/// 5 s apart. Windows close when the sensor's watermark (its newest reading
-/// time minus `wait`, advancing with system time while it is quiet) passes
-/// them, and at the end of a finite read. Readings later than that and
-/// messages that are not readings go to `topics.late`.
+/// 5 s apart. Windows close when the watermark passes them, and at the end
+/// of a finite read: with `.perSensor`, the sensor's own (its newest reading
+/// time minus `wait`, advancing with system time while it is quiet); with
+/// `.stream`, the topic's (each partition's newest reading time minus
+/// `wait`, the minimum over partitions, a partition quiet for `idleAfter`
+/// left out). Readings later than that and messages that are not readings
+/// go to `topics.late`.
 ///
 /// ```swift
 /// let flow = makeSensorWindowsFlow(
@@ -45,12 +60,25 @@ let sessionWindow = SessionWindower(gap: .seconds(5))
 ///   - wait: How long to wait for out-of-order readings (the clock's allowance).
 ///   - tail: False to stop at the end of the input seen at start; true to run for ever.
 ///   - exactlyOnce: Write with Kafka transactions after each snapshot (needs a recovery directory).
+///   - watermark: Whose watermark closes the windows.
+///   - idleAfter: With `.stream`, how long a partition may be quiet before it is left out.
 /// - Returns: The dataflow.
 func makeSensorWindowsFlow(
-    brokers: [String], topics: SensorTopics, wait: Duration, tail: Bool, exactlyOnce: Bool = false
+    brokers: [String], topics: SensorTopics, wait: Duration, tail: Bool, exactlyOnce: Bool = false,
+    watermark: SensorWatermark = .perSensor, idleAfter: Duration = .seconds(30)
 ) -> Dataflow {
     let flow = Dataflow("sensor_windows")
-    let parsed = flow.input("readings", KafkaSource(brokers: brokers, topics: [topics.readings], tail: tail))
+    let source = KafkaSource(brokers: brokers, topics: [topics.readings], tail: tail)
+    let messages =
+        switch watermark {
+        case .perSensor: flow.input("readings", source)
+        case .stream:
+            flow.input(
+                "readings", source,
+                watermarks: Watermarks(
+                    timestamp: { try? SensorReading.parse($0.value).time }, allowance: wait, idleAfter: idleAfter))
+        }
+    let parsed = messages
         .map("parse") { message -> Result<SensorReading, ParseFailure> in
             Result { try SensorReading.parse(message.value) }.mapError { ParseFailure(message: message, error: $0) }
         }
@@ -60,12 +88,13 @@ func makeSensorWindowsFlow(
         return try failure.record(topic: topics.late)
     }
 
-    let clock = EventClock<SensorReading>(timestamp: { $0.time }, waitForSystemDuration: wait)
-    let averages = readings.foldWindow(
-        "averages", clock: clock, windower: averageWindow, initial: { SensorSummary() }, { $0.adding($1) })
-    let sessions = readings.foldWindow(
-        "sessions", clock: clock, windower: sessionWindow, initial: { SensorSummary() }, { $0.adding($1) },
-        merger: { $0.merged(with: $1) })
+    let (averages, sessions) =
+        switch watermark {
+        case .perSensor:
+            sensorWindows(readings, clock: EventClock(timestamp: { $0.time }, waitForSystemDuration: wait))
+        case .stream:
+            sensorWindows(readings, clock: StreamClock(timestamp: { $0.time }))
+        }
 
     let averageRecords = averages.down.map("encode_averages") { item in
         let start = Date(timeIntervalSince1970: Double(item.value.window.rawValue) * 10)
@@ -87,6 +116,18 @@ func makeSensorWindowsFlow(
     averageRecords.merge("records", sessionRecords, late, malformed)
         .output("out", KafkaSink(brokers: brokers, exactlyOnce: exactlyOnce))
     return flow
+}
+
+/// The averages and sessions of `readings` on `clock`.
+private func sensorWindows(
+    _ readings: KeyedStream<SensorReading>, clock: some WindowClock<SensorReading>
+) -> (averages: WindowOutput<SensorReading, SensorSummary>, sessions: WindowOutput<SensorReading, SensorSummary>) {
+    let averages = readings.foldWindow(
+        "averages", clock: clock, windower: averageWindow, initial: { SensorSummary() }, { $0.adding($1) })
+    let sessions = readings.foldWindow(
+        "sessions", clock: clock, windower: sessionWindow, initial: { SensorSummary() }, { $0.adding($1) },
+        merger: { $0.merged(with: $1) })
+    return (averages, sessions)
 }
 
 /// A late reading as a message to the late topic.

@@ -16,13 +16,18 @@
 //
 // Windows close when a sensor's watermark (its newest reading time minus
 // --wait, moving on with system time while the sensor is quiet) passes them,
-// and all close at the end of a finite read (without --tail). `-r DIR`
+// and all close at the end of a finite read (without --tail). With
+// `--watermark stream` they close on the topic's watermark instead: each
+// partition's newest reading time minus --wait, the minimum over partitions,
+// a partition quiet for --idle-after seconds left out. `-r DIR`
 // snapshots the open windows and input offsets, so a restarted run resumes.
 // `--processes 3` runs it as three local processes (see the README's
 // "Running on several machines" for -i/-a).
 import ArgumentParser
 import Foundation
 import Sluice
+
+extension SensorWatermark: ExpressibleByArgument {}
 
 struct SensorWindowsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,6 +52,12 @@ struct SensorWindowsCommand: ParsableCommand {
     @Option(help: "Seconds to wait for out-of-order readings.")
     var wait: Double = 2
 
+    @Option(help: "Whose watermark closes windows: per-sensor (each sensor's own) or stream (the topic's, per partition).")
+    var watermark: SensorWatermark = .perSensor
+
+    @Option(help: "With --watermark stream: seconds a partition may be quiet before it stops holding the watermark back.")
+    var idleAfter: Double = 30
+
     @Flag(inversion: .prefixedNo, help: "Keep reading new readings for ever (default: stop at the end of the topic).")
     var tail = false
 
@@ -57,6 +68,9 @@ struct SensorWindowsCommand: ParsableCommand {
 
     func validate() throws {
         guard wait >= 0, wait.isFinite else { throw ValidationError("--wait must be zero or more seconds, got \(wait)") }
+        guard idleAfter > 0, idleAfter.isFinite else {
+            throw ValidationError("--idle-after must be more than zero seconds, got \(idleAfter)")
+        }
     }
 
     func run() throws {
@@ -67,7 +81,8 @@ struct SensorWindowsCommand: ParsableCommand {
         let flow = makeSensorWindowsFlow(
             brokers: brokers.split(separator: ",").map(String.init),
             topics: SensorTopics(readings: readingsTopic, averages: averagesTopic, sessions: sessionsTopic, late: lateTopic),
-            wait: .milliseconds(Int64(wait * 1000)), tail: tail, exactlyOnce: exactlyOnce)
+            wait: .milliseconds(Int64(wait * 1000)), tail: tail, exactlyOnce: exactlyOnce, watermark: watermark,
+            idleAfter: .milliseconds(Int64(idleAfter * 1000)))
         // With -i/-a (or --processes), this process is one member of a cluster.
         try runStoppingOnSignals(flow, configuration: try sluice.configuration(for: flow), cluster: try sluice.cluster())
     }

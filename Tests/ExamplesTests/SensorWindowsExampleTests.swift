@@ -106,13 +106,21 @@ import Testing
         return expected
     }
 
-    @Test(arguments: [1, 2])
-    func averagesSessionsAndLateReadingsMatchTheReference(workers: Int) throws {
+    /// What the example wrote to its output topics.
+    struct Observed {
+        var averages: [String: (count: Int, mean: Double)] = [:]
+        var sessions: [String] = []
+        var late: [String] = []
+        var unreadable: [String] = []
+    }
+
+    /// Produces `readings` (keyed by sensor, so each sensor's readings stay in
+    /// one partition and in order, plus two unreadable messages), runs the
+    /// example on the embedded broker and reads back what it wrote.
+    static func runExample(_ readings: [Reading], workers: Int, watermark: SensorWatermark) throws -> Observed {
         let kafka = try EmbeddedKafka()
         let brokers = [kafka.bootstrapServers]
         for topic in ["readings", "averages", "sessions", "late"] { try kafka.createTopic(topic, partitions: 2) }
-        let readings = Self.readings()
-        // Each sensor's readings keyed by sensor (one partition, in order); two unreadable messages.
         var messages = readings.map { KafkaSinkMessage(key: $0.sensor, value: $0.json) }
         messages.insert(KafkaSinkMessage(key: "s1", value: "not json"), at: 100)
         messages.insert(KafkaSinkMessage(key: "s2", value: #"{"sensor":"s2","time":"yesterday","value":1}"#), at: 300)
@@ -122,7 +130,8 @@ import Testing
         try run(produce, workers: 1)
 
         let topics = SensorTopics(readings: "readings", averages: "averages", sessions: "sessions", late: "late")
-        let flow = makeSensorWindowsFlow(brokers: brokers, topics: topics, wait: .seconds(Self.wait), tail: false)
+        let flow = makeSensorWindowsFlow(
+            brokers: brokers, topics: topics, wait: .seconds(Self.wait), tail: false, watermark: watermark)
         try run(flow, workers: workers)
 
         let read = Dataflow("read")
@@ -132,11 +141,7 @@ import Testing
         try run(read, workers: 1)
 
         let decoder = SensorJSON.decoder
-        let expected = Self.reference(readings)
-        var averages: [String: (count: Int, mean: Double)] = [:]
-        var sessions: [String] = []
-        var late: [String] = []
-        var unreadable: [String] = []
+        var observed = Observed()
         for message in sink.items {
             let key = message.key.map { String(decoding: $0, as: UTF8.self) }
             switch message.topic {
@@ -144,34 +149,59 @@ import Testing
                 let record = try decoder.decode(SensorWindowRecord.self, from: Data(message.value))
                 #expect(key == record.sensor)
                 #expect(record.end.timeIntervalSince(record.start) == 10)
-                #expect(averages["\(record.sensor)#\(record.window)"] == nil, "one record per window")
-                averages["\(record.sensor)#\(record.window)"] = (record.count, record.mean)
+                #expect(observed.averages["\(record.sensor)#\(record.window)"] == nil, "one record per window")
+                observed.averages["\(record.sensor)#\(record.window)"] = (record.count, record.mean)
             case "sessions":
                 let record = try decoder.decode(SensorWindowRecord.self, from: Data(message.value))
                 let start = SensorJSON.format(record.start)
                 let end = SensorJSON.format(record.end)
-                sessions.append("\(record.sensor) \(start) \(end) \(record.count)")
+                observed.sessions.append("\(record.sensor) \(start) \(end) \(record.count)")
             default:
                 let record = try decoder.decode(SensorLateRecord.self, from: Data(message.value))
                 if record.step == "parse" {
-                    unreadable.append(record.raw ?? "")
+                    observed.unreadable.append(record.raw ?? "")
                     #expect(record.error?.isEmpty == false)
                 } else {
                     let reading = try #require(record.reading)
-                    late.append("\(record.step) \(reading.sensor) \(SensorJSON.format(reading.time))")
+                    observed.late.append("\(record.step) \(reading.sensor) \(SensorJSON.format(reading.time))")
                 }
             }
         }
-        #expect(Set(averages.keys) == Set(expected.averages.keys))
-        for (window, value) in expected.averages {
-            #expect(averages[window]?.count == value.count, "\(window)")
-            #expect(abs((averages[window]?.mean ?? .nan) - value.mean) < 1e-9, "\(window)")
-        }
-        #expect(sessions.sorted() == expected.sessions, "only here: \(Set(sessions).subtracting(expected.sessions).sorted()), only expected: \(Set(expected.sessions).subtracting(sessions).sorted())")
-        #expect(late.sorted() == expected.late, "only here: \(Set(late).subtracting(expected.late).sorted()), only expected: \(Set(expected.late).subtracting(late).sorted())")
-        #expect(expected.late.count > 20 && expected.sessions.count > 20, "the data has late readings and many sessions")
-        #expect(unreadable.sorted() == ["not json", #"{"sensor":"s2","time":"yesterday","value":1}"#])
         #expect(try kafka.droppedData().isEmpty)
+        return observed
+    }
+
+    /// Checks `observed` against the reference of `readings`.
+    static func expectMatches(_ observed: Observed, _ readings: [Reading]) {
+        let expected = Self.reference(readings)
+        #expect(Set(observed.averages.keys) == Set(expected.averages.keys))
+        for (window, value) in expected.averages {
+            #expect(observed.averages[window]?.count == value.count, "\(window)")
+            #expect(abs((observed.averages[window]?.mean ?? .nan) - value.mean) < 1e-9, "\(window)")
+        }
+        let sessions = Set(observed.sessions), late = Set(observed.late)
+        #expect(observed.sessions.sorted() == expected.sessions, "only here: \(sessions.subtracting(expected.sessions).sorted()), only expected: \(Set(expected.sessions).subtracting(sessions).sorted())")
+        #expect(observed.late.sorted() == expected.late, "only here: \(late.subtracting(expected.late).sorted()), only expected: \(Set(expected.late).subtracting(late).sorted())")
+        #expect(observed.unreadable.sorted() == ["not json", #"{"sensor":"s2","time":"yesterday","value":1}"#])
+    }
+
+    @Test(arguments: [1, 2])
+    func averagesSessionsAndLateReadingsMatchTheReference(workers: Int) throws {
+        let readings = Self.readings()
+        let expected = Self.reference(readings)
+        #expect(expected.late.count > 20 && expected.sessions.count > 20, "the data has late readings and many sessions")
+        Self.expectMatches(try Self.runExample(readings, workers: workers, watermark: .perSensor), readings)
+    }
+
+    /// `--watermark stream`: windows close on the topic's watermark, which the
+    /// input reads from the JSON (unreadable messages move nothing). With the
+    /// readings in time order across sensors, none can be late whatever the
+    /// interleaving of the partitions, and the results are the reference's.
+    @Test(arguments: [1, 2])
+    func onTheTopicsWatermarkInOrderReadingsGiveTheReference(workers: Int) throws {
+        let readings = Self.readings().sorted { $0.millis < $1.millis }
+        #expect(Self.reference(readings).late.isEmpty && Self.reference(readings).sessions.count > 20)
+        Self.expectMatches(try Self.runExample(readings, workers: workers, watermark: .stream), readings)
     }
 
     @Test func parsesISOTimesWithAndWithoutFractions() throws {
