@@ -212,4 +212,23 @@ import Testing
         #expect(SensorJSON.format(Self.base.addingTimeInterval(0.425)) == "2024-06-18T00:00:00.425Z", "rounded, not truncated")
         #expect(throws: DecodingError.self) { try SensorReading.parse(Array(#"{"sensor":"a","time":"soon","value":2}"#.utf8)) }
     }
+
+    @Test(arguments: [
+        (["--wait=-1"], "--wait must be zero or more seconds"),
+        (["--idle-after", "0"], "--idle-after must be more than zero seconds"),
+        (["--watermark", "global"], "global"),
+    ])
+    func badOptionsAreRefusedNamingTheOption(bad: (arguments: [String], message: String)) throws {
+        let required = [
+            "--brokers", "127.0.0.1:1", "--readings-topic", "r", "--averages-topic", "a", "--sessions-topic", "s",
+            "--late-topic", "l",
+        ]
+        #expect(throws: Never.self) { try SensorWindowsCommand.parseAsRoot(required + ["--watermark", "stream"]) }
+        do {
+            _ = try SensorWindowsCommand.parseAsRoot(required + bad.arguments)
+            Issue.record("\(bad.arguments) was accepted")
+        } catch {
+            #expect(SensorWindowsCommand.message(for: error).contains(bad.message))
+        }
+    }
 }
