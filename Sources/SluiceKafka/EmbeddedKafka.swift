@@ -15,9 +15,13 @@ import Synchronization
 /// ```
 ///
 /// Limits of librdkafka 2.0.2's mock cluster: each partition keeps at most
-/// about 5 MiB and 100,000 message sets and silently drops older data, and
-/// read_committed consumers see aborted transactions. `droppedData()`
-/// detects the first: a partition whose log start offset moved.
+/// about 5 MiB and 100,000 message sets and silently drops older data;
+/// read_committed consumers see aborted transactions; and it checks producer
+/// sequence numbers only for transactional producers, so a batch it appended
+/// just before `setBrokerDown` is appended again when the idempotent producer
+/// retries it (a real broker acknowledges the retry without writing it; see
+/// docs/kafka-sink.md). `droppedData()` detects the first: a partition whose
+/// log start offset moved.
 public final class EmbeddedKafka: @unchecked Sendable {
     // @unchecked: the C handles are created in init and freed in deinit; the
     // mock cluster API is thread-safe (it posts to the cluster's own thread);
