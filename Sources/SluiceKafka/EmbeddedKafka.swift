@@ -92,6 +92,30 @@ public final class EmbeddedKafka: @unchecked Sendable {
         try check(rd_kafka_mock_broker_set_up(cluster, id), "set broker \(id) up")
     }
 
+    /// Makes a broker the leader of a partition. The mock cluster picks
+    /// leaders at random when it creates a topic, so a test that takes a
+    /// broker down sets the leaders it relies on first.
+    ///
+    /// ```swift
+    /// try kafka.createTopic("orders", partitions: 2)
+    /// try kafka.setPartitionLeader(topic: "orders", partition: 1, broker: 2)
+    /// try kafka.setBrokerDown(2)  // now partition 1 has no reachable leader
+    /// ```
+    /// - Parameters:
+    ///   - topic: A topic created with `createTopic`.
+    ///   - partition: The partition, 0..<its partition count.
+    ///   - broker: The broker id, 1...brokerCount.
+    public func setPartitionLeader(topic: String, partition: Int32, broker: Int32) throws {
+        // The mock would create an unknown topic: refuse it here instead.
+        guard let count = topics.withLock({ $0[topic] }), (0..<Int32(count)).contains(partition) else {
+            throw KafkaError.embeddedBroker(reason: "cannot set the leader of '\(topic)' partition \(partition): no such partition")
+        }
+        guard (1...Int32(brokerCount)).contains(broker) else {
+            throw KafkaError.embeddedBroker(reason: "cannot make broker \(broker) a leader: the brokers are 1...\(brokerCount)")
+        }
+        try check(rd_kafka_mock_partition_set_leader(cluster, topic, partition, broker), "set the leader of '\(topic)' partition \(partition)")
+    }
+
     /// Makes the next `count` requests of a Kafka API (e.g. 0 = Produce,
     /// 1 = Fetch, 3 = Metadata) fail with a retriable broker error
     /// (`NOT_LEADER_OR_FOLLOWER`) — fault injection.
