@@ -116,6 +116,22 @@ public final class EmbeddedKafka: @unchecked Sendable {
         try check(rd_kafka_mock_partition_set_leader(cluster, topic, partition, broker), "set the leader of '\(topic)' partition \(partition)")
     }
 
+    /// Handles a broker's next request of a Kafka API (e.g. 0 = Produce) at
+    /// once but holds its answer back for `delay` — fault injection: taking
+    /// the broker down meanwhile loses the answer of a request it carried out.
+    ///
+    /// ```swift
+    /// try kafka.delayNextResponse(broker: 1, apiKey: 0, by: .seconds(20))
+    /// ```
+    /// - Parameters:
+    ///   - broker: The broker id, 1...brokerCount.
+    ///   - apiKey: The Kafka API key.
+    ///   - delay: How long the answer waits (whole milliseconds).
+    public func delayNextResponse(broker: Int32, apiKey: Int16, by delay: Duration) throws {
+        let milliseconds = RDKafkaClient.milliseconds(delay)
+        try check(sluice_mock_delay_next_response(cluster, broker, apiKey, milliseconds), "delay broker \(broker)'s next answer")
+    }
+
     /// Makes the next `count` requests of a Kafka API (e.g. 0 = Produce,
     /// 1 = Fetch, 3 = Metadata) fail with a retriable broker error
     /// (`NOT_LEADER_OR_FOLLOWER`) — fault injection.
