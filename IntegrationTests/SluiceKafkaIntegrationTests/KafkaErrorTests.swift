@@ -175,6 +175,24 @@ import Testing
         #expect(try kafka.droppedData().isEmpty)
     }
 
+    @Test func settingTheLeaderOfAnUnknownPartitionOrToAnUnknownBrokerFailsNamingIt() throws {
+        let kafka = try EmbeddedKafka(brokers: 2)
+        try kafka.createTopic("led", partitions: 2)
+        try kafka.setPartitionLeader(topic: "led", partition: 1, broker: 2)
+        for (topic, partition, broker, named) in [("other", 0, 1, "'other'"), ("led", 2, 1, "partition 2"), ("led", 0, 3, "broker 3")] {
+            let error = #expect(throws: KafkaError.self) {
+                try kafka.setPartitionLeader(topic: topic, partition: Int32(partition), broker: Int32(broker))
+            }
+            guard case .embeddedBroker(let reason)? = error else {
+                Issue.record("expected embeddedBroker, got \(String(describing: error))")
+                continue
+            }
+            #expect(reason.contains(named), "\(reason)")
+        }
+        #expect(try KafkaAdmin.partitions(of: "led", brokers: [kafka.bootstrapServers]) == [0, 1])
+        #expect(throws: KafkaError.self) { try KafkaAdmin.partitions(of: "other", brokers: [kafka.bootstrapServers]) }
+    }
+
     // MARK: Missing topic
 
     @Test func aMissingTopicStopsTheRunNamingTheTopic() throws {
