@@ -6,8 +6,9 @@ import Synchronization
 import Testing
 
 /// The embedded broker goes down in the middle of a run and comes back
-/// shortly after: reading and writing resume, nothing is lost and nothing is
-/// duplicated. Fault injection needs the embedded broker.
+/// shortly after: reading and writing resume and nothing is lost (what the
+/// embedded broker may duplicate on the writing side is explained there).
+/// Fault injection needs the embedded broker.
 @Suite(
     .enabled(
         if: !TestBroker.usesExternalBroker,
@@ -111,22 +112,38 @@ struct KafkaFaultTests {
     }
 
     /// Producer side: the broker goes down while the sink is writing and comes
-    /// back; every message is delivered, and exactly once (idempotent producer).
+    /// back; every message is delivered, in the order produced.
+    ///
+    /// Not always exactly once here: the embedded broker (librdkafka 2.0.2's
+    /// mock cluster) checks producer sequence numbers only for transactional
+    /// producers. When it appends a batch and goes down before its answer
+    /// leaves, the idempotent producer retries that batch with the same
+    /// sequence number (as it must: the outcome is unknown) and the mock
+    /// appends it a second time, where a real broker acknowledges the retry
+    /// without writing it again. So the test allows exactly that and nothing
+    /// else: per partition, at most one run of messages repeated right after
+    /// itself, no longer than the requests that can be in flight (5, of up to
+    /// 20 messages each), made only of messages handed to the producer before
+    /// the outage began (m0..m499). See docs/kafka-sink.md.
     @Test func writingSurvivesABrokerOutage() throws {
         let broker = try TestBroker()
         let kafka = try #require(broker.embedded)
         let topic = try broker.topic("fault-write", partitions: 2)
+        let (batchSize, inFlight, outageAt) = (20, 5, 500)
 
         let outage = Outage(kafka)
         let flow = Dataflow("fault_write")
-        flow.input("in", TestingSource((0..<Self.count).map { "m\($0)" }, batchSize: 20))
-            .inspect("outage") { if $0 == "m500" { outage.begin() } }
+        flow.input("in", TestingSource((0..<Self.count).map { "m\($0)" }, batchSize: batchSize))
+            .inspect("outage") { if $0 == "m\(outageAt)" { outage.begin() } }
             .map("message") { KafkaSinkMessage(key: $0, value: $0) }
             .output(
                 "kafka",
                 KafkaSink(
                     brokers: broker.brokers, topic: topic,
-                    config: Self.quickReconnect.merging(["batch.num.messages": "20", "linger.ms": "0"]) { $1 },
+                    config: Self.quickReconnect.merging([
+                        "batch.num.messages": "\(batchSize)", "linger.ms": "0",
+                        "max.in.flight.requests.per.connection": "\(inFlight)",
+                    ]) { $1 },
                     flushTimeout: .seconds(20)))
         let running = start(flow, configuration: RunConfiguration(workers: 1))
         defer { try? outage.end() }
@@ -134,12 +151,91 @@ struct KafkaFaultTests {
         try outage.end()
 
         #expect(outage.happened)
-        let read = try readAll(topic, on: broker, workers: 2).map(\.text)
-        #expect(read.count == Self.count)
-        #expect(duplicates(read).isEmpty)
-        #expect(multiset(read) == multiset((0..<Self.count).map { "m\($0)" }))
+        let read = try readAll(topic, on: broker, workers: 2)
+        let numbers = try read.map { try #require(Int($0.text.dropFirst()), "unexpected message \($0.text)") }
+        let expected = Set(0..<Self.count)
+        #expect(expected.subtracting(numbers).sorted() == [], "lost")
+        #expect(Set(numbers).subtracting(expected).sorted() == [], "never produced")
+        var replayed = 0
+        for (partition, messages) in Dictionary(grouping: read, by: \.partition) {
+            let log = messages.sorted { $0.offset < $1.offset }.map { Int($0.text.dropFirst()) ?? -1 }
+            guard let run = replayedRun(in: log) else {
+                Issue.record("partition \(partition) is not the produced order with at most one replayed run: \(log)")
+                continue
+            }
+            #expect(run.count <= inFlight * batchSize, "partition \(partition) replays more than was in flight: \(run)")
+            #expect(run.allSatisfy { $0 < outageAt }, "partition \(partition) replays messages produced after the outage: \(run)")
+            if !run.isEmpty { print("partition \(partition): the embedded broker appended m\(run[0])... (\(run.count) messages) twice") }
+            replayed += run.count
+        }
+        #expect(read.count == Self.count + replayed)
         try broker.assertNoDroppedData()
     }
+}
+
+extension KafkaFaultTests {
+    /// The embedded broker's duplicate, pinned down: it appends a batch, the
+    /// answer is held back and the broker goes down before the answer leaves;
+    /// the idempotent producer retries the batch (same producer id, epoch and
+    /// sequence) and the mock appends it again, where a real broker would not
+    /// (docs/kafka-sink.md). If a newer librdkafka's mock stops doing this,
+    /// this test fails: then make `writingSurvivesABrokerOutage` strict again.
+    @Test func theEmbeddedBrokerAppendsABatchAgainWhenItsAnswerWasLost() throws {
+        let broker = try TestBroker()
+        let kafka = try #require(broker.embedded)
+        let topic = try broker.topic("fault-retry", partitions: 1)
+        let texts = (0..<20).map { "m\($0)" }
+        // Longer than any wait below, shorter than librdkafka's 30 s request timeout.
+        try kafka.delayNextResponse(broker: 1, apiKey: 0, by: .seconds(20))
+        let flow = Dataflow("fault_retry")
+        flow.input("in", TestingSource(texts.map { KafkaSinkMessage(key: nil, value: $0) }, batchSize: texts.count))
+            .output(
+                "kafka",
+                KafkaSink(
+                    brokers: broker.brokers, topic: topic,
+                    config: Self.quickReconnect.merging(["linger.ms": "1000"]) { $1 },  // one batch, sent by the flush
+                    flushTimeout: .seconds(25)))
+        let running = start(flow, configuration: RunConfiguration(workers: 1))
+        try waitUntil("the broker appended the batch (its answer held back)") {
+            try KafkaAdmin.watermarks(of: topic, brokers: broker.brokers, timeout: .seconds(5))[0]?.high == Int64(texts.count)
+        }
+        try kafka.setBrokerDown(1)
+        try kafka.setBrokerUp(1)
+        try awaitEnd(running)
+
+        let log = try readAll(topic, on: broker).sorted { $0.offset < $1.offset }.map(\.text)
+        #expect(log == texts + texts, "the mock appended the retried batch \(log.count == texts.count ? "once only" : "in another way")")
+        try broker.assertNoDroppedData()
+    }
+}
+
+/// The run of messages a partition's log repeats once. `log` (message numbers
+/// in offset order) must read A + B + B + C where A + B + C is strictly
+/// increasing (every message once, in the order produced); returns B, empty
+/// when nothing repeats, or nil for any other shape (a reordering, a partial
+/// or second copy).
+///
+/// ```swift
+/// replayedRun(in: [0, 2, 4, 2, 4, 6])  // [2, 4]
+/// ```
+func replayedRun(in log: [Int]) -> [Int]? {
+    guard let back = log.indices.dropFirst().first(where: { log[$0] <= log[$0 - 1] }) else { return [] }
+    guard let start = log[..<back].firstIndex(of: log[back]) else { return nil }
+    let run = Array(log[start..<back])
+    guard log[back...].starts(with: run) else { return nil }
+    let once = log[..<back] + log[(back + run.count)...]
+    return zip(once, once.dropFirst()).allSatisfy { $0 < $1 } ? run : nil
+}
+
+@Test func replayedRunAcceptsOneRunRepeatedRightAfterItselfAndNothingElse() {
+    #expect(replayedRun(in: []) == [])
+    #expect(replayedRun(in: [0, 1, 2]) == [])
+    #expect(replayedRun(in: [0, 2, 4, 2, 4, 6]) == [2, 4])
+    #expect(replayedRun(in: [0, 2, 4, 4, 6]) == [4])
+    #expect(replayedRun(in: [0, 2, 1]) == nil, "reordered")
+    #expect(replayedRun(in: [0, 2, 4, 2, 6]) == nil, "partial copy")
+    #expect(replayedRun(in: [0, 2, 4, 6, 2, 4]) == nil, "copy not right after the original")
+    #expect(replayedRun(in: [0, 1, 0, 1, 2, 1, 2]) == nil, "second copy")
 }
 
 extension TestBroker {

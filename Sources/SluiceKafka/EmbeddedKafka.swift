@@ -15,9 +15,13 @@ import Synchronization
 /// ```
 ///
 /// Limits of librdkafka 2.0.2's mock cluster: each partition keeps at most
-/// about 5 MiB and 100,000 message sets and silently drops older data, and
-/// read_committed consumers see aborted transactions. `droppedData()`
-/// detects the first: a partition whose log start offset moved.
+/// about 5 MiB and 100,000 message sets and silently drops older data;
+/// read_committed consumers see aborted transactions; and it checks producer
+/// sequence numbers only for transactional producers, so a batch it appended
+/// just before `setBrokerDown` is appended again when the idempotent producer
+/// retries it (a real broker acknowledges the retry without writing it; see
+/// docs/kafka-sink.md). `droppedData()` detects the first: a partition whose
+/// log start offset moved.
 public final class EmbeddedKafka: @unchecked Sendable {
     // @unchecked: the C handles are created in init and freed in deinit; the
     // mock cluster API is thread-safe (it posts to the cluster's own thread);
@@ -86,6 +90,46 @@ public final class EmbeddedKafka: @unchecked Sendable {
     /// - Parameter id: The broker id, 1...brokerCount.
     public func setBrokerUp(_ id: Int32) throws {
         try check(rd_kafka_mock_broker_set_up(cluster, id), "set broker \(id) up")
+    }
+
+    /// Makes a broker the leader of a partition. The mock cluster picks
+    /// leaders at random when it creates a topic, so a test that takes a
+    /// broker down sets the leaders it relies on first.
+    ///
+    /// ```swift
+    /// try kafka.createTopic("orders", partitions: 2)
+    /// try kafka.setPartitionLeader(topic: "orders", partition: 1, broker: 2)
+    /// try kafka.setBrokerDown(2)  // now partition 1 has no reachable leader
+    /// ```
+    /// - Parameters:
+    ///   - topic: A topic created with `createTopic`.
+    ///   - partition: The partition, 0..<its partition count.
+    ///   - broker: The broker id, 1...brokerCount.
+    public func setPartitionLeader(topic: String, partition: Int32, broker: Int32) throws {
+        // The mock would create an unknown topic: refuse it here instead.
+        guard let count = topics.withLock({ $0[topic] }), (0..<Int32(count)).contains(partition) else {
+            throw KafkaError.embeddedBroker(reason: "cannot set the leader of '\(topic)' partition \(partition): no such partition")
+        }
+        guard (1...Int32(brokerCount)).contains(broker) else {
+            throw KafkaError.embeddedBroker(reason: "cannot make broker \(broker) a leader: the brokers are 1...\(brokerCount)")
+        }
+        try check(rd_kafka_mock_partition_set_leader(cluster, topic, partition, broker), "set the leader of '\(topic)' partition \(partition)")
+    }
+
+    /// Handles a broker's next request of a Kafka API (e.g. 0 = Produce) at
+    /// once but holds its answer back for `delay` — fault injection: taking
+    /// the broker down meanwhile loses the answer of a request it carried out.
+    ///
+    /// ```swift
+    /// try kafka.delayNextResponse(broker: 1, apiKey: 0, by: .seconds(20))
+    /// ```
+    /// - Parameters:
+    ///   - broker: The broker id, 1...brokerCount.
+    ///   - apiKey: The Kafka API key.
+    ///   - delay: How long the answer waits (whole milliseconds).
+    public func delayNextResponse(broker: Int32, apiKey: Int16, by delay: Duration) throws {
+        let milliseconds = RDKafkaClient.milliseconds(delay)
+        try check(sluice_mock_delay_next_response(cluster, broker, apiKey, milliseconds), "delay broker \(broker)'s next answer")
     }
 
     /// Makes the next `count` requests of a Kafka API (e.g. 0 = Produce,
