@@ -28,7 +28,7 @@ import Testing
         let flow = Dataflow("kafka_stream_windows")
         let counts = flow.input(
             "readings", KafkaSource(brokers: broker.brokers, topics: [topic], batchSize: 7, tail: true),
-            watermarks: Watermarks(timestamp: { $0.timestamp }, allowance: .zero, idleAfter: .milliseconds(300))
+            watermarks: .kafkaTimestamps(allowance: .zero, idleAfter: .milliseconds(300))
         )
         .keyOn("sensor") { $0.key.map { String(decoding: $0, as: UTF8.self) } ?? "?" }
         .countWindow(
