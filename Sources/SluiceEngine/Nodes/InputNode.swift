@@ -42,7 +42,6 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
             allowance: policy?.allowance ?? 0, idleAfter: policy?.idleAfter ?? 0)
     }
 
-
     /// Every owned partition's position (ended ones included) and, with a
     /// watermark policy, its largest event time, for a snapshot.
     private func positionRecords() throws -> [SnapshotRecord] {
@@ -149,14 +148,5 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
             owned[index].ended = true
             try? owned[index].partition.close()
         }
-    }
-}
-
-/// The timestamp getter of an input's watermark policy threw.
-package struct WatermarkTimestampError: Error, CustomStringConvertible {
-    package let underlying: any Error
-    package var description: String {
-        let cause = (underlying as? ItemFailure).map { "for item \($0.item): \($0.underlying)" } ?? "\(underlying)"
-        return "the watermark's timestamp getter threw \(cause)"
     }
 }
