@@ -199,6 +199,16 @@ final class WindowLogic<
     @inlinable
     func close(emit: inout KeyedEmitter<Event>, isDue: (Date) -> Bool) throws {
         if state.windows.isEmpty { return }
+        if state.windows.count == 1 {
+            // The common case (one open tumbling window): no filtered copy, no sort.
+            let (id, window) = state.windows.first!
+            guard isDue(kind.closingTime(of: window)) else { return }
+            state.windows.removeAll(keepingCapacity: true)
+            earliestClosing = nil
+            try folding.finish(window.accumulator) { emit(.down(id, $0)) }
+            emit(.meta(id, window.metadata))
+            return
+        }
         let closing = state.windows.filter { isDue(kind.closingTime(of: $0.value)) }
             .sorted { ($0.value.closeTime, $0.key) < ($1.value.closeTime, $1.key) }
         for (id, window) in closing {
