@@ -23,8 +23,6 @@ extension DataStream {
         let folding = WindowFolding<Value, [Value], [Value]>(
             initial: { [] }, fold: { values, value in values.append(value) },
             merge: { values, other in values.append(contentsOf: other) }, finish: { $0 })
-        return ordered
-            ? orderedWindowStep(name, clock: clock, windower: windower, folding: folding)
-            : windowStep(name, clock: clock, windower: windower, folding: folding)
+        return windowStep(name, clock: clock, windower: windower, folding: folding, ordered: ordered)
     }
 }

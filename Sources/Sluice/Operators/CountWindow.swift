@@ -43,8 +43,6 @@ extension DataStream {
     ) -> WindowOutput<Value, Int> where Item == (key: String, value: Value) {
         let folding = WindowFolding<Value, Int, Int>(
             initial: { 0 }, fold: { count, _ in count += 1 }, merge: { $0 += $1 }, finish: { $0 })
-        return ordered
-            ? orderedWindowStep(name, clock: clock, windower: windower, folding: folding)
-            : windowStep(name, clock: clock, windower: windower, folding: folding)
+        return windowStep(name, clock: clock, windower: windower, folding: folding, ordered: ordered)
     }
 }

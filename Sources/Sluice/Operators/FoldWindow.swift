@@ -54,9 +54,7 @@ extension DataStream {
         merger: (@Sendable (Accumulator, Accumulator) throws -> Accumulator)? = nil, ordered: Bool
     ) -> WindowOutput<Value, Accumulator> where Item == (key: String, value: Value) {
         let folding = foldFolding(initial, folder, merger)
-        return ordered
-            ? orderedWindowStep(name, clock: clock, windower: windower, folding: folding)
-            : windowStep(name, clock: clock, windower: windower, folding: folding)
+        return windowStep(name, clock: clock, windower: windower, folding: folding, ordered: ordered)
     }
 }
 

@@ -57,10 +57,7 @@ extension DataStream {
             finishing: { state, emit in if emitMode == .final { state.forEachRow(emit) } },
             react: react)
         let sides = joinSides(name, other)
-        let out: WindowOutput<JoinSide<Left, Right>, Row> =
-            ordered
-            ? sides.orderedWindowStep("window", clock: clock, windower: windower, folding: folding)
-            : sides.windowStep("window", clock: clock, windower: windower, folding: folding)
+        let out = sides.windowStep("window", clock: clock, windower: windower, folding: folding, ordered: ordered)
         return WindowOutput(down: adopt(out.down), late: adopt(out.late), meta: adopt(out.meta))
     }
 

@@ -27,8 +27,6 @@ extension DataStream {
         let folding = WindowFolding<Value, Value?, Value>(
             initial: { nil }, fold: { result, value in try combine(&result, value) }, merge: combine,
             finish: { $0 })
-        return ordered
-            ? orderedWindowStep(name, clock: clock, windower: windower, folding: folding)
-            : windowStep(name, clock: clock, windower: windower, folding: folding)
+        return windowStep(name, clock: clock, windower: windower, folding: folding, ordered: ordered)
     }
 }

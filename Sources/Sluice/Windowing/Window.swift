@@ -20,23 +20,25 @@ extension DataStream {
         windowCore(name, clock: clock, windower: windower, folding: folding, ordering: WindowOrdering<Value, Unordered>?.none)
     }
 
-    /// `windowStep` with items applied in event-time order (`ordered: true`
-    /// on the operators): they wait in the key's state, which is why their
-    /// values must be `Codable`.
+    /// `windowStep` for `Codable` values, with the operators' `ordered`
+    /// choice: true applies items in event-time order (they wait in the
+    /// key's state, which is why their values must be `Codable`).
     ///
     /// ```swift
-    /// let out = keyed.orderedWindowStep("collect", clock: clock, windower: windower, folding: folding)
+    /// let out = keyed.windowStep("collect", clock: clock, windower: windower, folding: folding, ordered: true)
     /// ```
     @inlinable
-    package func orderedWindowStep<Value: Codable, Clock: WindowClock, Accumulator: Codable & Sendable, Down: Sendable>(
-        _ name: String, clock: Clock, windower: some Windower, folding: WindowFolding<Value, Accumulator, Down>
+    package func windowStep<Value: Codable, Clock: WindowClock, Accumulator: Codable & Sendable, Down: Sendable>(
+        _ name: String, clock: Clock, windower: some Windower, folding: WindowFolding<Value, Accumulator, Down>,
+        ordered: Bool
     ) -> WindowOutput<Value, Down> where Item == (key: String, value: Value), Clock.Value == Value {
-        windowCore(
+        guard ordered else { return windowStep(name, clock: clock, windower: windower, folding: folding) }
+        return windowCore(
             name, clock: clock, windower: windower, folding: folding,
             ordering: WindowOrdering<Value, Value>(hold: { $0 }, release: { $0 }))
     }
 
-    /// The shared body of `windowStep` and `orderedWindowStep`.
+    /// The shared body of both `windowStep`s.
     @inlinable
     func windowCore<Value, Clock: WindowClock, Accumulator: Codable & Sendable, Down: Sendable, Pending: Codable & Sendable>(
         _ name: String, clock: Clock, windower: some Windower, folding: WindowFolding<Value, Accumulator, Down>,

@@ -205,18 +205,23 @@ final class WindowLogic<
             guard isDue(kind.closingTime(of: window)) else { return }
             state.windows.removeAll(keepingCapacity: true)
             earliestClosing = nil
-            try folding.finish(window.accumulator) { emit(.down(id, $0)) }
-            emit(.meta(id, window.metadata))
+            try emitClosed(id, window, emit: &emit)
             return
         }
         let closing = state.windows.filter { isDue(kind.closingTime(of: $0.value)) }
             .sorted { ($0.value.closeTime, $0.key) < ($1.value.closeTime, $1.key) }
         for (id, window) in closing {
             state.windows.removeValue(forKey: id)
-            try folding.finish(window.accumulator) { emit(.down(id, $0)) }
-            emit(.meta(id, window.metadata))
+            try emitClosed(id, window, emit: &emit)
         }
         recomputeEarliestClosing()
+    }
+
+    /// Emits a closed window's results and its metadata.
+    @inlinable
+    func emitClosed(_ id: WindowID, _ window: OpenWindow<Accumulator>, emit: inout KeyedEmitter<Event>) throws {
+        try folding.finish(window.accumulator) { emit(.down(id, $0)) }
+        emit(.meta(id, window.metadata))
     }
 
     @inlinable
