@@ -236,15 +236,9 @@ public func cliMain(
 
 /// Turns SIGINT and SIGTERM into a graceful stop; a second one exits at once.
 private func installStopHandlers(_ stop: StopSignal) -> [DispatchSourceSignal] {
-    [SIGINT, SIGTERM].map { number in
-        signal(number, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-        source.setEventHandler {
-            if stop.isStopRequested { exit(130) }
-            FileHandle.standardError.write(Data("sluice: stopping (signal \(number)); again to exit at once\n".utf8))
-            stop.requestStop()
-        }
-        source.resume()
-        return source
+    catchSignals { number in
+        if stop.isStopRequested { exit(130) }
+        FileHandle.standardError.write(Data("sluice: stopping (signal \(number)); again to exit at once\n".utf8))
+        stop.requestStop()
     }
 }

@@ -17,10 +17,29 @@ import SluiceEngine
 /// - Parameter stop: The run's stop signal.
 /// - Returns: The signal sources (cancel them after the run).
 public func stopOnSignals(_ stop: StopSignal) -> [DispatchSourceSignal] {
-    [SIGINT, SIGTERM].map { number in
+    catchSignals { _ in stop.requestStop() }
+}
+
+/// Catches `numbers` (SIGINT and SIGTERM by default) from now on: their
+/// default action, ending the process, is turned off and `handler` is called
+/// with the signal's number on a global queue. Keep the returned sources
+/// alive while the signals should be caught; cancel them after.
+///
+/// ```swift
+/// let sources = catchSignals { number in print("caught signal \(number)") }
+/// defer { sources.forEach { $0.cancel() } }
+/// ```
+/// - Parameters:
+///   - numbers: The signals to catch.
+///   - handler: Called for each signal that arrives.
+/// - Returns: The signal sources.
+package func catchSignals(
+    _ numbers: [Int32] = [SIGINT, SIGTERM], _ handler: @escaping @Sendable (Int32) -> Void
+) -> [DispatchSourceSignal] {
+    numbers.map { number in
         signal(number, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-        source.setEventHandler { stop.requestStop() }
+        source.setEventHandler { handler(number) }
         source.resume()
         return source
     }

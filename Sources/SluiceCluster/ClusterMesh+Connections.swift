@@ -199,18 +199,8 @@ extension ClusterMesh {
         // read them and close its side.
         if !abortWrites.isEmpty {
             // Bounded: to a peer that is cut off, the write never completes.
-            let written = DispatchGroup()
-            for write in abortWrites {
-                written.enter()
-                write.whenComplete { _ in written.leave() }
-            }
-            _ = written.wait(timeout: .now() + 1)
-            let closed = DispatchGroup()
-            for channel in channels {
-                closed.enter()
-                channel.closeFuture.whenComplete { _ in closed.leave() }
-            }
-            _ = closed.wait(timeout: .now() + 1)
+            Self.waitForAll(abortWrites, seconds: 1)
+            Self.waitForAll(channels.map(\.closeFuture), seconds: 1)
         }
         for channel in channels { _ = try? channel.close().wait() }
         try? group.syncShutdownGracefully()
@@ -225,4 +215,17 @@ extension ClusterMesh {
 
     /// Tests: drop every connection without a goodbye, as a killed process would.
     package func dropConnectionsForTesting() { teardown() }
+}
+
+extension ClusterMesh {
+    /// Waits until every future completed (successfully or not), at most
+    /// `seconds`: for writes to, and closes by, peers that may be gone.
+    static func waitForAll(_ futures: [EventLoopFuture<Void>], seconds: Double) {
+        let done = DispatchGroup()
+        for future in futures {
+            done.enter()
+            future.whenComplete { _ in done.leave() }
+        }
+        _ = done.wait(timeout: .now() + seconds)
+    }
 }

@@ -149,12 +149,7 @@ public final class ClusterMesh: @unchecked Sendable {
         // first, with the peer's frames still unread here, would send a reset
         // that can discard the goodbye before the peer reads it (it would then
         // report this process as lost). Bounded: a peer that is gone never closes.
-        let closed = DispatchGroup()
-        for link in links {
-            closed.enter()
-            link.channel.closeFuture.whenComplete { _ in closed.leave() }
-        }
-        _ = closed.wait(timeout: .now() + 2)
+        Self.waitForAll(links.map(\.channel.closeFuture), seconds: 2)
         teardown()
     }
 

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Sluice
 
 /// Waits for SIGINT or SIGTERM. The signals are caught from the moment this
 /// is created (their default action, ending the process, is turned off), so
@@ -10,13 +11,7 @@ final class StopSignals {
 
     init(_ numbers: [Int32] = [SIGINT, SIGTERM]) {
         let received = self.received
-        sources = numbers.map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { received.signal() }
-            source.resume()
-            return source
-        }
+        sources = catchSignals(numbers) { _ in received.signal() }
     }
 
     deinit {

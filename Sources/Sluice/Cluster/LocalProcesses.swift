@@ -37,12 +37,8 @@ package enum LocalProcesses {
             }
             children.append(child)
         }
-        let forwarding = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { for child in children where child.isRunning { kill(child.processIdentifier, number) } }
-            source.resume()
-            return source
+        let forwarding = catchSignals { [children] number in
+            for child in children where child.isRunning { kill(child.processIdentifier, number) }
         }
         defer { forwarding.forEach { $0.cancel() } }
         var status: Int32 = 0

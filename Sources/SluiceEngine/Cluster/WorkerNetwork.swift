@@ -96,9 +96,7 @@ package final class WorkerNetwork: @unchecked Sendable {
     package func broadcastProgress(exchange: Int, from worker: Int, signal: Progress) throws {
         guard let transport else { return }
         let bytes = WireMessage.progress(exchange: exchange, from: worker, signal: signal).encoded()
-        for process in 0..<transport.processCount where process != transport.processIndex {
-            try send(bytes, to: process, transport)
-        }
+        for process in Self.otherProcesses(transport) { try send(bytes, to: process, transport) }
     }
 
     /// Tells the other processes that a local worker's snapshot is durable.
@@ -116,10 +114,13 @@ package final class WorkerNetwork: @unchecked Sendable {
     package var isRemoteThrottled: Bool {
         guard let transport else { return false }
         if busyCount.load(ordering: .relaxed) > 0 { return true }
-        for process in 0..<transport.processCount where process != transport.processIndex {
-            if transport.pendingBytes(toProcess: process) > maxPendingBytes { return true }
-        }
-        return false
+        return Self.otherProcesses(transport).contains { transport.pendingBytes(toProcess: $0) > maxPendingBytes }
+    }
+
+    /// Every process but this one (lazily: `isRemoteThrottled` asks on every worker loop turn).
+    private static func otherProcesses(_ transport: any ProcessTransport) -> LazyFilterSequence<Range<Int>> {
+        let own = transport.processIndex
+        return (0..<transport.processCount).lazy.filter { $0 != own }
     }
 
     private func send(_ bytes: [UInt8], to process: Int, _ transport: any ProcessTransport) throws {
@@ -137,9 +138,7 @@ package final class WorkerNetwork: @unchecked Sendable {
     private func broadcastControl(_ message: WireMessage) {
         guard let transport else { return }
         let bytes = message.encoded()
-        for process in 0..<transport.processCount where process != transport.processIndex {
-            try? transport.send(bytes, toProcess: process)
-        }
+        for process in Self.otherProcesses(transport) { try? transport.send(bytes, toProcess: process) }
     }
 
     // MARK: Start-up synchronization
@@ -155,7 +154,7 @@ package final class WorkerNetwork: @unchecked Sendable {
         syncState.received[step, default: [:]][own] = payload
         syncCondition.unlock()
         let bytes = WireMessage.sync(step: step, payload: payload).encoded()
-        for process in 0..<transport.processCount where process != own { try send(bytes, to: process, transport) }
+        for process in Self.otherProcesses(transport) { try send(bytes, to: process, transport) }
         let deadline = Date(timeIntervalSinceNow: timeout)
         syncCondition.lock()
         defer { syncCondition.unlock() }

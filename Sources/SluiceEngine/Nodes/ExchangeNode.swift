@@ -104,17 +104,14 @@ package final class ExchangeSender<Item: Sendable>: BatchConsumer {
                 Envelope(exchange: exchange, from: worker, payload: .batch(part, count: part.count)))
         } else {
             guard let codec else {
-                throw DataflowError.stepFailed(
-                    step: step, worker: WorkerIndex(worker), item: nil,
-                    underlying: ExchangeCodingError.notCodable(typeName: "\(Item.self)"))
+                throw ExchangeCodingError.notCodable(typeName: "\(Item.self)").failure(step: step, worker: worker)
             }
             var bytes = WireMessage.batchHeader(exchange: exchange, from: worker, to: target, count: part.count)
             do {
                 try codec.encode(part, into: &bytes)
             } catch {
-                throw DataflowError.stepFailed(
-                    step: step, worker: WorkerIndex(worker), item: nil,
-                    underlying: ExchangeCodingError.encodingFailed(typeName: codec.typeName, cause: "\(error)"))
+                throw ExchangeCodingError.encodingFailed(typeName: codec.typeName, cause: "\(error)")
+                    .failure(step: step, worker: worker)
             }
             try network.sendRemote(bytes, toWorker: target)
         }
@@ -161,9 +158,7 @@ package final class ExchangeReceiver<Item>: ExchangeReceiving {
 
     private func decode(_ bytes: [UInt8], start: Int, count: Int, from sender: Int) throws -> [Item] {
         guard let codec else {
-            throw DataflowError.stepFailed(
-                step: step, worker: WorkerIndex(worker), item: nil,
-                underlying: ExchangeCodingError.notCodable(typeName: "\(Item.self)"))
+            throw ExchangeCodingError.notCodable(typeName: "\(Item.self)").failure(step: step, worker: worker)
         }
         do {
             let items = try codec.decode(bytes, range: start..<bytes.count, count: count)
@@ -172,9 +167,8 @@ package final class ExchangeReceiver<Item>: ExchangeReceiving {
             }
             return items
         } catch {
-            throw DataflowError.stepFailed(
-                step: step, worker: WorkerIndex(worker), item: nil,
-                underlying: ExchangeCodingError.decodingFailed(typeName: codec.typeName, sender: sender, cause: "\(error)"))
+            throw ExchangeCodingError.decodingFailed(typeName: codec.typeName, sender: sender, cause: "\(error)")
+                .failure(step: step, worker: worker)
         }
     }
 }
@@ -187,6 +181,11 @@ package enum ExchangeCodingError: Error, CustomStringConvertible {
     case encodingFailed(typeName: String, cause: String)
     /// A batch from another process could not be decoded.
     case decodingFailed(typeName: String, sender: Int, cause: String)
+
+    /// This error as the failure of `step` on `worker`.
+    func failure(step: StepID, worker: Int) -> DataflowError {
+        .stepFailed(step: step, worker: WorkerIndex(worker), item: nil, underlying: self)
+    }
 
     package var description: String {
         switch self {
