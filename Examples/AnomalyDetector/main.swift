@@ -70,7 +70,8 @@ struct AnomalyDetector: ParsableCommand {
         if let status = try sluice.launchLocalProcesses(arguments: Array(CommandLine.arguments.dropFirst())) {
             Foundation.exit(status)
         }
-        try Sluice.run(flow, configuration: try sluice.configuration(), cluster: try sluice.cluster())
+        // `configuration(for:)` opens the recovery store of `-r`; SIGINT/SIGTERM stop gracefully.
+        try runStoppingOnSignals(flow, configuration: try sluice.configuration(for: flow), cluster: try sluice.cluster())
     }
 }
 

@@ -50,7 +50,9 @@ struct WordCount: ParsableCommand {
         if let status = try sluice.launchLocalProcesses(arguments: Array(CommandLine.arguments.dropFirst())) {
             Foundation.exit(status)
         }
-        try Sluice.run(makeWordCountFlow(inputs: input, output: output), configuration: try sluice.configuration(), cluster: try sluice.cluster())
+        let flow = makeWordCountFlow(inputs: input, output: output)
+        // `configuration(for:)` opens the recovery store of `-r`; SIGINT/SIGTERM stop gracefully.
+        try runStoppingOnSignals(flow, configuration: try sluice.configuration(for: flow), cluster: try sluice.cluster())
     }
 }
 

@@ -18,10 +18,11 @@ import SluiceRecovery
 /// ```
 public struct SluiceOptions: ParsableArguments {
     /// Worker threads in this process (`-w`, `--workers-per-process`,
-    /// `SLUICE_WORKERS_PER_PROCESS`). Default 1.
+    /// `SLUICE_WORKERS_PER_PROCESS`), 1 to `RunConfiguration.maxWorkers`
+    /// (1,024). Default 1.
     @Option(
         name: [.customShort("w"), .customLong("workers-per-process")],
-        help: "Worker threads in this process (env SLUICE_WORKERS_PER_PROCESS; default 1).")
+        help: "Worker threads in this process, 1 to 1024 (env SLUICE_WORKERS_PER_PROCESS; default 1).")
     public var workersPerProcess: Int?
 
     /// Epoch length in seconds (`--epoch-interval`, `SLUICE_EPOCH_INTERVAL`),
@@ -154,7 +155,9 @@ public struct SluiceOptions: ParsableArguments {
         var configuration = RunConfiguration()
         configuration.workers = try resolve(
             workersPerProcess, flag: "--workers-per-process", variable: "SLUICE_WORKERS_PER_PROCESS",
-            environment: environment, default: 1, requirement: "a positive number") { $0 >= 1 }
+            environment: environment, default: 1,
+            requirement: "a number from 1 to \(RunConfiguration.maxWorkers) (each worker is a thread; run more processes for more)"
+        ) { (1...RunConfiguration.maxWorkers).contains($0) }
         // Bounded so that it neither rounds to zero milliseconds nor overflows Int64.
         let seconds = try resolve(
             epochInterval, flag: "--epoch-interval", variable: "SLUICE_EPOCH_INTERVAL",
@@ -199,7 +202,8 @@ public struct SluiceOptions: ParsableArguments {
 /// With `-i`/`-a` this process joins a cluster; with `--processes N` it
 /// starts N copies of itself as a local cluster and exits with their status.
 /// SIGINT or SIGTERM stops the run gracefully (sources end, everything is
-/// flushed); a second signal exits at once with status 130.
+/// flushed; in a cluster every process stops); a second signal exits at
+/// once with status 128 + its number (130 for SIGINT, 143 for SIGTERM).
 ///
 /// ```swift
 /// // main.swift
@@ -225,7 +229,7 @@ public func cliMain(
         var configuration = try options.configuration(for: flow, environment: environment)
         let stop = StopSignal()
         configuration.stopSignal = stop
-        let handlers = installStopHandlers(stop)
+        let handlers = stopOrExitOnSignals(stop)
         defer { handlers.forEach { $0.cancel() } }
         try run(flow, configuration: configuration, cluster: cluster)
     } catch {
@@ -234,11 +238,3 @@ public func cliMain(
     }
 }
 
-/// Turns SIGINT and SIGTERM into a graceful stop; a second one exits at once.
-private func installStopHandlers(_ stop: StopSignal) -> [DispatchSourceSignal] {
-    catchSignals { number in
-        if stop.isStopRequested { exit(130) }
-        FileHandle.standardError.write(Data("sluice: stopping (signal \(number)); again to exit at once\n".utf8))
-        stop.requestStop()
-    }
-}

@@ -47,7 +47,9 @@ package func catchSignals(
 
 /// Runs a dataflow (this process's part of it, in a cluster) until its input
 /// ends or SIGINT/SIGTERM asks it to stop (gracefully: sources end, sinks
-/// flush), as the Kafka examples do.
+/// flush; in a cluster every process stops), as the Kafka examples do. A
+/// second signal exits the process at once with status 128 + its number
+/// (130 for SIGINT, 143 for SIGTERM).
 ///
 /// ```swift
 /// try runStoppingOnSignals(flow, configuration: try options.configuration(for: flow), cluster: try options.cluster())
@@ -62,7 +64,25 @@ public func runStoppingOnSignals(
     var configuration = configuration
     let stop = StopSignal()
     configuration.stopSignal = stop
-    let handlers = stopOnSignals(stop)
+    let handlers = stopOrExitOnSignals(stop)
     defer { handlers.forEach { $0.cancel() } }
     try run(flow, configuration: configuration, cluster: cluster)
+}
+
+/// The command-line rule for SIGINT and SIGTERM: the first one stops the run
+/// gracefully (with a line on standard error); a second one exits at once
+/// with status 128 + its number, as a shell reports a process the signal killed.
+///
+/// ```swift
+/// let handlers = stopOrExitOnSignals(stop)
+/// defer { handlers.forEach { $0.cancel() } }
+/// ```
+/// - Parameter stop: The run's stop signal.
+/// - Returns: The signal sources (cancel them after the run).
+package func stopOrExitOnSignals(_ stop: StopSignal) -> [DispatchSourceSignal] {
+    catchSignals { number in
+        if stop.isStopRequested { exit(128 + number) }
+        FileHandle.standardError.write(Data("sluice: stopping (signal \(number)); again to exit at once\n".utf8))
+        stop.requestStop()
+    }
 }

@@ -25,7 +25,9 @@ public struct ClusterConfiguration: Sendable, Equatable {
     /// Validates and creates a configuration.
     /// - Parameters:
     ///   - processID: This process's id, `0..<addresses.count`.
-    ///   - addresses: Every process's address, in id order; no duplicates.
+    ///   - addresses: Every process's address, in id order; no duplicates
+    ///     (entries with the same port whose hosts resolve to a common IP
+    ///     address count as duplicates).
     ///   - secret: A shared secret, or nil. An empty string counts as none.
     /// - Throws: `ClusterError.noAddresses`, `.processIDOutOfRange` or `.duplicateAddress`.
     public init(processID: ProcessID, addresses: [PeerAddress], secret: String? = nil) throws {
@@ -33,12 +35,12 @@ public struct ClusterConfiguration: Sendable, Equatable {
         guard (0..<addresses.count).contains(processID.rawValue) else {
             throw ClusterError.processIDOutOfRange(processID.rawValue, processCount: addresses.count)
         }
-        var seen: [PeerAddress: Int] = [:]
+        // Compared as resolved: `127.0.0.1:7101` and `localhost:7101` are one socket.
+        // Only entries with the same port are resolved (few, in practice).
         for (index, address) in addresses.enumerated() {
-            if let first = seen[address] {
+            if let first = addresses[..<index].firstIndex(where: { $0.sameSocket(as: address) }) {
                 throw ClusterError.duplicateAddress(address, first: ProcessID(first), second: ProcessID(index))
             }
-            seen[address] = index
         }
         self.processID = processID
         self.addresses = addresses

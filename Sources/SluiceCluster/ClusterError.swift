@@ -59,7 +59,8 @@ public enum ClusterError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .malformedAddress(text, reason):
             return "malformed address '\(text)': \(reason)"
         case let .duplicateAddress(address, first, second):
-            return "address \(address) is listed twice (for \(first) and \(second)); each process needs its own"
+            return "address \(address) is listed twice (for \(first) and \(second), compared after resolving "
+                + "host names); each process needs its own"
         case let .processIDOutOfRange(id, count):
             return "process id \(id) is out of range: the address list has \(count) entries, so ids are 0...\(count - 1)"
         case let .malformedProcessID(text):

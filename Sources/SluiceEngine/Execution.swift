@@ -26,7 +26,19 @@ package enum Execution {
         let tracker = configuration.recoveryStore.map { [announce] _ in
             CommitTracker(workerCount: network.workerCount, mailboxes: mailboxes, announce: announce)
         }
-        network.attach(tracker: tracker) { control.fail($0) }
+        // In a cluster a stop asked of any process stops every process: each
+        // tells the others when its own stop is requested (once).
+        if transport != nil, configuration.stopSignal == nil { configuration.stopSignal = StopSignal() }
+        let stop = configuration.stopSignal
+        let logger = configuration.logger
+        network.attach(
+            tracker: tracker,
+            onStopRequest: { process in
+                if stop?.isStopRequested == false { logger.notice("process \(process) was asked to stop: stopping too") }
+                stop?.requestStop()
+            },
+            onFailure: { control.fail($0) })
+        stop?.onStop { network.announceStop() }
 
         let installers: [WorkerInstaller]
         do {
@@ -43,7 +55,6 @@ package enum Execution {
         }
         let settings = configuration
         configuration.stopSignal?.onStop { for mailbox in mailboxes { mailbox.wake() } }
-        let logger = configuration.logger
         logger.debug(
             "starting dataflow",
             metadata: ["flow": "\(graph.flowID)", "workers": "\(network.workerCount)", "local": "\(mailboxes.count)"])

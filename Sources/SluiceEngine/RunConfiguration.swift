@@ -8,8 +8,13 @@ import Logging
 /// try run(flow, configuration: config)
 /// ```
 public struct RunConfiguration: Sendable {
-    /// Worker threads in this process. Default 1.
+    /// Worker threads in this process, 1 to ``maxWorkers``. Default 1.
     public var workers: Int
+    /// The most worker threads one process may run (1,024). Each worker is
+    /// an OS thread with its own sources and sinks (a Kafka sink is a
+    /// producer per worker), so far more threads than cores only cost
+    /// memory; run more processes to scale further.
+    public static let maxWorkers = 1_024
     /// How long an epoch lasts in system time (the snapshot interval once
     /// recovery is on). Default 10 s. Back-pressure never depends on it.
     public var epochInterval: Duration
@@ -61,10 +66,17 @@ public struct RunConfiguration: Sendable {
         self.transport = nil
     }
 
-    func validated() throws -> RunConfiguration {
-        guard workers >= 1 else {
-            throw DataflowError.invalidConfiguration("workers must be at least 1, got \(workers)")
+    /// Throws unless `workers` is from 1 to ``maxWorkers``.
+    package static func checkWorkers(_ workers: Int) throws {
+        guard (1...maxWorkers).contains(workers) else {
+            throw DataflowError.invalidConfiguration(
+                "workers per process must be from 1 to \(maxWorkers), got \(workers) "
+                    + "(each worker is a thread; run more processes for more)")
         }
+    }
+
+    func validated() throws -> RunConfiguration {
+        try Self.checkWorkers(workers)
         guard epochInterval > .zero else {
             throw DataflowError.invalidConfiguration("the epoch interval must be positive, got \(epochInterval)")
         }

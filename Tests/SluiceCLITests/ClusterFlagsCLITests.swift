@@ -36,6 +36,6 @@ import Testing
     @Test func zeroProcessesExitsWithStatusOneNamingTheValue() throws {
         let (exit, stderr) = try kafkaWordCount(["--processes", "0"])
         #expect(exit == .init(exited: true, status: 1), "stderr: \(stderr)")
-        #expect(stderr.contains("--processes must be at least 1, got 0"), "stderr: \(stderr)")
+        #expect(stderr.contains("--processes must be from 1 to 64 (copies on this machine), got 0"), "stderr: \(stderr)")
     }
 }

@@ -59,6 +59,22 @@ struct ClusterConfigurationTests {
         #expect(throws: ClusterError.self) { try resolve("0", ":80") }
     }
 
+    @Test func twoEntriesForOneSocketAreDuplicatesAfterResolving() throws {
+        #expect(throws: ClusterError.duplicateAddress(
+            PeerAddress(host: "localhost", port: 7101), first: ProcessID(0), second: ProcessID(1))
+        ) {
+            try resolve("0", "127.0.0.1:7101;localhost:7101")
+        }
+        #expect(throws: ClusterError.duplicateAddress(
+            PeerAddress(host: "LOCALHOST", port: 7101), first: ProcessID(0), second: ProcessID(1))
+        ) {
+            try resolve("1", "localhost:7101;LOCALHOST:7101")
+        }
+        // Other ports are other sockets; names that do not resolve (yet) are compared as written.
+        #expect(try resolve("0", "127.0.0.1:7101;localhost:7102")?.processCount == 2)
+        #expect(try resolve("0", "node-0.sluice.invalid:7100;node-1.sluice.invalid:7100")?.processCount == 2)
+    }
+
     @Test func errorsSayWhatIsWrong() {
         let error = ClusterError.processIDOutOfRange(3, processCount: 2)
         #expect(error.description == "process id 3 is out of range: the address list has 2 entries, so ids are 0...1")

@@ -27,4 +27,10 @@ import Testing
         let error = try #require(throws: WireError.self) { try WireMessage.decode(bytes) }
         #expect(error.description == "unknown progress kind 9")
     }
+
+    @Test(arguments: [0, 1, 300])
+    func aStopRequestRoundTrips(process: Int) throws {
+        let bytes = WireMessage.stop(process: process).encoded()
+        #expect(try WireMessage.decode(bytes) == .stop(process: process))
+    }
 }

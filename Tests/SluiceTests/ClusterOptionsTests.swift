@@ -132,7 +132,7 @@ import Testing
         let reason = try invalidConfiguration {
             _ = try options.launchLocalProcesses(arguments: ["--processes=\(value)"], environment: [:])
         }
-        #expect(reason.contains("--processes must be at least 1, got \(value)"), "\(reason)")
+        #expect(reason.contains("--processes must be from 1 to 64 (copies on this machine), got \(value)"), "\(reason)")
     }
 
     @Test func oneLocalProcessRunsHereWithoutStartingCopies() throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Sluice
+import SluiceTesting
 import Testing
 
 /// An application command that embeds Sluice's options next to its own.
@@ -60,6 +61,27 @@ private struct MyJob: ParsableCommand {
     func aNonPositiveWorkersFlagIsRejectedNamingIt(value: String) throws {
         let reason = try invalidConfiguration { _ = try configuration(["--workers-per-process=\(value)"]) }
         #expect(reason.contains("--workers-per-process"))
+    }
+
+    @Test(arguments: ["1025", "100000"])
+    func tooManyWorkersAreRejectedNamingTheLimit(value: String) throws {
+        let reason = try invalidConfiguration { _ = try configuration(["-w", value]) }
+        #expect(reason.contains("--workers-per-process must be a number from 1 to 1024"), "\(reason)")
+        let fromEnvironment = try invalidConfiguration {
+            _ = try configuration([], environment: ["SLUICE_WORKERS_PER_PROCESS": value])
+        }
+        #expect(fromEnvironment.contains("SLUICE_WORKERS_PER_PROCESS must be a number from 1 to 1024"), "\(fromEnvironment)")
+    }
+
+    @Test func theMostWorkersAreAccepted() throws {
+        #expect(try configuration(["-w", "1024"]).workers == RunConfiguration.maxWorkers)
+    }
+
+    @Test func aRunWithTooManyWorkersIsRefusedBeforeAnyThreadStarts() throws {
+        let flow = Dataflow("test")
+        flow.input("in", TestingSource([1])).output("out", TestingSink<Int>())
+        let reason = try invalidConfiguration { try run(flow, workers: 100_000) }
+        #expect(reason.contains("workers per process must be from 1 to 1024, got 100000"), "\(reason)")
     }
 
     @Test func aNonNumericWorkersFlagIsAParseError() {

@@ -35,9 +35,7 @@ public func run(
         return
     }
     try flow.validate()
-    guard configuration.workers >= 1 else {
-        throw DataflowError.invalidConfiguration("workers must be at least 1, got \(configuration.workers)")
-    }
+    try RunConfiguration.checkWorkers(configuration.workers)
     var options = options
     if let startupTimeout = cluster.startupTimeout { options.startupTimeout = startupTimeout }
     var logger = configuration.logger

@@ -81,6 +81,9 @@ package enum LocalProcesses {
 }
 
 extension SluiceOptions {
+    /// The most copies `--processes` starts on one machine (64).
+    public static let maxLocalProcesses = 64
+
     /// With `--processes N` (N > 1), starts N copies of this program as one
     /// local cluster, waits for them and returns the exit status to use;
     /// returns nil when no local cluster was asked for (run normally).
@@ -93,14 +96,15 @@ extension SluiceOptions {
     /// - Parameters:
     ///   - arguments: This program's arguments (without its name).
     ///   - environment: Checked for `SLUICE_ADDRESSES`, which `--processes` must not be combined with.
-    /// - Throws: `DataflowError.invalidConfiguration` for `--processes` below 1
-    ///   or together with `-i`/`-a`; when a copy cannot be started.
+    /// - Throws: `DataflowError.invalidConfiguration` for `--processes` outside
+    ///   1…``maxLocalProcesses`` or together with `-i`/`-a`; when a copy cannot be started.
     public func launchLocalProcesses(
         arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> Int32? {
         guard let processes else { return nil }
-        guard processes >= 1 else {
-            throw DataflowError.invalidConfiguration("--processes must be at least 1, got \(processes)")
+        guard (1...Self.maxLocalProcesses).contains(processes) else {
+            throw DataflowError.invalidConfiguration(
+                "--processes must be from 1 to \(Self.maxLocalProcesses) (copies on this machine), got \(processes)")
         }
         if processID != nil || addresses != nil || environment["SLUICE_ADDRESSES"].map({ !$0.isEmpty }) == true {
             throw DataflowError.invalidConfiguration(

@@ -22,9 +22,12 @@ package enum WireMessage: Equatable {
     case busy(worker: Int, busy: Bool)
     /// A start-up synchronization point, with a small payload.
     case sync(step: Int, payload: [UInt8])
+    /// Process `process` was asked to stop (a signal, `stop()`): every
+    /// process stops the same way.
+    case stop(process: Int)
 
     private enum Kind: UInt8 {
-        case batch = 1, progress, written, busy, sync
+        case batch = 1, progress, written, busy, sync, stop
     }
 
     /// The header of a batch message; the caller appends the encoded items.
@@ -69,6 +72,9 @@ package enum WireMessage: Equatable {
             writer.byte(Kind.sync.rawValue)
             writer.varint(UInt64(step))
             writer.bytes.append(contentsOf: payload)
+        case let .stop(process):
+            writer.byte(Kind.stop.rawValue)
+            writer.varint(UInt64(process))
         }
         return writer.bytes
     }
@@ -103,6 +109,8 @@ package enum WireMessage: Equatable {
         case .sync:
             let step = try reader.int()
             return .sync(step: step, payload: Array(bytes[reader.offset...]))
+        case .stop:
+            return .stop(process: try reader.int())
         }
     }
 }

@@ -34,6 +34,7 @@ package final class WorkerNetwork: @unchecked Sendable {
     private let busyWorkers = Mutex(Set<Int>())
     private let busyCount = Atomic<Int>(0)
     private let tracker = Mutex<CommitTracker?>(nil)
+    private let stopRequested = Mutex<(@Sendable (Int) -> Void)?>(nil)
     private let syncCondition = NSCondition()
     private var syncState = SyncState()
 
@@ -68,9 +69,14 @@ package final class WorkerNetwork: @unchecked Sendable {
     package func process(of worker: Int) -> Int { worker / workersPerProcess }
 
     /// Starts receiving frames; `onFailure` hears of a lost or failed peer
-    /// and of a frame that cannot be parsed.
-    package func attach(tracker commitTracker: CommitTracker?, onFailure: @escaping @Sendable (any Error) -> Void) {
+    /// and of a frame that cannot be parsed; `onStopRequest` hears that
+    /// another process was asked to stop (with its index).
+    package func attach(
+        tracker commitTracker: CommitTracker?, onStopRequest: (@Sendable (Int) -> Void)? = nil,
+        onFailure: @escaping @Sendable (any Error) -> Void
+    ) {
         tracker.withLock { $0 = commitTracker }
+        stopRequested.withLock { $0 = onStopRequest }
         transport?.attach(
             receiver: { [weak self] process, bytes in
                 guard let self else { return }
@@ -107,6 +113,13 @@ package final class WorkerNetwork: @unchecked Sendable {
     /// Tells the other processes that a local worker's inbox went over or under its limit.
     package func announceBusy(worker: WorkerIndex, busy: Bool) {
         broadcastControl(.busy(worker: worker.rawValue, busy: busy))
+    }
+
+    /// Tells the other processes that this one was asked to stop, so the
+    /// whole cluster stops (gracefully) together.
+    package func announceStop() {
+        guard let transport else { return }
+        broadcastControl(.stop(process: transport.processIndex))
     }
 
     /// Whether sources should wait for other processes: a remote inbox is
@@ -196,6 +209,8 @@ package final class WorkerNetwork: @unchecked Sendable {
             guard changed else { return }
             busyCount.add(busy ? 1 : -1, ordering: .relaxed)
             if !busy { for mailbox in mailboxes { mailbox.wake() } }
+        case let .stop(process):
+            stopRequested.withLock { $0 }?(process)
         case let .sync(step, payload):
             syncCondition.lock()
             syncState.received[step, default: [:]][process] = payload

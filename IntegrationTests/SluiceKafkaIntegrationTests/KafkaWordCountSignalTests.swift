@@ -1,0 +1,186 @@
+import ChildProcessSupport
+import Foundation
+import Sluice
+import SluiceKafka
+import SluiceRecovery
+import SluiceTesting
+import Testing
+
+/// Signals to the members of a `kafka-word-count` cluster (separate OS
+/// processes with a recovery directory, on the embedded broker), as a
+/// Kubernetes rolling update sends them: one SIGTERM to any one member stops
+/// every member gracefully (exit 0) and a restart resumes exactly; a second
+/// signal exits at once; a random mix of SIGTERM and `kill -9` keeps every
+/// word's count exact.
+@Suite(.serialized) struct KafkaWordCountSignalTests {
+    static let inputStep = StepID("kafka_word_count.lines")
+    static let flowID = "kafka_word_count"
+
+    /// One cluster run's members, as child processes.
+    private struct Cluster {
+        let members: [ChildProcess]
+        var stderr: String { members.enumerated().map { "process \($0): \($1.stderr)" }.joined(separator: "\n") }
+    }
+
+    /// The input, output and recovery directory of one test.
+    private struct Job {
+        let broker: TestBroker
+        let input: String
+        let output: String
+        let directory: String
+        let probe: RecoveryDirectoryProbe
+        var text = GeneratedWordText()
+
+        init(name: String) throws {
+            broker = try TestBroker()
+            input = try broker.topic("\(name)-lines", partitions: 4)
+            output = try broker.topic("\(name)-counts", partitions: 8)
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-\(name)-\(UUID().uuidString)").path
+            probe = try RecoveryDirectoryProbe(directory: directory, flowID: KafkaWordCountSignalTests.flowID)
+        }
+
+        mutating func produceLines(_ count: Int) throws {
+            try produce(
+                text.nextLines(count).enumerated().map { KafkaSinkMessage(key: nil, value: $1, partition: Int32($0 % 4)) },
+                to: input, on: broker)
+        }
+
+        /// Lines read as of the committed snapshot.
+        func committedLines() throws -> Int64 {
+            try probe.committedStates(of: KafkaWordCountSignalTests.inputStep, as: Int64.self).values.reduce(0, +)
+        }
+
+        /// Starts a 2-process cluster; `tail` keeps it reading after the input's end.
+        func startCluster(tail: Bool) throws -> Cluster {
+            let addresses = try LoopbackPorts.free(2).map { "127.0.0.1:\($0)" }.joined(separator: ";")
+            let executable = try BuiltExecutable.url(named: "kafka-word-count")
+            return Cluster(
+                members: try (0..<2).map { index in
+                    try ChildProcess(
+                        executable,
+                        [
+                            "--brokers", broker.brokers.joined(separator: ","), "--input-topic", input,
+                            "--output-topic", output, "-r", directory, "-s", "0.1", "--epoch-interval", "0.05",
+                            "-w", "1", "-i", "\(index)", "-a", addresses,
+                        ] + (tail ? ["--tail"] : []))
+                })
+        }
+
+        /// Waits until the store committed more than `lines` lines (true),
+        /// or a member ended on its own (false).
+        func awaitCommittedProgress(beyond lines: Int64, of cluster: Cluster) throws -> Bool {
+            let giveUp = ContinuousClock.now + .seconds(60)
+            var epoch = try probe.committedEpoch()
+            while !cluster.members.contains(where: \.hasExited) {
+                if case let committed = try probe.committedEpoch(), committed != epoch {
+                    epoch = committed
+                    if try committedLines() > lines { return true }
+                }
+                try #require(ContinuousClock.now < giveUp, "no progress beyond line \(lines) in 60 s: \(cluster.stderr)")
+                Thread.sleep(forTimeInterval: 0.005)
+            }
+            return false
+        }
+
+        /// Runs the cluster to the end of the input and checks every word's counts.
+        func finishAndCheck(runLog: String) throws {
+            let last = try startCluster(tail: false)
+            for (index, member) in last.members.enumerated() {
+                let exit = try member.waitForExit(timeout: .seconds(120))
+                #expect(exit == ChildProcess.Exit(exited: true, status: 0), "last run, process \(index): \(exit); \(member.stderr)")
+            }
+            let counts = try readAll(output, on: broker).map { (word: $0.keyText ?? "", count: Int($0.text) ?? -1) }
+            expectExactCounts(counts, truth: text.counts, runLog: runLog + "\n" + last.stderr)
+            try broker.assertNoDroppedData()
+        }
+    }
+
+    @Test(arguments: [0, 1])
+    func oneSIGTERMToOneMemberStopsTheWholeClusterAndARestartResumesExactly(member: Int) throws {
+        var job = try Job(name: "sigterm-\(member)")
+        defer { try? FileManager.default.removeItem(atPath: job.directory) }
+        try job.produceLines(4_000)
+        // Tailing: without the stop reaching every member, none would ever end.
+        let cluster = try job.startCluster(tail: true)
+        _ = try job.awaitCommittedProgress(beyond: 0, of: cluster)
+        cluster.members[member].send(SIGTERM)
+        for (index, child) in cluster.members.enumerated() {
+            let exit = try child.waitForExit(timeout: .seconds(30))
+            #expect(exit == ChildProcess.Exit(exited: true, status: 0), "process \(index): \(exit); \(child.stderr)")
+        }
+        let other = cluster.members[1 - member]
+        #expect(other.stderr.contains("process \(member) was asked to stop"), "\(other.stderr)")
+        // The stop snapshot is committed: every member ended its execution there.
+        let last = try #require(try job.probe.lastExecution(), "no progress rows")
+        #expect(last.workersEnded == last.workerCount, "\(last)")
+
+        try job.produceLines(2_000)
+        try job.finishAndCheck(runLog: cluster.stderr)
+    }
+
+    @Test func aSecondSignalExitsAtOnce() throws {
+        var job = try Job(name: "second-signal")
+        defer { try? FileManager.default.removeItem(atPath: job.directory) }
+        try job.produceLines(2_000)
+        let cluster = try job.startCluster(tail: true)
+        defer { for member in cluster.members where !member.hasExited { member.send(SIGKILL) } }
+        _ = try job.awaitCommittedProgress(beyond: 0, of: cluster)
+        // Process 1 is frozen, so process 0's graceful stop cannot finish (it
+        // would fail once process 1 counts as lost, after 5 s of silence).
+        cluster.members[1].send(SIGSTOP)
+        cluster.members[0].send(SIGTERM)
+        try cluster.members[0].waitFor("the first signal's notice") { _, stderr in stderr.contains("sluice: stopping") }
+        cluster.members[0].send(SIGTERM)
+        let exit = try cluster.members[0].waitForExit(timeout: .seconds(30))
+        #expect(exit == ChildProcess.Exit(exited: true, status: 128 + SIGTERM), "\(exit); \(cluster.members[0].stderr)")
+        cluster.members[1].send(SIGCONT)
+        let other = try cluster.members[1].waitForExit(timeout: .seconds(30))
+        #expect(other == ChildProcess.Exit(exited: true, status: 1), "\(other); \(cluster.members[1].stderr)")
+    }
+
+    /// Rounds of a random signal (SIGTERM or SIGKILL) to a random member at a
+    /// random moment after committed progress; then a last run to the end.
+    @Test func aMixOfSIGTERMAndKillAtRandomMomentsKeepsEveryCountExact() throws {
+        var job = try Job(name: "signal-mix")
+        defer { try? FileManager.default.removeItem(atPath: job.directory) }
+        try job.produceLines(12_000)
+        var runLog: [String] = []
+        for round in 1...10 {
+            let before = try job.committedLines()
+            while job.text.totalLines - Int(before) < 8_000 { try job.produceLines(6_000) }
+            let cluster = try job.startCluster(tail: false)
+            var entry = "round \(round): from line \(before)"
+            guard try job.awaitCommittedProgress(beyond: before, of: cluster) else {
+                for (index, member) in cluster.members.enumerated() {
+                    let exit = try member.waitForExit(timeout: .seconds(60))
+                    try #require(exit == ChildProcess.Exit(exited: true, status: 0), "round \(round), process \(index): \(exit); \(member.stderr)")
+                }
+                runLog.append(entry + ": read its whole backlog before any signal")
+                continue
+            }
+            Thread.sleep(forTimeInterval: Double.random(in: 0..<0.3))  // the random moment, not a synchronization
+            let victim = Int.random(in: 0...1)
+            let signal = Bool.random() ? SIGTERM : SIGKILL
+            cluster.members[victim].send(signal)
+            entry += ", \(signal == SIGTERM ? "SIGTERM" : "SIGKILL") to process \(victim)"
+            let exits = try cluster.members.map { try $0.waitForExit(timeout: .seconds(30)) }
+            entry += ": \(exits), committed up to line \(try job.committedLines())"
+            runLog.append(entry)
+            if signal == SIGTERM {
+                for (index, exit) in exits.enumerated() {
+                    try #require(exit == ChildProcess.Exit(exited: true, status: 0), "\(entry); process \(index): \(cluster.members[index].stderr)")
+                }
+            } else {
+                try #require(exits[victim] == ChildProcess.Exit(exited: false, status: SIGKILL), "\(entry)")
+                // The survivor fails naming the lost member, unless it had already finished.
+                let survivor = cluster.members[1 - victim]
+                if exits[1 - victim] != ChildProcess.Exit(exited: true, status: 0) {
+                    try #require(exits[1 - victim] == ChildProcess.Exit(exited: true, status: 1), "\(entry): \(survivor.stderr)")
+                    #expect(survivor.stderr.contains("process \(victim)"), "\(entry): \(survivor.stderr)")
+                }
+            }
+        }
+        print("signal mix: " + runLog.joined(separator: "\n"))
+        try job.finishAndCheck(runLog: runLog.joined(separator: "\n"))
+    }
+}
