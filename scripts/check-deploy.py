@@ -151,8 +151,9 @@ def check_systemd(unit_text, env_text):
     exec_start = re.search(r"^ExecStart=((?:.*\\\n)*.*)$", unit_text, flags=re.M)
     if not exec_start or not re.search(r"(-i|--process-id) %i\b", exec_start.group(1)):
         problems.append("sluice@.service: ExecStart must pass -i %i (the instance is the process id)")
-    if unit.get("Restart") != "on-failure":
-        problems.append("sluice@.service: Restart=on-failure restarts the processes that failed fast")
+    if unit.get("Restart") != "always":
+        problems.append("sluice@.service: Restart=always restarts the processes that failed fast or that a "
+                        "peer's stop stopped (exit 0)")
     service_part = unit_text.split("[Service]")[1].split("[Install]")[0] if "[Service]" in unit_text else ""
     if "StartLimitIntervalSec" in service_part:
         problems.append("sluice@.service: StartLimitIntervalSec belongs in [Unit]")
