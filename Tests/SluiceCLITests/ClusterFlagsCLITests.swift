@@ -27,6 +27,19 @@ import Testing
         #expect(stderr.contains("127.0.0.1:7100 is listed twice"), "stderr: \(stderr)")
     }
 
+    @Test func twoNamesForOneSocketAreADuplicateAddress() throws {
+        let (exit, stderr) = try kafkaWordCount(["-i", "1", "-a", "127.0.0.1:7100;localhost:7100"])
+        #expect(exit == .init(exited: true, status: 1), "stderr: \(stderr)")
+        #expect(stderr.contains("localhost:7100 is listed twice"), "stderr: \(stderr)")
+    }
+
+    @Test(arguments: ["1025", "100000"])
+    func tooManyWorkersExitAtOnceNamingTheLimit(workers: String) throws {
+        let (exit, stderr) = try kafkaWordCount(["-w", workers])
+        #expect(exit == .init(exited: true, status: 1), "stderr: \(stderr)")
+        #expect(stderr.contains("--workers-per-process must be a number from 1 to 1024"), "stderr: \(stderr)")
+    }
+
     @Test func aProcessIDOutOfRangeExitsWithStatusOneNamingIt() throws {
         let (exit, stderr) = try kafkaWordCount(["-i", "5", "-a", "127.0.0.1:7100;127.0.0.1:7101"])
         #expect(exit == .init(exited: true, status: 1), "stderr: \(stderr)")
