@@ -33,12 +33,12 @@ package enum Execution {
         let logger = configuration.logger
         network.attach(
             tracker: tracker,
-            onStopRequest: { process in
+            onStopRequest: { process, draining in
                 if stop?.isStopRequested == false { logger.notice("process \(process) was asked to stop: stopping too") }
-                stop?.requestStop()
+                stop?.requestStop(draining: draining)
             },
             onFailure: { control.fail($0) })
-        stop?.onStop { network.announceStop() }
+        stop?.onStop { [weak stop] in network.announceStop(draining: stop?.isDrainRequested ?? false) }
 
         let installers: [WorkerInstaller]
         do {

@@ -5,7 +5,9 @@
 /// until every channel has reached E. Then barrier E is released downstream and
 /// the held items flow. So downstream sees every item of epoch E before the
 /// barrier of E, and nothing of E+1 before it: the contract stateful steps and
-/// snapshots rely on. An `end` counts as every barrier.
+/// snapshots rely on. An `end` or `suspend` counts as every barrier; once every
+/// channel is at one of them, `suspend` goes downstream if any channel was
+/// suspended (the stream stops to resume later), else `end`.
 package final class Gate<Item> {
     private enum Held {
         case batch([Item])
@@ -40,7 +42,7 @@ package final class Gate<Item> {
         self.deliverProgress = deliverProgress
     }
 
-    /// True once `end` has been released downstream.
+    /// True once `end` (or `suspend`) has been released downstream.
     package var isFinished: Bool { finished }
 
     /// Takes a batch from `channel`.
@@ -70,7 +72,7 @@ package final class Gate<Item> {
         pausedAt[channel] = progress
         pausedCount += 1
         // Everything the channel sent came before its end: leave it out of the watermark.
-        if progress == .end { try merge(watermarks.end(channel: channel)) }
+        if progress.isTerminal { try merge(watermarks.end(channel: channel)) }
     }
 
     private func merge(_ changed: Watermark?) throws {
@@ -80,9 +82,9 @@ package final class Gate<Item> {
     private func releaseWhileAligned() throws {
         while pausedCount == channelCount, !finished {
             let lowest = pausedAt.lazy.compactMap { $0 }.min()!
-            if lowest == .end {
+            if lowest.isTerminal {
                 finished = true
-                try deliverProgress(.end)
+                try deliverProgress(pausedAt.contains(.suspend) ? .suspend : .end)
                 return
             }
             try deliverProgress(lowest)

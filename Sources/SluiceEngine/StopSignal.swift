@@ -1,10 +1,23 @@
 import Synchronization
 
-/// Asks a running dataflow to stop gracefully: every source ends as if its
-/// input were exhausted, so stateful steps flush, sinks flush and close, and
-/// `run` returns normally. For endless (tailing) sources, shutdown on SIGTERM,
-/// and tests. In a cluster, a stop requested in any one process stops every
-/// process of the cluster the same way.
+/// Asks a running dataflow to stop gracefully, in one of two ways:
+///
+/// - **Suspend** (`requestStop()` on a run with a recovery store): every
+///   source stops where it is, what it read is processed and written, and
+///   the last epoch is snapshotted *without* ending the input: open windows,
+///   `collect` buffers, join state and `…Final` aggregates stay in the
+///   snapshot, and the next run with the same store continues them, so a run
+///   stopped and resumed any number of times emits what an uninterrupted
+///   run emits (Flink's stop-with-savepoint).
+/// - **Drain** (`requestStop(draining: true)`, and every stop of a run
+///   without a recovery store, where suspending would lose the state): every
+///   source ends as if its input were exhausted, so stateful steps flush
+///   what they hold (open windows are emitted with what they have so far).
+///
+/// Either way sinks flush and close (exactly-once sinks commit the last
+/// epoch) and `run` returns normally. For endless (tailing) sources,
+/// shutdown on SIGTERM, and tests. In a cluster, a stop requested in any one
+/// process stops every process of the cluster the same way.
 ///
 /// ```swift
 /// let stop = StopSignal()
@@ -16,6 +29,7 @@ import Synchronization
 /// ```
 public final class StopSignal: Sendable {
     private let requested = Atomic<Bool>(false)
+    private let draining = Atomic<Bool>(false)
     private let wakers = Mutex<[@Sendable () -> Void]>([])
 
     /// Creates a signal that has not been raised.
@@ -24,9 +38,22 @@ public final class StopSignal: Sendable {
     /// True once a stop was requested.
     public var isStopRequested: Bool { requested.load(ordering: .acquiring) }
 
+    /// True when the stop asked to drain (end the input and flush).
+    public var isDrainRequested: Bool { draining.load(ordering: .acquiring) }
+
     /// Requests the stop; safe from any thread, idempotent (only the first
-    /// request wakes the run and tells the other processes of a cluster).
-    public func requestStop() {
+    /// request wakes the run and tells the other processes of a cluster;
+    /// a later request can still turn a suspend into a drain until the
+    /// sources have stopped).
+    ///
+    /// ```swift
+    /// stop.requestStop()                  // suspend (with a recovery store)
+    /// stop.requestStop(draining: true)    // end the input and flush everything
+    /// ```
+    /// - Parameter draining: End the input and flush every step, instead of
+    ///   suspending (a run without a recovery store always drains).
+    public func requestStop(draining: Bool = false) {
+        if draining { self.draining.store(true, ordering: .releasing) }
         // Under the lock, so a waker registered concurrently is either
         // called here or sees the flag set and calls itself.
         let wake: [@Sendable () -> Void] = wakers.withLock { registered in

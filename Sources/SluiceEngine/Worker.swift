@@ -37,7 +37,10 @@ package final class Worker {
             if control.isStopped { return }
             var didWork = false
             if let stop = builder.configuration.stopSignal, stop.isStopRequested {
-                for input in builder.inputs where !input.isFinished { try input.finishNow() }
+                // With a recovery store a stop suspends (state kept for the
+                // next run) unless it asked to drain; without one it drains.
+                let suspending = !stop.isDrainRequested && builder.configuration.recoveryStore != nil
+                for input in builder.inputs where !input.isFinished { try input.finishNow(suspending: suspending) }
             }
 
             let messages = mailbox.takeAll()

@@ -11,7 +11,7 @@ package protocol InputDriver: AnyObject {
     /// Ends the current epoch: sends its barrier downstream.
     func closeEpoch(_ epoch: Epoch) throws
     /// Ends the input now (a graceful stop): closes partitions, sends `end`.
-    func finishNow() throws
+    func finishNow(suspending: Bool) throws
     /// Closes partitions without flushing anything (the run is stopping).
     func shutdown()
 }

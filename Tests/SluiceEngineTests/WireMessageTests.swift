@@ -30,7 +30,7 @@ import Testing
 
     @Test(arguments: [0, 1, 300])
     func aStopRequestRoundTrips(process: Int) throws {
-        let bytes = WireMessage.stop(process: process).encoded()
-        #expect(try WireMessage.decode(bytes) == .stop(process: process))
+        let bytes = WireMessage.stop(process: process, draining: process == 1).encoded()
+        #expect(try WireMessage.decode(bytes) == .stop(process: process, draining: process == 1))
     }
 }

@@ -22,9 +22,9 @@ package enum WireMessage: Equatable {
     case busy(worker: Int, busy: Bool)
     /// A start-up synchronization point, with a small payload.
     case sync(step: Int, payload: [UInt8])
-    /// Process `process` was asked to stop (a signal, `stop()`): every
-    /// process stops the same way.
-    case stop(process: Int)
+    /// Process `process` was asked to stop (a signal, `stop()`), to suspend
+    /// or to drain: every process stops the same way.
+    case stop(process: Int, draining: Bool)
 
     private enum Kind: UInt8 {
         case batch = 1, progress, written, busy, sync, stop
@@ -54,6 +54,8 @@ package enum WireMessage: Equatable {
                 writer.varint(epoch.rawValue)
             case .end:
                 writer.byte(1)
+            case .suspend:
+                writer.byte(3)
             case .watermark(let mark):
                 writer.byte(2)
                 writer.varint(mark.time.timeIntervalSinceReferenceDate.bitPattern)
@@ -72,9 +74,10 @@ package enum WireMessage: Equatable {
             writer.byte(Kind.sync.rawValue)
             writer.varint(UInt64(step))
             writer.bytes.append(contentsOf: payload)
-        case let .stop(process):
+        case let .stop(process, draining):
             writer.byte(Kind.stop.rawValue)
             writer.varint(UInt64(process))
+            writer.byte(draining ? 1 : 0)
         }
         return writer.bytes
     }
@@ -94,6 +97,7 @@ package enum WireMessage: Equatable {
             switch try reader.byte() {
             case 0: signal = .barrier(Epoch(try reader.varint()))
             case 1: signal = .end
+            case 3: signal = .suspend
             case 2:
                 let time = Date(timeIntervalSinceReferenceDate: Double(bitPattern: try reader.varint()))
                 signal = .watermark(Watermark(time: time, idle: try reader.byte() == 1))
@@ -110,7 +114,8 @@ package enum WireMessage: Equatable {
             let step = try reader.int()
             return .sync(step: step, payload: Array(bytes[reader.offset...]))
         case .stop:
-            return .stop(process: try reader.int())
+            let process = try reader.int()
+            return .stop(process: process, draining: try reader.byte() == 1)
         }
     }
 }

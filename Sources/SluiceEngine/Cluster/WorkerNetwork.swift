@@ -34,7 +34,7 @@ package final class WorkerNetwork: @unchecked Sendable {
     private let busyWorkers = Mutex(Set<Int>())
     private let busyCount = Atomic<Int>(0)
     private let tracker = Mutex<CommitTracker?>(nil)
-    private let stopRequested = Mutex<(@Sendable (Int) -> Void)?>(nil)
+    private let stopRequested = Mutex<(@Sendable (_ process: Int, _ draining: Bool) -> Void)?>(nil)
     private let syncCondition = NSCondition()
     private var syncState = SyncState()
 
@@ -70,9 +70,9 @@ package final class WorkerNetwork: @unchecked Sendable {
 
     /// Starts receiving frames; `onFailure` hears of a lost or failed peer
     /// and of a frame that cannot be parsed; `onStopRequest` hears that
-    /// another process was asked to stop (with its index).
+    /// another process was asked to stop (its index, and whether to drain).
     package func attach(
-        tracker commitTracker: CommitTracker?, onStopRequest: (@Sendable (Int) -> Void)? = nil,
+        tracker commitTracker: CommitTracker?, onStopRequest: (@Sendable (_ process: Int, _ draining: Bool) -> Void)? = nil,
         onFailure: @escaping @Sendable (any Error) -> Void
     ) {
         tracker.withLock { $0 = commitTracker }
@@ -117,9 +117,9 @@ package final class WorkerNetwork: @unchecked Sendable {
 
     /// Tells the other processes that this one was asked to stop, so the
     /// whole cluster stops (gracefully) together.
-    package func announceStop() {
+    package func announceStop(draining: Bool) {
         guard let transport else { return }
-        broadcastControl(.stop(process: transport.processIndex))
+        broadcastControl(.stop(process: transport.processIndex, draining: draining))
     }
 
     /// Whether sources should wait for other processes: a remote inbox is
@@ -209,8 +209,8 @@ package final class WorkerNetwork: @unchecked Sendable {
             guard changed else { return }
             busyCount.add(busy ? 1 : -1, ordering: .relaxed)
             if !busy { for mailbox in mailboxes { mailbox.wake() } }
-        case let .stop(process):
-            stopRequested.withLock { $0 }?(process)
+        case let .stop(process, draining):
+            stopRequested.withLock { $0 }?(process, draining)
         case let .sync(step, payload):
             syncCondition.lock()
             syncState.received[step, default: [:]][process] = payload

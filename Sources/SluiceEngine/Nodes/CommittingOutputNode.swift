@@ -33,7 +33,7 @@ package final class CommittingOutputNode<Partition: CommittingSinkPartition>: Ba
             try sinkCall { try partition.epochEnded(epoch) }
             let records = snapshots.collector.isSnapshotEpoch(epoch) ? try prepare(epoch) : []
             try snapshots.passed(epoch, records: records)
-        case .end:
+        case .end, .suspend:
             closed = true
             try sinkCall { try partition.close() }
             try snapshots.ended(records: try prepare(snapshots.currentEpoch))

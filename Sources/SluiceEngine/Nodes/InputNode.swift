@@ -62,11 +62,12 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
         try output.signal(.watermark(mark))
     }
 
-    /// Marks the input as ended: final positions to the snapshot, then `end`.
-    private func end() throws {
+    /// Marks the input as ended: final positions to the snapshot, then `end`
+    /// (or `suspend` when the run stops to resume later).
+    private func end(suspending: Bool = false) throws {
         finished = true
         try snapshots?.ended(records: try positionRecords())
-        try output.signal(.end)
+        try output.signal(suspending ? .suspend : .end)
     }
 
     package var isFinished: Bool { finished }
@@ -132,7 +133,7 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
         try output.signal(.barrier(epoch))
     }
 
-    package func finishNow() throws {
+    package func finishNow(suspending: Bool) throws {
         guard !finished else { return }
         for index in owned.indices where !owned[index].ended {
             owned[index].ended = true
@@ -140,7 +141,7 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
                 throw DataflowError.sourceFailed(step: step, partition: owned[index].key, underlying: error)
             }
         }
-        try end()
+        try end(suspending: suspending)
     }
 
     package func shutdown() {

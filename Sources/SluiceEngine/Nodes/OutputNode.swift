@@ -63,7 +63,7 @@ package final class OutputNode<Partition: SinkPartition>: BatchConsumer, Shutdow
                     throw DataflowError.sinkFailed(step: step, partition: key, underlying: error)
                 }
             }
-        case .end:
+        case .end, .suspend:
             // Close every partition once, even if one fails; report the first failure.
             closed = true
             var failure: DataflowError?
@@ -77,7 +77,7 @@ package final class OutputNode<Partition: SinkPartition>: BatchConsumer, Shutdow
         // Everything of this epoch (or the whole input) is written and flushed.
         switch signal {
         case .barrier(let epoch): try snapshots?.passed(epoch, records: try positionRecords())
-        case .end: try snapshots?.ended(records: try positionRecords())
+        case .end, .suspend: try snapshots?.ended(records: try positionRecords())
         case .watermark: break
         }
     }

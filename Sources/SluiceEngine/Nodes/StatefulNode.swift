@@ -327,6 +327,10 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
             }
             try output.emit(emitter.items)
             try snapshots?.ended(records: try takeChangedRecords())
+        case .suspend:
+            // The run stops to resume later: nothing is flushed, every key
+            // keeps its state (open windows, buffers, timers) in the snapshot.
+            try snapshots?.ended(records: try takeChangedRecords())
         }
         try output.signal(signal)
     }

@@ -1,0 +1,215 @@
+import Foundation
+import Sluice
+import SluiceRecovery
+import SluiceTesting
+import Synchronization
+import Testing
+
+/// A stop with a recovery store suspends: nothing is flushed as if the input
+/// had ended, open windows and `…Final` state go into the snapshot, and the
+/// next run continues them. So a run stopped and resumed any number of times
+/// (with any worker counts, alone or as a cluster) emits exactly what an
+/// uninterrupted run emits: every window and every total once.
+@Suite struct StopSuspendTests {
+    typealias Event = WindowSupport.Event
+
+    /// Four partitions of timed events; each key lives in one partition, so
+    /// what every step emits does not depend on how partitions interleave.
+    static let partitions: [[Event]] = (0..<4).map { partition in
+        var second = 0.0
+        return (0..<60).map { index in
+            second += Double((index * 7 + partition) % 3 + 1)
+            return Event(second, "k\(partition)-\(index % 3)")
+        }
+    }
+
+    /// Counts per 10 s window, totals at the end of input, and running counts.
+    static func makeFlow(_ source: PausingSource, into sink: TestingSink<String>) -> Dataflow {
+        let flow = Dataflow("suspend")
+        let keyed = flow.input("events", source).keyOn("key") { $0.label }
+        keyed.countWindow(
+            "per_window", clock: WindowSupport.eventClock(),
+            windower: TumblingWindower(length: .seconds(10), alignTo: WindowSupport.origin)
+        ).down
+            .map("format_window") { "window \($0.key)#\($0.value.window)=\($0.value.value)" }
+            .output("windows_out", sink)
+        keyed.foldFinal("total", initial: { 0 }) { count, _ in count + 1 }
+            .map("format_total") { "total \($0.key)=\($0.value)" }
+            .output("totals_out", sink)
+        keyed.statefulMap("running") { (count: Int?, _: Event) in ((count ?? 0) + 1, (count ?? 0) + 1) }
+            .map("format_running") { "running \($0.key)=\($0.value)" }
+            .output("running_out", sink)
+        return flow
+    }
+
+    /// What one uninterrupted run emits.
+    static let uninterrupted: [String] = {
+        let sink = TestingSink<String>()
+        let flow = makeFlow(PausingSource(partitions: partitions, pauseAt: nil, paused: PauseCounter(partitions: 4)), into: sink)
+        try! run(flow, workers: 1)
+        return sink.items.sorted()
+    }()
+
+    /// Checks the union of every run's output against one uninterrupted run,
+    /// naming what is missing and what is extra (windows or totals emitted twice).
+    static func expectUninterrupted(_ items: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+        var counts: [String: Int] = [:]
+        for item in items { counts[item, default: 0] += 1 }
+        for item in uninterrupted { counts[item, default: 0] -= 1 }
+        let extra = counts.filter { $0.value > 0 }.keys.sorted()
+        let missing = counts.filter { $0.value < 0 }.keys.sorted()
+        #expect(
+            extra.isEmpty && missing.isEmpty,
+            "\(extra.count) extra, e.g. \(extra.prefix(6)); \(missing.count) missing, e.g. \(missing.prefix(6))",
+            sourceLocation: sourceLocation)
+    }
+
+    /// Pause points of `stops` stops, spread over the input and differing per partition.
+    static func pausePoints(stops: Int) -> [[Int]] {
+        (1...stops).map { stop in (0..<4).map { partition in min(59, stop * 60 / (stops + 1) + partition) } }
+    }
+
+    @Test(arguments: [(1, 1), (2, 2), (10, 1), (2, 3)])
+    func stoppedAndResumedRunsEmitWhatOneRunEmits(stops: Int, workers: Int) throws {
+        try OpsSupport.withTemporaryDirectory { directory in
+            let sink = TestingSink<String>()
+            for (index, pause) in Self.pausePoints(stops: stops).enumerated() {
+                let counter = PauseCounter(partitions: 4)
+                let flow = Self.makeFlow(PausingSource(partitions: Self.partitions, pauseAt: pause, paused: counter), into: sink)
+                var configuration = RunConfiguration(workers: [workers, workers % 3 + 1, (workers + 1) % 3 + 1][index % 3])
+                configuration.recoveryStore = try SQLiteRecoveryStore(directory: directory.path, flowID: flow.id)
+                let stop = StopSignal()
+                configuration.stopSignal = stop
+                Thread.detachNewThread {
+                    counter.allPaused.wait()
+                    stop.requestStop()
+                }
+                try expectRunSucceeds(flow, configuration: configuration)
+                #expect(!counter.allPaused.timedOut, "stop \(index + 1): the partitions never all paused")
+                // Suspended, not ended: no total may have been emitted yet.
+                #expect(sink.items.allSatisfy { !$0.hasPrefix("total") }, "stop \(index + 1) flushed the totals")
+            }
+            let last = Self.makeFlow(PausingSource(partitions: Self.partitions, pauseAt: nil, paused: PauseCounter(partitions: 4)), into: sink)
+            var configuration = RunConfiguration(workers: workers)
+            configuration.recoveryStore = try SQLiteRecoveryStore(directory: directory.path, flowID: last.id)
+            try expectRunSucceeds(last, configuration: configuration)
+            Self.expectUninterrupted(sink.items)
+        }
+    }
+
+    @Test func aStoppedClusterSuspendsAndResumesExactly() throws {
+        try OpsSupport.withTemporaryDirectory { directory in
+            let sink = TestingSink<String>()
+            for pause in Self.pausePoints(stops: 2) {
+                let counter = PauseCounter(partitions: 4)
+                let flows = (0..<2).map { _ in
+                    Self.makeFlow(PausingSource(partitions: Self.partitions, pauseAt: pause, paused: counter), into: sink)
+                }
+                let stop = StopSignal()
+                var configurations: [RunConfiguration] = []
+                for _ in 0..<2 {
+                    var configuration = RunConfiguration(workers: 2)
+                    configuration.recoveryStore = try SQLiteRecoveryStore(directory: directory.path, flowID: "suspend")
+                    configurations.append(configuration)
+                }
+                configurations[1].stopSignal = stop  // one member is asked; both suspend
+                Thread.detachNewThread {
+                    counter.allPaused.wait()
+                    stop.requestStop()
+                }
+                let outcomes = try runClusterMembers(flows, configurations: configurations)
+                for (member, outcome) in outcomes.enumerated() {
+                    #expect(outcome.failure == nil, "member \(member): \(String(describing: outcome.failure))")
+                }
+                #expect(sink.items.allSatisfy { !$0.hasPrefix("total") }, "a suspended cluster flushed the totals")
+            }
+            let last = Self.makeFlow(PausingSource(partitions: Self.partitions, pauseAt: nil, paused: PauseCounter(partitions: 4)), into: sink)
+            var configuration = RunConfiguration(workers: 3)
+            configuration.recoveryStore = try SQLiteRecoveryStore(directory: directory.path, flowID: last.id)
+            try expectRunSucceeds(last, configuration: configuration)
+            Self.expectUninterrupted(sink.items)
+        }
+    }
+
+    @Test func aDrainingStopFlushesWhatItHolds() throws {
+        try OpsSupport.withTemporaryDirectory { directory in
+            let sink = TestingSink<String>()
+            let counter = PauseCounter(partitions: 4)
+            let flow = Self.makeFlow(PausingSource(partitions: Self.partitions, pauseAt: [30, 30, 30, 30], paused: counter), into: sink)
+            var configuration = RunConfiguration(workers: 2)
+            configuration.recoveryStore = try SQLiteRecoveryStore(directory: directory.path, flowID: flow.id)
+            let stop = StopSignal()
+            configuration.stopSignal = stop
+            Thread.detachNewThread {
+                counter.allPaused.wait()
+                stop.requestStop(draining: true)
+            }
+            try expectRunSucceeds(flow, configuration: configuration)
+            // Ended as if the input were exhausted: the totals of what was read.
+            #expect(sink.items.filter { $0.hasPrefix("total") }.sorted() == (0..<4).flatMap { partition in
+                (0..<3).map { "total k\(partition)-\($0)=10" }
+            }.sorted())
+        }
+    }
+}
+
+/// Counts partitions that reached their pause point; fires when all did.
+final class PauseCounter: Sendable {
+    let allPaused = Signal()
+    private let remaining: Atomic<Int>
+
+    init(partitions: Int) { remaining = Atomic(partitions) }
+
+    func partitionPaused() {
+        if remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { allPaused.fire() }
+    }
+}
+
+/// Emits each partition's events two at a time from its resume position; in a
+/// run with pause points, a partition idles (forever) once it reached its
+/// point, so the run ends only when stopped. Without pause points it ends.
+struct PausingSource: PartitionedSource {
+    let partitions: [[WindowSupport.Event]]
+    let pauseAt: [Int]?
+    let paused: PauseCounter
+
+    func listPartitions() throws -> [PartitionKey] { partitions.indices.map { PartitionKey("p\($0)") } }
+
+    func buildPartition(_ key: PartitionKey, resumeState: Int?) throws -> Partition {
+        let index = Int(key.rawValue.dropFirst())!
+        return Partition(events: partitions[index], next: resumeState ?? 0, pauseAt: pauseAt?[index], paused: paused)
+    }
+
+    final class Partition: SourcePartition {
+        private let events: [WindowSupport.Event]
+        private var next: Int
+        private let pauseAt: Int?
+        private let paused: PauseCounter
+        private var reported = false
+
+        init(events: [WindowSupport.Event], next: Int, pauseAt: Int?, paused: PauseCounter) {
+            self.events = events
+            self.next = next
+            self.pauseAt = pauseAt
+            self.paused = paused
+        }
+
+        func nextBatch() throws -> [WindowSupport.Event]? {
+            if let pauseAt, next >= pauseAt {
+                if !reported {
+                    reported = true
+                    paused.partitionPaused()
+                }
+                return []
+            }
+            guard next < events.count else { return nil }
+            let end = min(next + 2, pauseAt ?? events.count, events.count)
+            defer { next = end }
+            return Array(events[next..<end])
+        }
+
+        func nextAwake() -> Date? { reported ? .distantFuture : nil }
+
+        func snapshot() -> Int { next }
+    }
+}
