@@ -7,7 +7,7 @@ import Synchronization
 /// ```swift
 /// let running = start(flow, configuration: RunConfiguration(workers: 2))
 /// // … later:
-/// running.stop()             // graceful: sources end, everything flushes
+/// running.stop()             // graceful: suspends with a recovery store, else drains
 /// try running.wait()         // returns, or throws the run's error
 /// ```
 public final class RunningDataflow: Sendable {
@@ -22,8 +22,12 @@ public final class RunningDataflow: Sendable {
         done.signal()
     }
 
-    /// Asks the run to stop gracefully; returns at once (see `wait`).
-    public func stop() { stopSignal.requestStop() }
+    /// Asks the run to stop gracefully; returns at once (see `wait`). With a
+    /// recovery store the run suspends (the next run continues its open
+    /// windows and other state); without one, or with `draining`, its
+    /// sources end and every step flushes (see `StopSignal`).
+    /// - Parameter draining: End the input and flush, even with a recovery store.
+    public func stop(draining: Bool = false) { stopSignal.requestStop(draining: draining) }
 
     /// True once the run has returned or failed.
     public var isFinished: Bool { outcome.withLock { $0 != nil } }

@@ -201,8 +201,10 @@ public struct SluiceOptions: ParsableArguments {
 /// standard error and exits with status 1 (status 64 for bad arguments).
 /// With `-i`/`-a` this process joins a cluster; with `--processes N` it
 /// starts N copies of itself as a local cluster and exits with their status.
-/// SIGINT or SIGTERM stops the run gracefully (sources end, everything is
-/// flushed; in a cluster every process stops); a second signal exits at
+/// SIGINT or SIGTERM stops the run gracefully (with `-r` it suspends: the
+/// last epoch is snapshotted and the next run continues; without it the
+/// sources end and everything is flushed; in a cluster every process
+/// stops); a second signal exits at
 /// once with status 128 + its number (130 for SIGINT, 143 for SIGTERM).
 ///
 /// ```swift

@@ -3,8 +3,9 @@ import Foundation
 import SluiceCluster
 import SluiceEngine
 
-/// Makes SIGINT and SIGTERM stop a run gracefully (sources end, sinks
-/// flush), so a tailing run can be ended with Ctrl-C without losing output.
+/// Makes SIGINT and SIGTERM stop a run gracefully (with a recovery store it
+/// suspends, else it drains: see `StopSignal`), so a tailing run can be
+/// ended with Ctrl-C without losing output or state.
 /// Keep the returned sources alive for as long as the run lasts.
 ///
 /// ```swift
@@ -46,8 +47,9 @@ package func catchSignals(
 }
 
 /// Runs a dataflow (this process's part of it, in a cluster) until its input
-/// ends or SIGINT/SIGTERM asks it to stop (gracefully: sources end, sinks
-/// flush; in a cluster every process stops), as the Kafka examples do. A
+/// ends or SIGINT/SIGTERM asks it to stop (gracefully: with a recovery store
+/// it suspends, else it drains, see `StopSignal`; in a cluster every process
+/// stops), as the Kafka examples do. A
 /// second signal exits the process at once with status 128 + its number
 /// (130 for SIGINT, 143 for SIGTERM).
 ///

@@ -25,7 +25,10 @@ public struct RunConfiguration: Sendable {
     public var startEpoch: Epoch
     /// Where the engine logs. Default: a logger labelled `sluice`.
     public var logger: Logger
-    /// Raise it to end the run gracefully (sources end, everything flushes).
+    /// Raise it to stop the run gracefully: with a recovery store the run
+    /// suspends (its last epoch is snapshotted, nothing is flushed as at the
+    /// end of input); without one, or when asked to drain, the sources end
+    /// and everything flushes. See `StopSignal`.
     public var stopSignal: StopSignal?
     /// Where snapshots go; with one, a run resumes from the last committed
     /// epoch of a previous run. Default nil (no recovery).
