@@ -64,6 +64,18 @@ import Testing
             sourceLocation: sourceLocation)
     }
 
+    /// The last run, to the end of the input; then the union of every run's
+    /// output must be what one uninterrupted run emits.
+    static func finishAndCompare(
+        directory: String, workers: Int, sink: TestingSink<String>, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let last = makeFlow(PausingSource(partitions: partitions, pauseAt: nil, paused: PauseCounter(partitions: 4)), into: sink)
+        var configuration = RunConfiguration(workers: workers)
+        configuration.recoveryStore = try SQLiteRecoveryStore(directory: directory, flowID: last.id)
+        try expectRunSucceeds(last, configuration: configuration, sourceLocation: sourceLocation)
+        expectUninterrupted(sink.items, sourceLocation: sourceLocation)
+    }
+
     /// Pause points of `stops` stops, spread over the input and differing per partition.
     static func pausePoints(stops: Int) -> [[Int]] {
         (1...stops).map { stop in (0..<4).map { partition in min(59, stop * 60 / (stops + 1) + partition) } }
@@ -80,20 +92,13 @@ import Testing
                 configuration.recoveryStore = try SQLiteRecoveryStore(directory: directory.path, flowID: flow.id)
                 let stop = StopSignal()
                 configuration.stopSignal = stop
-                Thread.detachNewThread {
-                    counter.allPaused.wait()
-                    stop.requestStop()
-                }
+                stopOnceAllPaused(counter, stop)
                 try expectRunSucceeds(flow, configuration: configuration)
                 #expect(!counter.allPaused.timedOut, "stop \(index + 1): the partitions never all paused")
                 // Suspended, not ended: no total may have been emitted yet.
                 #expect(sink.items.allSatisfy { !$0.hasPrefix("total") }, "stop \(index + 1) flushed the totals")
             }
-            let last = Self.makeFlow(PausingSource(partitions: Self.partitions, pauseAt: nil, paused: PauseCounter(partitions: 4)), into: sink)
-            var configuration = RunConfiguration(workers: workers)
-            configuration.recoveryStore = try SQLiteRecoveryStore(directory: directory.path, flowID: last.id)
-            try expectRunSucceeds(last, configuration: configuration)
-            Self.expectUninterrupted(sink.items)
+            try Self.finishAndCompare(directory: directory.path, workers: workers, sink: sink)
         }
     }
 
@@ -113,21 +118,14 @@ import Testing
                     configurations.append(configuration)
                 }
                 configurations[1].stopSignal = stop  // one member is asked; both suspend
-                Thread.detachNewThread {
-                    counter.allPaused.wait()
-                    stop.requestStop()
-                }
+                stopOnceAllPaused(counter, stop)
                 let outcomes = try runClusterMembers(flows, configurations: configurations)
                 for (member, outcome) in outcomes.enumerated() {
                     #expect(outcome.failure == nil, "member \(member): \(String(describing: outcome.failure))")
                 }
                 #expect(sink.items.allSatisfy { !$0.hasPrefix("total") }, "a suspended cluster flushed the totals")
             }
-            let last = Self.makeFlow(PausingSource(partitions: Self.partitions, pauseAt: nil, paused: PauseCounter(partitions: 4)), into: sink)
-            var configuration = RunConfiguration(workers: 3)
-            configuration.recoveryStore = try SQLiteRecoveryStore(directory: directory.path, flowID: last.id)
-            try expectRunSucceeds(last, configuration: configuration)
-            Self.expectUninterrupted(sink.items)
+            try Self.finishAndCompare(directory: directory.path, workers: 3, sink: sink)
         }
     }
 
@@ -140,16 +138,21 @@ import Testing
             configuration.recoveryStore = try SQLiteRecoveryStore(directory: directory.path, flowID: flow.id)
             let stop = StopSignal()
             configuration.stopSignal = stop
-            Thread.detachNewThread {
-                counter.allPaused.wait()
-                stop.requestStop(draining: true)
-            }
+            stopOnceAllPaused(counter, stop, draining: true)
             try expectRunSucceeds(flow, configuration: configuration)
             // Ended as if the input were exhausted: the totals of what was read.
             #expect(sink.items.filter { $0.hasPrefix("total") }.sorted() == (0..<4).flatMap { partition in
                 (0..<3).map { "total k\(partition)-\($0)=10" }
             }.sorted())
         }
+    }
+}
+
+/// Requests `stop` from another thread once every partition paused.
+func stopOnceAllPaused(_ counter: PauseCounter, _ stop: StopSignal, draining: Bool = false) {
+    Thread.detachNewThread {
+        counter.allPaused.wait()
+        stop.requestStop(draining: draining)
     }
 }
 
