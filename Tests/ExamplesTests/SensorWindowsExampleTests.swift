@@ -1,6 +1,7 @@
 import Foundation
 import Sluice
 import SluiceKafka
+import SluiceRecovery
 import SluiceTesting
 import Testing
 
@@ -119,24 +120,49 @@ import Testing
     /// example on the embedded broker and reads back what it wrote.
     static func runExample(_ readings: [Reading], workers: Int, watermark: SensorWatermark) throws -> Observed {
         let kafka = try EmbeddedKafka()
-        let brokers = [kafka.bootstrapServers]
+        let brokers = try produce(readings, to: kafka)
+        try run(makeSensorWindowsFlow(
+            brokers: brokers, topics: topics, wait: .seconds(Self.wait), tail: false, watermark: watermark), workers: workers)
+        return try observe(kafka)
+    }
+
+    static let topics = SensorTopics(readings: "readings", averages: "averages", sessions: "sessions", late: "late")
+
+    /// Creates the topics and produces the readings (plus two unreadable
+    /// messages); returns the brokers.
+    static func produce(_ readings: [Reading], to kafka: EmbeddedKafka) throws -> [String] {
+        let brokers = try createTopics(on: kafka)
+        try produce(messages(readings), brokers: brokers)
+        return brokers
+    }
+
+    /// Creates the example's topics; returns the brokers.
+    static func createTopics(on kafka: EmbeddedKafka) throws -> [String] {
         for topic in ["readings", "averages", "sessions", "late"] { try kafka.createTopic(topic, partitions: 2) }
+        return [kafka.bootstrapServers]
+    }
+
+    /// The readings as messages keyed by sensor, with two unreadable ones among them.
+    static func messages(_ readings: [Reading]) -> [KafkaSinkMessage] {
         var messages = readings.map { KafkaSinkMessage(key: $0.sensor, value: $0.json) }
         messages.insert(KafkaSinkMessage(key: "s1", value: "not json"), at: 100)
         messages.insert(KafkaSinkMessage(key: "s2", value: #"{"sensor":"s2","time":"yesterday","value":1}"#), at: 300)
+        return messages
+    }
+
+    /// Appends `messages` to the readings topic.
+    static func produce(_ messages: [KafkaSinkMessage], brokers: [String]) throws {
         let produce = Dataflow("produce")
         produce.input("messages", TestingSource(messages, batchSize: 50))
             .output("readings", KafkaSink(brokers: brokers, topic: "readings"))
         try run(produce, workers: 1)
+    }
 
-        let topics = SensorTopics(readings: "readings", averages: "averages", sessions: "sessions", late: "late")
-        let flow = makeSensorWindowsFlow(
-            brokers: brokers, topics: topics, wait: .seconds(Self.wait), tail: false, watermark: watermark)
-        try run(flow, workers: workers)
-
+    /// Reads back what the example wrote to its output topics.
+    static func observe(_ kafka: EmbeddedKafka) throws -> Observed {
         let read = Dataflow("read")
         let sink = TestingSink<KafkaMessage>()
-        read.input("out", KafkaSource(brokers: brokers, topics: ["averages", "sessions", "late"], tail: false))
+        read.input("out", KafkaSource(brokers: [kafka.bootstrapServers], topics: ["averages", "sessions", "late"], tail: false))
             .output("sink", sink)
         try run(read, workers: 1)
 
@@ -202,6 +228,51 @@ import Testing
         let readings = Self.readings().sorted { $0.millis < $1.millis }
         #expect(Self.reference(readings).late.isEmpty && Self.reference(readings).sessions.count > 20)
         Self.expectMatches(try Self.runExample(readings, workers: workers, watermark: .stream), readings)
+    }
+
+    /// A tailing run with a recovery store, stopped gracefully three times
+    /// (each stop suspends: open windows and sessions stay in the snapshot)
+    /// and resumed with other worker counts, then run to the end: every
+    /// window and session is written once, as the reference says.
+    @Test func stoppedAndResumedRunsWriteWhatOneRunWrites() throws {
+        let readings = Self.readings()
+        let kafka = try EmbeddedKafka()
+        let brokers = try Self.createTopics(on: kafka)
+        // Each run gets a quarter of the messages: a stop lands with windows
+        // and sessions open that the next quarter's readings continue.
+        let messages = Self.messages(readings)
+        let quarters = (0..<4).map { Array(messages[$0 * messages.count / 4..<($0 + 1) * messages.count / 4]) }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sensor-suspend-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        func configuration(workers: Int, flow: Dataflow) throws -> RunConfiguration {
+            var configuration = RunConfiguration(workers: workers)
+            configuration.epochInterval = .milliseconds(20)
+            configuration.recoveryStore = try SQLiteRecoveryStore(directory: directory, flowID: flow.id)
+            return configuration
+        }
+        var committed: Epoch?
+        for (stop, workers) in [1, 2, 1].enumerated() {
+            try Self.produce(quarters[stop], brokers: brokers)
+            let flow = makeSensorWindowsFlow(
+                brokers: brokers, topics: Self.topics, wait: .seconds(Self.wait), tail: true, watermark: .perSensor)
+            let running = start(flow, configuration: try configuration(workers: workers, flow: flow))
+            // Stops once this run has committed a snapshot of its own.
+            let probe = try SQLiteRecoveryStore(directory: directory, flowID: flow.id)
+            let giveUp = ContinuousClock.now + .seconds(60)
+            while try probe.committedEpoch() == committed, !running.isFinished {
+                try #require(ContinuousClock.now < giveUp, "stop \(stop + 1): nothing committed in 60 s")
+                Thread.sleep(forTimeInterval: 0.005)
+            }
+            running.stop()
+            try #require(try running.wait(timeout: .seconds(60)), "stop \(stop + 1): the run did not stop within 60 s")
+            committed = try probe.committedEpoch()
+        }
+        try Self.produce(quarters[3], brokers: brokers)
+        let last = makeSensorWindowsFlow(
+            brokers: brokers, topics: Self.topics, wait: .seconds(Self.wait), tail: false, watermark: .perSensor)
+        try run(last, configuration: try configuration(workers: 2, flow: last))
+        Self.expectMatches(try Self.observe(kafka), readings)
+        #expect(try kafka.droppedData().isEmpty)
     }
 
     @Test func parsesISOTimesWithAndWithoutFractions() throws {
