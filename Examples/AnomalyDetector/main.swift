@@ -66,12 +66,9 @@ struct AnomalyDetector: ParsableCommand {
     func run() throws {
         let flow = makeAnomalyFlow(
             count: count, interval: .milliseconds(intervalMs), threshold: threshold, debug: debug)
-        // `--processes N` starts N local copies as one cluster; `-i`/`-a` join one.
-        if let status = try sluice.launchLocalProcesses(arguments: Array(CommandLine.arguments.dropFirst())) {
-            Foundation.exit(status)
-        }
-        // `configuration(for:)` opens the recovery store of `-r`; SIGINT/SIGTERM stop gracefully.
-        try runStoppingOnSignals(flow, configuration: try sluice.configuration(for: flow), cluster: try sluice.cluster())
+        // Honours every Sluice option: -w, -r (resume), -i/-a or --processes (a cluster),
+        // and SIGINT/SIGTERM (a graceful stop).
+        try sluice.run(flow)
     }
 }
 

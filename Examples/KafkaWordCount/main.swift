@@ -83,10 +83,6 @@ struct KafkaWordCountCommand: ParsableCommand {
     }
 
     func run() throws {
-        // `--processes N`: start N copies of this program as one local cluster.
-        if !demo, let status = try sluice.launchLocalProcesses(arguments: Array(CommandLine.arguments.dropFirst())) {
-            Foundation.exit(status)
-        }
         if demo {
             try KafkaWordCountDemo(lines: demoLines, options: sluice, exactlyOnce: exactlyOnce).run()
             return
@@ -94,9 +90,10 @@ struct KafkaWordCountCommand: ParsableCommand {
         let flow = makeKafkaWordCountFlow(
             brokers: brokers!.split(separator: ",").map(String.init), inputTopic: inputTopic!,
             outputTopic: outputTopic!, tail: tail, exactlyOnce: exactlyOnce)
-        // With -r, opens the recovery store: the run resumes from its last committed snapshot.
-        // With -i/-a (or --processes), this process is one member of a cluster.
-        try runStoppingOnSignals(flow, configuration: try sluice.configuration(for: flow), cluster: try sluice.cluster())
+        // Honours every Sluice option: with -r the run resumes from its last committed
+        // snapshot; with -i/-a (or --processes) this process is one member of a cluster;
+        // SIGINT/SIGTERM stop it gracefully (with -r it suspends).
+        try sluice.run(flow)
     }
 }
 

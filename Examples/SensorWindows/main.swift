@@ -74,17 +74,14 @@ struct SensorWindowsCommand: ParsableCommand {
     }
 
     func run() throws {
-        // `--processes N`: start N copies of this program as one local cluster.
-        if let status = try sluice.launchLocalProcesses(arguments: Array(CommandLine.arguments.dropFirst())) {
-            Foundation.exit(status)
-        }
         let flow = makeSensorWindowsFlow(
             brokers: brokers.split(separator: ",").map(String.init),
             topics: SensorTopics(readings: readingsTopic, averages: averagesTopic, sessions: sessionsTopic, late: lateTopic),
             wait: .milliseconds(Int64(wait * 1000)), tail: tail, exactlyOnce: exactlyOnce, watermark: watermark,
             idleAfter: .milliseconds(Int64(idleAfter * 1000)))
-        // With -i/-a (or --processes), this process is one member of a cluster.
-        try runStoppingOnSignals(flow, configuration: try sluice.configuration(for: flow), cluster: try sluice.cluster())
+        // Honours every Sluice option: -w, -r (resume; a stop suspends open windows),
+        // -i/-a or --processes (a cluster), and SIGINT/SIGTERM.
+        try sluice.run(flow)
     }
 }
 

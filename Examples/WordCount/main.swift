@@ -46,13 +46,9 @@ struct WordCount: ParsableCommand {
     }
 
     func run() throws {
-        // `--processes N` starts N local copies as one cluster; `-i`/`-a` join one.
-        if let status = try sluice.launchLocalProcesses(arguments: Array(CommandLine.arguments.dropFirst())) {
-            Foundation.exit(status)
-        }
-        let flow = makeWordCountFlow(inputs: input, output: output)
-        // `configuration(for:)` opens the recovery store of `-r`; SIGINT/SIGTERM stop gracefully.
-        try runStoppingOnSignals(flow, configuration: try sluice.configuration(for: flow), cluster: try sluice.cluster())
+        // Honours every Sluice option: -w, -r (resume), -i/-a or --processes (a cluster),
+        // and SIGINT/SIGTERM (a graceful stop).
+        try sluice.run(makeWordCountFlow(inputs: input, output: output))
     }
 }
 

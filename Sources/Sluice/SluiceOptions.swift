@@ -5,14 +5,16 @@ import SluiceRecovery
 
 /// Sluice's command-line options, reusable in an application's own command
 /// through `@OptionGroup`; each option also reads a `SLUICE_…` environment
-/// variable when the flag is absent.
+/// variable when the flag is absent (a flag wins over its variable).
+/// `run(_:)` honours every one of them: workers, epochs, recovery,
+/// a cluster (`-i/-a`, `--processes`) and the signals.
 ///
 /// ```swift
 /// struct MyJob: ParsableCommand {
 ///     @OptionGroup var sluice: SluiceOptions
 ///     @Option var brokers = "localhost:19092"
 ///     func run() throws {
-///         try Sluice.run(makeFlow(brokers: brokers), configuration: try sluice.configuration())
+///         try sluice.run(makeFlow(brokers: brokers))
 ///     }
 /// }
 /// ```
@@ -126,8 +128,13 @@ public struct SluiceOptions: ParsableArguments {
     public func configuration(
         for flow: Dataflow, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> RunConfiguration {
-        var configuration = try configuration(environment: environment)
-        if let directory = recoveryDirectory ?? environment["SLUICE_RECOVERY_DIRECTORY"].flatMap({ $0.isEmpty ? nil : $0 }) {
+        if let processes, processes > 1 {
+            throw DataflowError.invalidConfiguration(
+                "--processes \(processes) starts a local cluster, which configuration(for:) alone cannot do: "
+                    + "run with SluiceOptions.run(_:) (or call launchLocalProcesses(arguments:) first)")
+        }
+        var configuration = try baseConfiguration(environment: environment)
+        if let directory = recoveryDirectoryValue(environment: environment) {
             let backup = try backupSeconds(environment: environment)
             configuration.recoveryStore = try SQLiteRecoveryStore(
                 directory: directory, flowID: flow.id,
@@ -135,6 +142,11 @@ public struct SluiceOptions: ParsableArguments {
                     for: .milliseconds(Int64((backup * 1000).rounded())), epochInterval: configuration.epochInterval))
         }
         return configuration
+    }
+
+    /// The recovery directory of `-r` or `SLUICE_RECOVERY_DIRECTORY`, if any.
+    private func recoveryDirectoryValue(environment: [String: String]) -> String? {
+        recoveryDirectory ?? environment["SLUICE_RECOVERY_DIRECTORY"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The backup interval in seconds (0 when unset).
@@ -145,13 +157,26 @@ public struct SluiceOptions: ParsableArguments {
         ) { (0...1_000_000_000).contains($0) }
     }
 
-    /// The run configuration these options and `environment` describe.
+    /// The run configuration these options and `environment` describe,
+    /// for a run without recovery: a recovery directory needs the flow (its
+    /// id guards the directory), so with `-r` or `SLUICE_RECOVERY_DIRECTORY`
+    /// this throws rather than ignore it; use `configuration(for:)` or `run(_:)`.
     /// - Parameter environment: Where `SLUICE_…` variables are read.
     /// - Returns: The configuration.
-    /// - Throws: `DataflowError.invalidConfiguration` naming the bad flag or variable.
+    /// - Throws: `DataflowError.invalidConfiguration` naming the bad flag or
+    ///   variable, or the recovery directory it cannot open.
     public func configuration(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> RunConfiguration {
+        if let directory = recoveryDirectoryValue(environment: environment) {
+            throw DataflowError.invalidConfiguration(
+                "the recovery directory '\(directory)' needs the dataflow: use configuration(for: flow) or run(flow)")
+        }
+        return try baseConfiguration(environment: environment)
+    }
+
+    /// Everything but the recovery store.
+    private func baseConfiguration(environment: [String: String]) throws -> RunConfiguration {
         var configuration = RunConfiguration()
         configuration.workers = try resolve(
             workersPerProcess, flag: "--workers-per-process", variable: "SLUICE_WORKERS_PER_PROCESS",
@@ -224,16 +249,9 @@ public func cliMain(
 ) {
     let options = SluiceOptions.parseOrExit(arguments)
     do {
-        if let status = try options.launchLocalProcesses(arguments: arguments, environment: environment) {
-            exit(status)
-        }
-        let cluster = try options.cluster(environment: environment)
-        var configuration = try options.configuration(for: flow, environment: environment)
-        let stop = StopSignal()
-        configuration.stopSignal = stop
-        let handlers = stopOrExitOnSignals(stop)
-        defer { handlers.forEach { $0.cancel() } }
-        try run(flow, configuration: configuration, cluster: cluster)
+        try options.run(flow, arguments: arguments, environment: environment)
+    } catch let status as ExitCode {
+        exit(status.rawValue)
     } catch {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
         exit(1)

@@ -174,7 +174,7 @@ private struct Payment: Codable, Sendable { let order: String; let time: Date; l
     }
 
     @Test func fileSourceUppercaseJobShape() throws {
-        // The `MyJob` block: FileSource → map → sink, run from SluiceOptions.
+        // The `MyJob` block: FileSource → map → sink, run by `sluice.run(flow)`.
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("readme-\(UUID()).txt").path
         try "hello\nworld\n".write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -184,7 +184,7 @@ private struct Payment: Codable, Sendable { let order: String; let time: Date; l
         flow.input("lines", FileSource(path: path))
             .map("upper") { $0.uppercased() }
             .output("print", out)
-        try Sluice.run(flow, configuration: try options.configuration(environment: [:]))
+        try options.run(flow, arguments: ["-w", "2"], environment: [:])
         #expect(out.items.sorted() == ["HELLO", "WORLD"])
     }
 }
