@@ -41,10 +41,10 @@ public final class StopSignal: Sendable {
     /// True when the stop asked to drain (end the input and flush).
     public var isDrainRequested: Bool { draining.load(ordering: .acquiring) }
 
-    /// Requests the stop; safe from any thread, idempotent (only the first
-    /// request wakes the run and tells the other processes of a cluster;
-    /// a later request can still turn a suspend into a drain until the
-    /// sources have stopped).
+    /// Requests the stop; safe from any thread, idempotent: only the first
+    /// request counts (it decides between suspending and draining, wakes the
+    /// run and tells the other processes of a cluster), so every worker of
+    /// a run stops the same way.
     ///
     /// ```swift
     /// stop.requestStop()                  // suspend (with a recovery store)
@@ -53,12 +53,12 @@ public final class StopSignal: Sendable {
     /// - Parameter draining: End the input and flush every step, instead of
     ///   suspending (a run without a recovery store always drains).
     public func requestStop(draining: Bool = false) {
-        if draining { self.draining.store(true, ordering: .releasing) }
         // Under the lock, so a waker registered concurrently is either
         // called here or sees the flag set and calls itself.
         let wake: [@Sendable () -> Void] = wakers.withLock { registered in
-            guard requested.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
-            else { return [] }
+            guard !requested.load(ordering: .acquiring) else { return [] }
+            self.draining.store(draining, ordering: .releasing)
+            requested.store(true, ordering: .releasing)
             return registered
         }
         for call in wake { call() }
