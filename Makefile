@@ -24,7 +24,7 @@ DEMO_WORDS   ?= 200000
 DEMO_LINES   ?= 20000
 DEMO_WORKERS ?= 2
 
-.PHONY: help deps build test test-redpanda demo demo-file bench check-deploy clean
+.PHONY: help deps build test check-core test-redpanda demo demo-file bench check-deploy clean
 
 help: ## List the targets
 	@echo "Usage: make <target>"
@@ -40,6 +40,10 @@ build: deps ## Debug build of every target
 test: deps ## Build and run all tests (what CI runs)
 	$(SWIFT) build --build-tests
 	$(SWIFT) test $(TEST_FLAGS)
+	bash scripts/check-core-product.sh
+
+check-core: ## Check that SluiceCore and SluiceKafka build without NIO, Crypto, SQLite or ArgumentParser
+	bash scripts/check-core-product.sh
 
 # Builds first so the broker is not idle during compilation; the broker is
 # always taken down again, whether the tests pass, fail or are interrupted.

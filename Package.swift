@@ -5,7 +5,11 @@ let package = Package(
     name: "Sluice",
     platforms: [.macOS(.v15)],
     products: [
+        // Everything a program that runs dataflows needs: the core API plus
+        // clusters, recovery options, command-line options and signals.
         .library(name: "Sluice", targets: ["Sluice"]),
+        // The in-process core alone: no SwiftNIO, swift-crypto, SQLite or ArgumentParser.
+        .library(name: "SluiceCore", targets: ["SluiceCore"]),
         .library(name: "SluiceTesting", targets: ["SluiceTesting"]),
         .library(name: "SluiceKafka", targets: ["SluiceKafka"]),
         .library(name: "SluiceRecovery", targets: ["SluiceRecovery"]),
@@ -30,22 +34,28 @@ let package = Package(
             name: "SluiceEngine",
             dependencies: [.product(name: "Logging", package: "swift-log")]
         ),
+        // The public API of in-process dataflows: Dataflow, operators, core
+        // steps, windows, file and console connectors, run, start.
+        .target(
+            name: "SluiceCore",
+            dependencies: ["SluiceEngine", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "Sluice",
             dependencies: [
-                "SluiceEngine", "SluiceRecovery", "SluiceCluster",
+                "SluiceCore", "SluiceEngine", "SluiceRecovery", "SluiceCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "SluiceTesting", dependencies: ["Sluice"]),
+        .target(name: "SluiceTesting", dependencies: ["SluiceCore"]),
         .systemLibrary(
             name: "CRdKafka", pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"]), .brew(["librdkafka"])]
         ),
         .target(
             name: "SluiceKafka",
-            dependencies: ["Sluice", "CRdKafka", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["SluiceCore", "CRdKafka", .product(name: "Logging", package: "swift-log")]
         ),
         .systemLibrary(
             name: "CSQLite", pkgConfig: "sqlite3",

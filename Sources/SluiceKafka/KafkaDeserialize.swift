@@ -1,4 +1,4 @@
-import Sluice
+import SluiceCore
 
 /// A Kafka message whose key and value were deserialized.
 public struct KafkaDecoded<Key: Sendable, Value: Sendable>: Sendable {

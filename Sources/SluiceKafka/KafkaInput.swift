@@ -1,4 +1,4 @@
-import Sluice
+import SluiceCore
 
 /// The two streams of `Dataflow.kafkaInput(_:_:)`.
 public struct KafkaInput {

@@ -1,5 +1,5 @@
 import Foundation
-import Sluice
+import SluiceCore
 internal import CRdKafka
 import Synchronization
 

@@ -1,5 +1,5 @@
 import Foundation
-import Sluice
+import SluiceCore
 internal import CRdKafka
 
 /// An exactly-once partition's transactional state: its stable id, where its

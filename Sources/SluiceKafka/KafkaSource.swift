@@ -1,5 +1,5 @@
 import Foundation
-import Sluice
+import SluiceCore
 internal import CRdKafka
 
 /// Reads Kafka topics. Each topic-partition is one source partition, which the

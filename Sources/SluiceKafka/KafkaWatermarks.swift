@@ -1,5 +1,5 @@
 import Foundation
-import Sluice
+import SluiceCore
 
 extension Watermarks where Item == KafkaMessage {
     /// Watermarks from the messages' Kafka timestamps (the producer's

@@ -1,4 +1,4 @@
-import Sluice
+import SluiceCore
 import Synchronization
 
 /// A sink that collects every item in memory, from all workers, for tests.

@@ -1,5 +1,5 @@
 import Foundation
-import Sluice
+import SluiceCore
 import Synchronization
 
 /// A source that emits prepared items, for tests: one partition per array,
