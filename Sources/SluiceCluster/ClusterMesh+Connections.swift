@@ -210,7 +210,8 @@ extension ClusterMesh {
     func dismissed(claiming claimed: ProcessID?, from remote: String, _ reason: String, rememberWithoutID: Bool = false) {
         let text = "a connection " + (claimed.map { "claiming \($0) " } ?? "") + "from \(remote) \(reason)"
         condition.lock()
-        if let claimed { state.refusals[claimed] = text }
+        // Only ids of this cluster: an outsider claiming arbitrary ids must not grow the table.
+        if let claimed, (0..<configuration.processCount).contains(claimed.rawValue) { state.refusals[claimed] = text }
         if claimed == nil, rememberWithoutID { state.anonymousRefusal = text }
         state.dismissals.append(text)
         if state.dismissals.count > 32 { state.dismissals.removeFirst(state.dismissals.count - 32) }
