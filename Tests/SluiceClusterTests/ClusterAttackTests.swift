@@ -7,8 +7,9 @@ import Testing
 /// Outsiders attack a running 2-process mesh through its listening ports.
 /// After each attack both meshes have no failure and still exchange frames
 /// both ways, the attacking connection was closed, and the connections held
-/// in their handshake never exceeded the cap.
-@Suite("ClusterMesh under attack")
+/// in their handshake never exceeded the cap. Serialized: the attacks load
+/// the machine, and other suites' meshes run with short timeouts.
+@Suite("ClusterMesh under attack", .serialized)
 struct ClusterAttackTests {
     static let secrets: [String?] = [nil, "s3cret"]
     static let cap = 64
