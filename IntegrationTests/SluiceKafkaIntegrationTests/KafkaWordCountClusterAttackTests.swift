@@ -73,7 +73,7 @@ import Testing
             #expect(exit == ChildProcess.Exit(exited: true, status: 0), "process \(index): \(exit); stderr: \(member.stderr)")
         }
         let stderr = members[0].stderr
-        #expect(stderr.contains("refused this process"), "the abort was not logged: \(stderr.suffix(2000))")
+        #expect(stderr.contains("sent abort during the handshake"), "the abort was not logged: \(stderr.suffix(2000))")
         #expect(stderr.contains("the peer does not know the cluster secret"), "the forged hello was not refused")
         let counts = try readAll(output, on: broker).map { (word: $0.keyText ?? "", count: Int($0.text) ?? -1) }
         #expect(counts.count == text.totalWords, "count messages: \(counts.count), words: \(text.totalWords)")

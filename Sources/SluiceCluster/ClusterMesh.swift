@@ -11,6 +11,10 @@ import NIOPosix
 /// handshake (same protocol version, dataflow fingerprint, process count and
 /// secret; distinct ids), or throws an error naming the peer. The API is for
 /// plain threads: `send` never blocks, received frames go to `onFrame`.
+/// A connection this process accepted can fail the mesh only once the peer
+/// proved the secret (without one: once the connection is up); before, it
+/// is held to a deadline, a small frame limit and a cap on their number
+/// (`ClusterMeshOptions`), and a bad frame closes only that connection.
 ///
 /// ```swift
 /// let inbox = FrameQueue()

@@ -127,7 +127,7 @@ final class PeerChannelHandler: ChannelInboundHandler {
                 let refused = ClusterError.refusedByPeer(peer: peerName, reason: frame.text)
                 mesh.fail(frame.kind == .abort ? peer.map { .peerAborted($0, reason: frame.text) } ?? refused : refused)
             } else {
-                mesh.dismissed(claiming: peer, from: remote, "refused this process: \(Self.clip(frame.text))")
+                mesh.dismissed(claiming: peer, from: remote, "sent \(frame.kind) during the handshake: '\(Self.clip(frame.text))'")
             }
             context.close(promise: nil)
         case (let kind, .established):

@@ -123,14 +123,14 @@ struct ClusterAttackTests {
     func aBareAbortFrameIsClosed(secret: String?) throws {
         let pair = try runningPair(secret: secret)
         defer { for member in pair { member.mesh.close() } }
-        try attackEachMember(of: pair, with: [0, 0, 0, 1, 8], reason: "refused this process")
+        try attackEachMember(of: pair, with: [0, 0, 0, 1, 8], reason: "sent abort during the handshake")
     }
 
     @Test(arguments: secrets)
     func aBareRefuseFrameIsClosed(secret: String?) throws {
         let pair = try runningPair(secret: secret)
         defer { for member in pair { member.mesh.close() } }
-        try attackEachMember(of: pair, with: [0, 0, 0, 1, 4], reason: "refused this process")
+        try attackEachMember(of: pair, with: [0, 0, 0, 1, 4], reason: "sent refuse during the handshake")
     }
 
     @Test(arguments: secrets)
