@@ -11,6 +11,10 @@ import NIOPosix
 /// handshake (same protocol version, dataflow fingerprint, process count and
 /// secret; distinct ids), or throws an error naming the peer. The API is for
 /// plain threads: `send` never blocks, received frames go to `onFrame`.
+/// A connection this process accepted can fail the mesh only once the peer
+/// proved the secret (without one: once the connection is up); before, it
+/// is held to a deadline, a small frame limit and a cap on their number
+/// (`ClusterMeshOptions`), and a bad frame closes only that connection.
 ///
 /// ```swift
 /// let inbox = FrameQueue()
@@ -34,6 +38,9 @@ public final class ClusterMesh: @unchecked Sendable {
     let group: MultiThreadedEventLoopGroup
     let condition = NSCondition()
     var state = MeshState()
+    /// The largest frame a connection may send before it is established:
+    /// room for a hello with details twice over, at least 4 KiB.
+    let handshakeFrameLimit: Int
 
     /// Creates a mesh; nothing is opened until `start()`.
     /// - Parameters:
@@ -58,6 +65,16 @@ public final class ClusterMesh: @unchecked Sendable {
         self.onFrame = onFrame
         self.onFailure = onFailure
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let fullHello = Hello(
+            processID: configuration.processID, hasSecret: false, nonce: Hello.makeNonce(),
+            details: HandshakeDetails(
+                fingerprint: fingerprint, processCount: configuration.processCount, addresses: configuration.addressList))
+        handshakeFrameLimit = max(4096, 2 * fullHello.frame.payload.readableBytes + 1024)
+    }
+
+    /// What this process sends for the peers to check (with a secret, only after both proofs).
+    var ownDetails: HandshakeDetails {
+        HandshakeDetails(fingerprint: fingerprint, processCount: configuration.processCount, addresses: configuration.addressList)
     }
 
     /// Listens, connects to every peer and waits until all passed the
@@ -182,7 +199,7 @@ public final class ClusterMesh: @unchecked Sendable {
         throw ClusterError.peerClosed(peer)
     }
 
-    private func waitUntil<T>(timeout: Double, _ check: (MeshState) -> T?) -> T? {
+    func waitUntil<T>(timeout: Double, _ check: (MeshState) -> T?) -> T? {
         let deadline = Date(timeIntervalSinceNow: timeout)
         condition.lock()
         defer { condition.unlock() }
@@ -205,10 +222,13 @@ public final class ClusterMesh: @unchecked Sendable {
             return
         }
         state.failure = error
-        let channels = Array(state.channels.values)
+        let channels = state.channels.filter { !state.unauthenticated.contains($0.key) }.map(\.value)
+        let unauthenticated = state.channels.filter { state.unauthenticated.contains($0.key) }.map(\.value)
         condition.broadcast()
         condition.unlock()
         logger.error("cluster failed: \(error)")
+        // Only peers that authenticated hear why: an outsider's connection is just closed.
+        for channel in unauthenticated { channel.close(promise: nil) }
         let writes = channels.map { channel in
             let write = channel.writeAndFlush(Frame.text(.abort, "\(error)").encoded(allocator: channel.allocator))
             // Half-close: a full close with unread input would send a reset,

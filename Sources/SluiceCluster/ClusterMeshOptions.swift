@@ -15,6 +15,13 @@ public struct ClusterMeshOptions: Sendable {
     /// The most bytes that may wait to be written to one peer; a send beyond
     /// it throws `ClusterError.sendBufferFull` (default 64 MiB).
     public var maxPendingBytesPerPeer: Int = 64 << 20
+    /// How long an accepted or dialed connection may take to complete the
+    /// handshake, in seconds; it is closed after that (default 5).
+    public var handshakeTimeout: Double = 5
+    /// The most accepted connections that may be in their handshake at once;
+    /// more are closed as they are accepted (default 64). With the handshake
+    /// frame limit this bounds what outsiders can make this process hold.
+    public var maxHandshakingConnections: Int = 64
 
     /// The wire protocol version this process speaks (tests change it).
     package var protocolVersion = Hello.protocolVersion

@@ -5,9 +5,9 @@ import NIOCore
 package struct Frame {
     /// The type tag of a frame.
     package enum Kind: UInt8, Sendable {
-        /// Opens the handshake: version, fingerprint, ids, nonce (`Hello`).
+        /// Opens the handshake: version, id, nonce, and without a secret the details (`Hello`).
         case hello = 1
-        /// Proves knowledge of the secret: HMAC over the peer's nonce.
+        /// Proves knowledge of the secret: HMAC over role, id and both nonces (`HandshakeProof`).
         case auth = 2
         /// The sender accepted the peer; the connection is up once both did.
         case accept = 3
@@ -21,6 +21,8 @@ package struct Frame {
         case goodbye = 7
         /// The sender stops because of a failure; the payload says which (UTF-8).
         case abort = 8
+        /// With a secret, after both proofs: fingerprint, process count, addresses (`HandshakeDetails`).
+        case details = 9
     }
 
     /// The largest length a frame may declare (64 MiB).
@@ -32,6 +34,11 @@ package struct Frame {
     package init(_ kind: Kind, payload: ByteBuffer = ByteBuffer()) {
         self.kind = kind
         self.payload = payload
+    }
+
+    /// A frame with the given payload bytes.
+    package init(_ kind: Kind, bytes: [UInt8]) {
+        self.init(kind, payload: ByteBuffer(bytes: bytes))
     }
 
     /// Writes the frame (header and payload) into a new buffer.
@@ -46,6 +53,9 @@ package struct Frame {
         return buffer
     }
 
+    /// The frame's bytes as written on the wire (tests build attacks from them).
+    package var bytes: [UInt8] { Array(encoded(allocator: ByteBufferAllocator()).readableBytesView) }
+
     /// A frame whose payload is UTF-8 text (`refuse`, `abort`).
     package static func text(_ kind: Kind, _ text: String) -> Frame {
         Frame(kind, payload: ByteBuffer(string: text))
@@ -53,36 +63,4 @@ package struct Frame {
 
     /// The payload read as UTF-8 text.
     package var text: String { String(buffer: payload) }
-}
-
-/// Why bytes on a connection are not a frame.
-package enum FrameDecodingError: Error, CustomStringConvertible {
-    case badLength(Int)
-    case unknownKind(UInt8)
-
-    package var description: String {
-        switch self {
-        case let .badLength(length): return "a frame declares \(length) bytes (limit \(Frame.maxLength))"
-        case let .unknownKind(tag): return "unknown frame kind \(tag)"
-        }
-    }
-}
-
-/// Splits the byte stream into frames.
-package struct FrameDecoder: ByteToMessageDecoder {
-    package typealias InboundOut = Frame
-
-    package init() {}
-
-    package mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return .needMoreData }
-        guard length >= 1, length <= Frame.maxLength else { throw FrameDecodingError.badLength(Int(length)) }
-        guard buffer.readableBytes >= 4 + Int(length) else { return .needMoreData }
-        buffer.moveReaderIndex(forwardBy: 4)
-        let tag: UInt8 = buffer.readInteger()!
-        guard let kind = Frame.Kind(rawValue: tag) else { throw FrameDecodingError.unknownKind(tag) }
-        let payload = buffer.readSlice(length: Int(length) - 1)!
-        context.fireChannelRead(wrapInboundOut(Frame(kind, payload: payload)))
-        return .continue
-    }
 }

@@ -27,6 +27,8 @@ public enum HandshakeMismatch: Error, Sendable, Equatable, CustomStringConvertib
     case wrongSecret
     /// The peer sent something that is not a Sluice handshake.
     case notASluicePeer(String)
+    /// A process dialed in after the cluster had started (there is no rejoin).
+    case clusterRunning(ProcessID)
 
     public var description: String {
         switch self {
@@ -51,6 +53,8 @@ public enum HandshakeMismatch: Error, Sendable, Equatable, CustomStringConvertib
             return "the peer has a cluster secret and this process has none (set SLUICE_CLUSTER_SECRET everywhere)"
         case .wrongSecret:
             return "the peer does not know the cluster secret"
+        case let .clusterRunning(id):
+            return "\(id) dialed in, but the cluster already runs (a process cannot rejoin: restart the whole cluster)"
         case let .notASluicePeer(detail):
             return "the peer does not speak the Sluice cluster protocol (\(detail))"
         }

@@ -1,7 +1,14 @@
 import NIOCore
 
-/// Runs one connection: the handshake (hello, optional auth, accept), then
-/// data, heartbeats, goodbye and abort frames. Lives on the channel's event loop.
+/// Runs one connection: the handshake (hello; with a secret auth and
+/// details; accept), then data, heartbeats, goodbye and abort frames. Lives
+/// on the channel's event loop.
+///
+/// Trust: the dialer dialed an address from its own list, so whatever that
+/// address answers may fail its mesh at once. The listener accepts anyone:
+/// until the peer proved the secret (or, without one, until the connection
+/// is established) nothing the peer sends can fail the mesh; a bad, early or
+/// forged frame closes that connection only, with a warning.
 final class PeerChannelHandler: ChannelInboundHandler {
     typealias InboundIn = Frame
 
@@ -11,24 +18,41 @@ final class PeerChannelHandler: ChannelInboundHandler {
         case listener
     }
 
-    private enum Phase { case awaitingHello, awaitingAuth, awaitingAccept, established, finished }
+    private enum Phase { case awaitingHello, awaitingAuth, awaitingDetails, awaitingAccept, established, finished }
 
     private let mesh: ClusterMesh
     private let role: Role
+    private let frameLimit: FrameDecoder.Limit
     private let nonce = Hello.makeNonce()
+    private var peerNonce: [UInt8] = []
     private var phase = Phase.awaitingHello
+    /// The dialer's expected process, or the id the peer's hello claimed.
     private var peer: ProcessID?
+    /// The id the peer's hello claimed (the dialer checks it against `peer`).
+    private var claimedID: ProcessID?
     /// True while this connection holds the claim on `peer` (listener side).
     private var claimed = false
+    /// Whether what the peer sends may fail the mesh (see the type's comment).
+    private var trusted: Bool
     private var remote = "?"
     private var lastError: String?
     private var heartbeat: RepeatedTask?
+    private var deadline: Scheduled<Void>?
 
-    init(mesh: ClusterMesh, role: Role) {
+    init(mesh: ClusterMesh, role: Role, frameLimit: FrameDecoder.Limit) {
         self.mesh = mesh
         self.role = role
-        if case .dialer(let expected) = role { peer = expected }
+        self.frameLimit = frameLimit
+        switch role {
+        case .dialer(let expected):
+            peer = expected
+            trusted = true
+        case .listener:
+            trusted = false
+        }
     }
+
+    private var isDialer: Bool { if case .dialer = role { true } else { false } }
 
     /// How errors name the other side.
     private var peerName: String {
@@ -41,16 +65,25 @@ final class PeerChannelHandler: ChannelInboundHandler {
     func channelActive(context: ChannelHandlerContext) {
         remote = context.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
         let channel = context.channel
-        mesh.track(channel)
+        // An accepted connection was tracked (and counted) when it was initialized.
+        if isDialer {
+            phase = .finished
+            guard mesh.track(channel, accepted: false, remote: remote) else { return }
+            phase = .awaitingHello
+        }
+        let secret = mesh.configuration.secret
         let hello = Hello(
-            version: mesh.options.protocolVersion, fingerprint: mesh.fingerprint, processID: mesh.configuration.processID,
-            processCount: mesh.configuration.processCount, addresses: mesh.configuration.addressList,
-            hasSecret: mesh.configuration.secret != nil, nonce: nonce)
+            version: mesh.options.protocolVersion, processID: mesh.configuration.processID, hasSecret: secret != nil,
+            nonce: nonce, details: secret == nil ? mesh.ownDetails : nil)
         send(hello.frame, on: channel)
         let interval = TimeAmount.nanoseconds(Int64(mesh.options.heartbeatInterval * 1e9))
         let mesh = self.mesh
         heartbeat = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
             if mesh.sendsHeartbeats { channel.writeAndFlush(Frame(.heartbeat).encoded(allocator: channel.allocator), promise: nil) }
+        }
+        let timeout = mesh.options.handshakeTimeout
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(timeout * 1e9))) { [self] in
+            handshakeExpired(after: timeout, channel: channel)
         }
         context.fireChannelActive()
     }
@@ -64,8 +97,14 @@ final class PeerChannelHandler: ChannelInboundHandler {
             receiveHello(frame, context: context)
         case (.auth, .awaitingAuth):
             receiveAuth(frame, context: context)
+        case (.details, .awaitingDetails):
+            receiveDetails(frame, context: context)
         case (.accept, .awaitingAccept):
             phase = .established
+            trusted = true
+            deadline?.cancel()
+            frameLimit.bytes = Frame.maxLength
+            mesh.authenticated(context.channel)
             mesh.established(peer!, channel: context.channel)
         case (.data, .established):
             mesh.deliver(from: peer!, payload: frame.payload)
@@ -73,16 +112,23 @@ final class PeerChannelHandler: ChannelInboundHandler {
             phase = .finished
             mesh.peerSaidGoodbye(peer!)
             context.close(promise: nil)
-        case (.refuse, .awaitingHello), (.refuse, .awaitingAuth), (.refuse, .awaitingAccept):
+        case (.abort, .established):
             phase = .finished
-            mesh.fail(.refusedByPeer(peer: peerName, reason: frame.text))
+            mesh.fail(.peerAborted(peer!, reason: frame.text))
             context.close(promise: nil)
-        case (.abort, .awaitingHello), (.abort, .awaitingAuth), (.abort, .awaitingAccept), (.abort, .established):
-            phase = .finished
-            mesh.fail(peer.map { .peerAborted($0, reason: frame.text) } ?? .refusedByPeer(peer: peerName, reason: frame.text))
+        case (.refuse, .finished), (.abort, .finished), (.refuse, .established):
+            // Refused or aborted after this side already finished (the reason
+            // is known), or a refuse on an established connection: closing
+            // reports the peer as lost.
             context.close(promise: nil)
         case (.refuse, _), (.abort, _):
-            // Refused or aborted after this side already finished: the reason is known.
+            phase = .finished
+            if trusted {
+                let refused = ClusterError.refusedByPeer(peer: peerName, reason: frame.text)
+                mesh.fail(frame.kind == .abort ? peer.map { .peerAborted($0, reason: frame.text) } ?? refused : refused)
+            } else {
+                mesh.dismissed(claiming: peer, from: remote, "sent \(frame.kind) during the handshake: '\(Self.clip(frame.text))'")
+            }
             context.close(promise: nil)
         case (let kind, .established):
             phase = .finished
@@ -101,46 +147,103 @@ final class PeerChannelHandler: ChannelInboundHandler {
             refuse(error, context: context)
             return
         }
-        if case .listener = role { peer = hello.processID }
-        if let mismatch = mesh.check(hello, dialedTo: { if case .dialer(let id) = role { id } else { nil } }()) {
+        claimedID = hello.processID
+        peerNonce = hello.nonce
+        if !isDialer { peer = hello.processID }
+        if let mismatch = mesh.checkSecret(of: hello) {
             refuse(mismatch, context: context)
             return
         }
-        if case .listener = role { claimed = true }
         if let secret = mesh.configuration.secret {
-            let proof = Hello.proof(secret: secret, sender: mesh.configuration.processID, receiverNonce: hello.nonce)
+            // Only the proof: the details wait until the peer proved the secret too.
+            let proof = HandshakeProof.make(
+                secret: secret, sender: mesh.configuration.processID, senderIsDialer: isDialer, senderNonce: nonce,
+                receiverNonce: peerNonce)
             send(Frame(.auth, payload: ByteBuffer(bytes: proof)), on: context.channel)
             phase = .awaitingAuth
-        } else {
-            send(Frame(.accept), on: context.channel)
-            phase = .awaitingAccept
+            return
         }
+        guard let details = hello.details else {
+            refuse(.notASluicePeer("a hello without details"), context: context)
+            return
+        }
+        guard accept(details, context: context) else { return }
+        // Without a secret a matching hello is all there is to prove; the
+        // listener still trusts the peer only once the connection is up.
+        if !isDialer { mesh.authenticated(context.channel) }
     }
 
     private func receiveAuth(_ frame: Frame, context: ChannelHandlerContext) {
         let proof = Array(frame.payload.readableBytesView)
-        guard let secret = mesh.configuration.secret,
-            Hello.verify(proof: proof, secret: secret, sender: peer!, receiverNonce: nonce)
+        guard let secret = mesh.configuration.secret, let claimedID,
+            HandshakeProof.verify(
+                proof, secret: secret, sender: claimedID, senderIsDialer: !isDialer, senderNonce: peerNonce,
+                receiverNonce: nonce)
         else {
             refuse(.wrongSecret, context: context)
             return
         }
-        send(Frame(.accept), on: context.channel)
-        phase = .awaitingAccept
+        // The peer proved the secret: from here on a mismatch is a real
+        // configuration error, and the details may be told.
+        trusted = true
+        mesh.authenticated(context.channel)
+        send(mesh.ownDetails.frame, on: context.channel)
+        phase = .awaitingDetails
     }
 
-    /// Tells the peer why, and fails the mesh, unless the peer never said it
-    /// was a Sluice process (a stray connection is only logged).
-    private func refuse(_ mismatch: HandshakeMismatch, context: ChannelHandlerContext) {
+    private func receiveDetails(_ frame: Frame, context: ChannelHandlerContext) {
+        do {
+            _ = accept(try HandshakeDetails(payload: frame.payload), context: context)
+        } catch {
+            refuse(error, context: context)
+        }
+    }
+
+    /// Checks the peer's details and id, claims the id (listener), and sends `accept`.
+    /// - Returns: False if the peer was refused.
+    private func accept(_ details: HandshakeDetails, context: ChannelHandlerContext) -> Bool {
+        let expected: ProcessID? = if case .dialer(let id) = role { id } else { nil }
+        if let mismatch = mesh.check(details, id: claimedID!, dialedTo: expected) {
+            refuse(mismatch, context: context)
+            return false
+        }
+        if !isDialer {
+            if let clash = mesh.claim(claimedID!) {
+                // Another connection holds the id, or the mesh already runs:
+                // close this one, never fail the mesh for it.
+                refuse(clash, context: context, failing: false)
+                return false
+            }
+            claimed = true
+        }
+        send(Frame(.accept), on: context.channel)
+        phase = .awaitingAccept
+        return true
+    }
+
+    /// Tells the peer why and closes the connection. Fails the mesh if the
+    /// peer is trusted (see the type's comment); otherwise logs it and
+    /// remembers it for the start-up error.
+    private func refuse(_ mismatch: HandshakeMismatch, context: ChannelHandlerContext, failing: Bool? = nil) {
         phase = .finished
         let channel = context.channel
         channel.writeAndFlush(Frame.text(.refuse, "\(mismatch)").encoded(allocator: channel.allocator))
             .whenComplete { _ in channel.close(promise: nil) }
-        if case .notASluicePeer = mismatch, case .listener = role, peer == nil {
-            mesh.logger.warning("ignored a connection from \(remote): \(mismatch)")
-            return
+        if failing ?? trusted {
+            mesh.fail(.handshakeRefused(peer: peerName, mismatch: mismatch))
+        } else {
+            // A hello of another version says nothing more, but it came from a Sluice process: remember it too.
+            let otherVersion = if case .protocolVersion = mismatch { true } else { false }
+            mesh.dismissed(claiming: peer, from: remote, "was refused: \(mismatch)", rememberWithoutID: otherVersion)
         }
-        mesh.fail(.handshakeRefused(peer: peerName, mismatch: mismatch))
+    }
+
+    private func handshakeExpired(after seconds: Double, channel: any Channel) {
+        guard phase != .established, phase != .finished else { return }
+        phase = .finished
+        lastError = "the handshake did not complete within \(seconds) s"
+        if !isDialer { mesh.dismissed(claiming: peer, from: remote, "was closed: \(lastError!)") }
+        channel.close(promise: nil)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -151,8 +254,10 @@ final class PeerChannelHandler: ChannelInboundHandler {
         if phase == .established, let peer {
             phase = .finished
             mesh.fail(.peerSilent(peer, address: mesh.configuration.address(of: peer), seconds: mesh.options.peerTimeout))
-        } else {
+        } else if phase != .finished {
+            phase = .finished
             lastError = "the handshake got no answer for \(mesh.options.peerTimeout) s"
+            if !isDialer { mesh.dismissed(claiming: peer, from: remote, "was closed: \(lastError!)") }
         }
         context.close(promise: nil)
     }
@@ -168,11 +273,14 @@ final class PeerChannelHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         heartbeat?.cancel()
+        deadline?.cancel()
         let wasEstablished = phase == .established
+        if phase != .finished, !wasEstablished, !isDialer {
+            mesh.dismissed(claiming: peer, from: remote, "closed during the handshake")
+        }
         phase = .finished
         mesh.connectionClosed(
-            context.channel, peer: peer, dialed: { if case .dialer = role { true } else { false } }(),
-            wasEstablished: wasEstablished, releaseClaim: claimed,
+            context.channel, peer: peer, dialed: isDialer, wasEstablished: wasEstablished, releaseClaim: claimed,
             cause: lastError ?? "the connection closed without a goodbye")
         claimed = false
         context.fireChannelInactive()
@@ -181,4 +289,7 @@ final class PeerChannelHandler: ChannelInboundHandler {
     private func send(_ frame: Frame, on channel: any Channel) {
         channel.writeAndFlush(frame.encoded(allocator: channel.allocator), promise: nil)
     }
+
+    /// A peer's text, shortened for a log line.
+    private static func clip(_ text: String) -> String { text.count > 200 ? text.prefix(197) + "..." : text }
 }

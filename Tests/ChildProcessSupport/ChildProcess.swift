@@ -104,6 +104,9 @@ package final class ChildProcess {
         return String(stdout.prefix { $0 != "\n" })
     }
 
+    /// The child's process id (e.g. to read `/proc/<pid>/status`).
+    package var processIdentifier: Int32 { process.processIdentifier }
+
     /// Sends a signal.
     package func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
 

@@ -9,29 +9,66 @@ struct ClusterHandshakeTests {
         return outcomes.compactMap { startError($0) }
     }
 
-    @Test func aDifferentFingerprintIsRefusedOnBothSides() throws {
-        let errors = bothFail(startMeshes(try loopbackCluster(2), fingerprints: ["flow-v1", "flow-v2"]))
-        #expect(errors.count == 2)
-        #expect(errors[0] == .handshakeRefused(peer: errors[0].peerText, mismatch: .fingerprint(ours: "flow-v1", theirs: "flow-v2")))
+    /// The listener never fails because of what an unauthenticated
+    /// connection sent: it times out at start-up, naming the refusal.
+    private func expectListenerNamesRefusal(
+        _ error: ClusterError?, of peer: ProcessID = ProcessID(1), _ mismatch: HandshakeMismatch,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        guard case .peersMissing(let ids, _, _, let lastError)? = error else {
+            Issue.record("expected the listener to time out naming the refusal, got \(String(describing: error))", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(ids == [peer], sourceLocation: sourceLocation)
+        let named = lastError ?? ""
+        #expect(named.contains("from 127.0.0.1:"), "\(named)", sourceLocation: sourceLocation)
+        #expect(named.contains("was refused: \(mismatch)"), "\(named)", sourceLocation: sourceLocation)
+        if case .protocolVersion = mismatch {} else {
+            #expect(named.contains("a connection claiming \(peer) from"), "\(named)", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Short start-up timeouts: the listener side only fails when it runs out.
+    private func shortStart(_ count: Int = 2) -> [ClusterMeshOptions] { Array(repeating: testOptions(startup: 3), count: count) }
+
+    @Test func aDifferentFingerprintFailsTheDialerAndIsNamedByTheListener() throws {
+        let errors = bothFail(startMeshes(try loopbackCluster(2), fingerprints: ["flow-v1", "flow-v2"], options: shortStart()))
+        try #require(errors.count == 2)
+        expectListenerNamesRefusal(errors[0], .fingerprint(ours: "flow-v1", theirs: "flow-v2"))
         #expect(errors[1] == .handshakeRefused(peer: errors[1].peerText, mismatch: .fingerprint(ours: "flow-v2", theirs: "flow-v1")))
         #expect(errors[1].description.contains("process 0 at 127.0.0.1:"))
+        #expect(errors[0].description.contains("a connection claiming process 1 from 127.0.0.1:"))
+    }
+
+    @Test func aDifferentFingerprintBehindTheSecretFailsBothSides() throws {
+        // Both proved the secret: a mismatch is a real configuration error on both sides, at once.
+        let configurations = try loopbackCluster(2, secrets: ["s3cret", "s3cret"])
+        let errors = bothFail(startMeshes(configurations, fingerprints: ["flow-v1", "flow-v2"]))
+        try #require(errors.count == 2)
+        #expect(errors[0] == .handshakeRefused(peer: errors[0].peerText, mismatch: .fingerprint(ours: "flow-v1", theirs: "flow-v2")))
+        #expect(errors[1] == .handshakeRefused(peer: errors[1].peerText, mismatch: .fingerprint(ours: "flow-v2", theirs: "flow-v1")))
         #expect(errors[0].description.contains("process 1"))
+        #expect(errors[1].description.contains("process 0 at 127.0.0.1:"))
     }
 
-    @Test func aDifferentProtocolVersionIsRefusedOnBothSides() throws {
-        var newer = testOptions()
+    @Test func aDifferentProtocolVersionFailsTheDialerAndIsNamedByTheListener() throws {
+        var newer = testOptions(startup: 3)
         newer.protocolVersion = 99
-        let errors = bothFail(startMeshes(try loopbackCluster(2), options: [testOptions(), newer]))
+        let errors = bothFail(startMeshes(try loopbackCluster(2), options: [testOptions(startup: 3), newer]))
+        try #require(errors.count == 2)
         let current = Hello.protocolVersion
-        #expect(errors.map(\.mismatch) == [.protocolVersion(ours: current, theirs: 99), .protocolVersion(ours: 99, theirs: current)])
+        expectListenerNamesRefusal(errors[0], .protocolVersion(ours: current, theirs: 99))
+        #expect(errors[1].mismatch == .protocolVersion(ours: 99, theirs: current))
     }
 
-    @Test func aDifferentProcessCountIsRefusedOnBothSides() throws {
+    @Test func aDifferentProcessCountFailsTheDialerAndIsNamedByTheListener() throws {
         let addresses = try freeAddresses(3)
         let small = try ClusterConfiguration(processID: ProcessID(0), addresses: Array(addresses[0..<2]))
         let large = try ClusterConfiguration(processID: ProcessID(1), addresses: addresses)
-        let errors = bothFail(startMeshes([small, large]))
-        #expect(errors.map(\.mismatch) == [.processCount(ours: 2, theirs: 3), .processCount(ours: 3, theirs: 2)])
+        let errors = bothFail(startMeshes([small, large], options: shortStart()))
+        try #require(errors.count == 2)
+        expectListenerNamesRefusal(errors[0], .processCount(ours: 2, theirs: 3))
+        #expect(errors[1].mismatch == .processCount(ours: 3, theirs: 2))
     }
 
     @Test func twoProcessesWithOneIDAreRefused() throws {
@@ -44,40 +81,58 @@ struct ClusterHandshakeTests {
         defer { for (member, _) in outcomes { member.mesh.close() } }
         let errors = outcomes.compactMap { startError($0) }
         #expect(errors.count == 3)
-        // On one machine the impostor must listen elsewhere, so its address
-        // list differs too; which check refuses it first depends on which
-        // claimant dials first.
-        let refusal = errors[0].mismatch
+        // Process 0 is the listener: it refuses the impostor without failing
+        // (it times out waiting for process 2, which never starts). On one
+        // machine the impostor must listen elsewhere, so its address list
+        // differs too; which check refuses it depends on which claimant dials first.
+        guard case .peersMissing(let missing, _, _, _)? = errors.first else {
+            Issue.record("process 0: expected a start-up timeout, got \(String(describing: errors.first))")
+            return
+        }
+        #expect(missing == [ProcessID(2)])
+        let refusals = outcomes[0].0.mesh.dismissals.filter { $0.contains("a connection claiming process 1 from") }
         #expect(
-            refusal == .processIDClash(ProcessID(1)) || { if case .addressList = refusal { true } else { false } }(),
-            "process 0: \(errors[0])")
-        // One of the two claimants is refused by process 0; the other learns that process 0 stopped.
+            refusals.contains { $0.contains("two processes claim to be process 1") || $0.contains("the address lists differ") },
+            "process 0: \(refusals)")
+        // The refused claimant dialed process 0 and fails naming it; the other waited for process 2.
         let claimants = errors[1...].map(\.description)
         #expect(claimants.contains {
             $0.contains("process 0 at") && ($0.contains("two processes claim to be process 1") || $0.contains("address lists differ"))
         })
     }
 
-    @Test func aDifferentAddressListIsRefusedOnBothSides() throws {
+    @Test func aDifferentAddressListFailsTheDialerAndIsNamedByTheListener() throws {
         let addresses = try freeAddresses(2)
         // The same two endpoints, but process 1 was given another spelling of its own address.
         let renamed = PeerAddress(host: "localhost", port: addresses[1].port)
         let zero = try ClusterConfiguration(processID: ProcessID(0), addresses: addresses)
         let one = try ClusterConfiguration(processID: ProcessID(1), addresses: [addresses[0], renamed])
-        let errors = bothFail(startMeshes([zero, one]))
+        let errors = bothFail(startMeshes([zero, one], options: shortStart()))
+        try #require(errors.count == 2)
         let ours = zero.addressList, theirs = one.addressList
-        #expect(errors.map(\.mismatch) == [.addressList(ours: ours, theirs: theirs), .addressList(ours: theirs, theirs: ours)])
+        expectListenerNamesRefusal(errors[0], .addressList(ours: ours, theirs: theirs))
+        #expect(errors[1].mismatch == .addressList(ours: theirs, theirs: ours))
     }
 
-    @Test func aMissingSecretIsRefusedOnBothSides() throws {
-        let errors = bothFail(startMeshes(try loopbackCluster(2, secrets: ["s3cret", nil])))
-        #expect(errors.map(\.mismatch) == [.peerHasNoSecret, .secretRequiredByPeer])
+    @Test func aMissingSecretFailsTheDialerAndIsNamedByTheListener() throws {
+        let errors = bothFail(startMeshes(try loopbackCluster(2, secrets: ["s3cret", nil]), options: shortStart()))
+        try #require(errors.count == 2)
+        expectListenerNamesRefusal(errors[0], .peerHasNoSecret)
+        #expect(errors[1].mismatch == .secretRequiredByPeer)
+        // And the other way round: the listener without a secret names the dialer that has one.
+        let reversed = bothFail(startMeshes(try loopbackCluster(2, secrets: [nil, "s3cret"]), options: shortStart()))
+        try #require(reversed.count == 2)
+        expectListenerNamesRefusal(reversed[0], .secretRequiredByPeer)
+        #expect(reversed[1].mismatch == .peerHasNoSecret)
     }
 
-    @Test func aWrongSecretIsRefusedOnBothSides() throws {
-        let errors = bothFail(startMeshes(try loopbackCluster(2, secrets: ["s3cret", "guess"])))
-        #expect(errors.map(\.mismatch) == [.wrongSecret, .wrongSecret])
+    @Test func aWrongSecretFailsTheDialerAndIsNamedByTheListener() throws {
+        let errors = bothFail(startMeshes(try loopbackCluster(2, secrets: ["s3cret", "guess"]), options: shortStart()))
+        try #require(errors.count == 2)
+        expectListenerNamesRefusal(errors[0], .wrongSecret)
+        #expect(errors[1].mismatch == .wrongSecret)
         #expect(!errors.map(\.description).joined().contains("s3cret"))
+        #expect(!errors.map(\.description).joined().contains("guess"))
     }
 
     @Test func theSameSecretConnects() throws {

@@ -86,10 +86,19 @@ private struct Opaque: Sendable { let value: Int }
         #expect(sink.items.isEmpty, "no partial run")
     }
 
+    /// The dialer fails at once; the listener names the refused connection
+    /// when its start-up wait ends (nothing unauthenticated can fail it), so keep that wait short.
+    private var shortStartup: ClusterMeshOptions {
+        var options = ClusterMeshOptions()
+        options.startupTimeout = 3
+        return options
+    }
+
     @Test func processesRunningDifferentDataflowsRefuseEachOther() throws {
         let sink = TestingSink<String>()
         let results = try runClusterMembers(
-            [countFlow("cluster", sink: sink), countFlow("other", sink: sink)], configuration: RunConfiguration())
+            [countFlow("cluster", sink: sink), countFlow("other", sink: sink)], configuration: RunConfiguration(),
+            options: shortStartup)
         let errors = results.compactMap(\.failure).map { "\($0)" }
         #expect(errors.count == 2, "both sides refuse: \(errors)")
         for error in errors { #expect(error.contains("fingerprint"), "\(error)") }
@@ -100,7 +109,7 @@ private struct Opaque: Sendable { let value: Int }
         let sink = TestingSink<String>()
         let results = try runClusterMembers(
             [countFlow(sink: sink), countFlow(sink: sink)],
-            configurations: [RunConfiguration(workers: 1), RunConfiguration(workers: 2)])
+            configurations: [RunConfiguration(workers: 1), RunConfiguration(workers: 2)], options: shortStartup)
         let messages = results.compactMap(\.failure).map { "\($0)" }
         #expect(messages.count == 2)
         for error in messages { #expect(error.contains("1 workers") && error.contains("2 workers"), "\(error)") }
