@@ -12,7 +12,8 @@ import NIOCore
 package struct Hello: Equatable {
     /// Bumped whenever the wire format changes (3: watermark progress
     /// signals; 4: the details travel only after authentication, proofs bind
-    /// role, id and both nonces).
+    /// role, id and both nonces; the engine's `suspend` progress signal and
+    /// `stop` message).
     package static let protocolVersion = 4
     /// The length of every nonce (bytes).
     package static let nonceLength = 32
