@@ -177,12 +177,12 @@ enum RecoveryDirectory {
         return lines
     }
 
-    /// Opens the `count` existing partition files for writing after SQLite's
-    /// integrity check, bringing each to the current schema and recording
-    /// the partition count in files from before it was recorded.
+    /// Opens the `count` existing partition files for writing (after
+    /// ``StoreOpenCheck/refuseDamage(in:count:flowID:)``), bringing each to
+    /// the current schema and recording the partition count in files from
+    /// before it was recorded.
     /// - Throws: ``RecoveryStoreError/emptyPartition(path:)`` for a file
-    ///   without tables, ``RecoveryStoreError/failedIntegrityCheck(path:complaint:)``,
-    ///   ``RecoveryStoreError/missingPartition(path:partitions:)`` or
+    ///   without tables, ``RecoveryStoreError/missingPartition(path:partitions:)`` or
     ///   ``RecoveryStoreError/partitionCountMismatch(path:recorded:found:)``
     ///   when a file records another count; an SQLite error naming the file.
     static func openForWriting(in directory: String, count: Int) throws -> [SQLiteConnection] {
@@ -192,11 +192,6 @@ enum RecoveryDirectory {
             guard size(of: file) > 0 else { throw RecoveryStoreError.emptyPartition(path: file) }
             let db = try SQLiteConnection(path: file)
             guard try SQLiteMigrations.version(of: db) > .empty else { throw RecoveryStoreError.emptyPartition(path: file) }
-            let complaints = try integrityComplaints(db, limit: 5)
-            if let first = complaints.first {
-                let more = complaints.count > 1 ? " (and \(complaints.count - 1) more)" : ""
-                throw RecoveryStoreError.failedIntegrityCheck(path: file, complaint: first + more)
-            }
             try RecoverySchema.migrations.apply(to: db)
             if let recorded = try meta(RecoverySchema.partitionCountKey, in: db).flatMap({ Int($0) }) {
                 if recorded > count {
@@ -228,12 +223,13 @@ enum RecoveryDirectory {
     }
 
     /// Opens the existing partition files read-only (nothing is migrated,
-    /// claimed or cleaned), for inspection.
+    /// claimed or cleaned), for inspection; empty files are skipped.
     /// - Returns: The connections, by index.
     /// - Throws: ``RecoveryStoreError/notAStore(path:)`` when there are none;
     ///   ``SQLiteSchemaTooNewError`` or an SQLite error naming the file.
     static func openReadOnly(_ directory: String) throws -> [(index: Int, db: SQLiteConnection)] {
-        try partitionIndicesOfStore(directory).map { index in
+        // An empty file is left alone: SQLite would take it for a fresh database and drop its write-ahead log.
+        try partitionIndicesOfStore(directory).filter { size(of: path(directory, $0)) > 0 }.map { index in
             let db = try SQLiteConnection(path: path(directory, index), options: .init(readOnly: true))
             let version = try SQLiteMigrations.version(of: db)
             if version > RecoverySchema.migrations.latest {

@@ -69,8 +69,14 @@ extension SQLiteRecoveryStore {
         var unreadable: [Int: String] = [:]
         var complaints: [Int: [String]] = [:]
         for index in indices {
+            let path = RecoveryDirectory.path(directory, index)
+            // Not opened: SQLite would take an empty file for a fresh database and drop its write-ahead log.
+            guard RecoveryDirectory.size(of: path) > 0 else {
+                unreadable[index] = RecoveryStoreError.emptyPartition(path: path).description
+                continue
+            }
             do {
-                let db = try SQLiteConnection(path: RecoveryDirectory.path(directory, index), options: .init(readOnly: true))
+                let db = try SQLiteConnection(path: path, options: .init(readOnly: true))
                 complaints[index] = try RecoveryDirectory.integrityComplaints(db)
                 facts.append(try PartitionFacts.read(index: index, db: db, verifyingChecksums: true))
             } catch {

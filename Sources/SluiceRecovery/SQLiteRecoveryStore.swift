@@ -84,6 +84,7 @@ public final class SQLiteRecoveryStore: RecoveryStore, @unchecked Sendable {
             try RecoveryDirectory.finishInterruptedCreation(in: directory)
             let connections: [SQLiteConnection]
             if let count = try RecoveryDirectory.existingCount(in: directory) {
+                try StoreOpenCheck.refuseDamage(in: directory, count: count, flowID: flowID)
                 connections = try RecoveryDirectory.openForWriting(in: directory, count: count)
             } else {
                 connections = try RecoveryDirectory.create(in: directory, count: partitions)

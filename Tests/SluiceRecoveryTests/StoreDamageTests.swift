@@ -52,10 +52,15 @@ import Testing
         return (copy, store, states)
     }
 
-    /// Opening and resuming must fail naming `file` and one of `words`; the check must report `file`.
+    /// Opening and resuming must fail naming `file` and one of `words`; the
+    /// check must report `file`. A store refused at open is left exactly as
+    /// found (its damaged write-ahead log too), and so is one only checked.
     private func expectRefused(_ directory: String, naming file: String, saying words: [String]) throws {
+        let found = try contents(directory)
+        var opened: SQLiteRecoveryStore?
         do {
             let store = try SQLiteRecoveryStore(directory: directory, flowID: "damage")
+            opened = store
             let resume = try store.resumePoint()
             Issue.record("the damaged store must be refused, not resumed at \(resume.map { "epoch \($0.epoch)" } ?? "the start")")
         } catch {
@@ -63,8 +68,26 @@ import Testing
             #expect(text.contains("\(directory)/\(file)"), "\(text)")
             #expect(words.contains { text.localizedCaseInsensitiveContains($0) }, "'\(text)' should say one of \(words)")
         }
+        if opened == nil {
+            #expect(try contents(directory) == found, "a store refused at open must be left as found")
+        }
+        let checked = try contents(directory)
         let problems = try SQLiteRecoveryStore.checkIntegrity(directory: directory)
         #expect(problems.contains { $0.contains(file) }, "\(problems)")
+        #expect(try contents(directory) == checked, "a check must leave the files as found")
+    }
+
+    /// The bytes of each partition file and write-ahead log, by name. An
+    /// empty log is left out: SQLite reads it as no log (a read-only
+    /// connection creates one where none was).
+    private func contents(_ directory: String) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory)
+        where name.hasPrefix("part-") && !name.hasSuffix("-shm") {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(name)"))
+            if !(name.hasSuffix("-wal") && bytes.isEmpty) { files[name] = bytes }
+        }
+        return files
     }
 
     /// Overwrites `count` bytes at `offset` of a file with 0xA5.
