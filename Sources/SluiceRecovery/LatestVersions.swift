@@ -22,14 +22,25 @@ struct LatestVersions<Payload> {
 
 extension LatestVersions where Payload == [UInt8]? {
     /// Offers every key's latest row of one file at or before `epoch`, with
-    /// its state (nil: discarded).
-    mutating func read(_ db: SQLiteConnection, atOrBefore epoch: Int64) throws(SQLiteError) {
-        // SQLite takes the bare column `state` from the row holding max(epoch).
-        let query = try db.prepare("SELECT step, key, max(epoch), state FROM snapshots WHERE epoch <= ?1 GROUP BY step, key")
+    /// its state (nil: discarded), each checked against its checksum.
+    /// - Throws: ``RecoveryStoreError/checksumMismatch(path:step:key:epoch:missing:)``
+    ///   for a row that does not match its checksum, or lacks one though
+    ///   written after checksums; an SQLite error.
+    mutating func read(_ db: SQLiteConnection, atOrBefore epoch: Int64, verifyingChecksums: Bool) throws {
+        let unchecked = try RecoveryDirectory.meta(RecoverySchema.unchecksummedThroughKey, in: db).flatMap { Int64($0) }
+        // SQLite takes the bare columns `state` and `checksum` from the row holding max(epoch).
+        let query = try db.prepare(
+            "SELECT step, key, max(epoch), state, checksum FROM snapshots WHERE epoch <= ?1 GROUP BY step, key")
         try query.bind(epoch, at: 1)
         while try query.step() {
-            offer(step: query.string(at: 0) ?? "", key: query.string(at: 1) ?? "", epoch: query.int64(at: 2) ?? 0,
-                  payload: query.blob(at: 3))
+            let (step, key, rowEpoch) = (query.string(at: 0) ?? "", query.string(at: 1) ?? "", query.int64(at: 2) ?? 0)
+            let state = query.blob(at: 3)
+            if verifyingChecksums, let problem = RowChecksum.verify(
+                path: db.path, step: step, key: key, epoch: rowEpoch, state: state,
+                stored: query.int64(at: 4), uncheckedThrough: unchecked) {
+                throw problem
+            }
+            offer(step: step, key: key, epoch: rowEpoch, payload: state)
         }
     }
 }

@@ -30,10 +30,18 @@ struct PartitionFacts {
     let fileBytes: Int64
     /// The write-ahead log's size in bytes (0 when there is none).
     let walBytes: Int64
+    /// What the file says about its store (nil below schema version 2: no tables to read).
+    let identity: FileIdentity?
+    /// Rows that do not match their checksums, at most 5 (read with `verifyingChecksums`).
+    let checksumProblems: [RecoveryStoreError]
 
     /// Reads the facts of one open file.
+    /// - Parameters:
+    ///   - index: The file's index.
+    ///   - db: Its connection.
+    ///   - verifyingChecksums: Also check every snapshot row against its checksum (a full scan).
     /// - Throws: An SQLite error naming the file.
-    static func read(index: Int, db: SQLiteConnection) throws -> PartitionFacts {
+    static func read(index: Int, db: SQLiteConnection, verifyingChecksums: Bool = false) throws -> PartitionFacts {
         let version = try SQLiteMigrations.version(of: db)
         // A file that no migration has finished has no tables to read yet.
         let hasMeta = version >= SchemaVersion(1)
@@ -46,21 +54,24 @@ struct PartitionFacts {
             progress: hasSnapshots ? try ProgressRow.all(in: db) : [],
             snapshotRows: hasSnapshots ? Int(try db.scalarInt("SELECT count(*) FROM snapshots") ?? 0) : 0,
             newestSnapshotEpoch: hasSnapshots ? try db.scalarInt("SELECT max(epoch) FROM snapshots") : nil,
-            fileBytes: size(of: db.path), walBytes: size(of: db.path + "-wal"))
+            fileBytes: RecoveryDirectory.size(of: db.path), walBytes: RecoveryDirectory.size(of: db.path + "-wal"),
+            identity: hasSnapshots ? try FileIdentity.read(index: index, db: db) : nil,
+            checksumProblems: verifyingChecksums && version >= SchemaVersion(3) ? try checksumProblems(db) : [])
     }
 
-    /// SQLite's own check of the file (`PRAGMA integrity_check`): its
-    /// complaints, at most `limit`; empty when the file is sound.
-    static func integrityComplaints(_ db: SQLiteConnection, limit: Int = 20) throws(SQLiteError) -> [String] {
-        let query = try db.prepare("PRAGMA integrity_check(\(limit))")
-        var lines: [String] = []
-        while try query.step() {
-            if let line = query.string(at: 0), line != "ok" { lines.append(line) }
+    /// Every snapshot row checked against its checksum: the first mismatches, at most `limit`.
+    static func checksumProblems(_ db: SQLiteConnection, limit: Int = 5) throws -> [RecoveryStoreError] {
+        let unchecked = try RecoveryDirectory.meta(RecoverySchema.unchecksummedThroughKey, in: db).flatMap { Int64($0) }
+        let query = try db.prepare("SELECT step, key, epoch, state, checksum FROM snapshots")
+        var problems: [RecoveryStoreError] = []
+        while problems.count < limit, try query.step() {
+            if let problem = RowChecksum.verify(
+                path: db.path, step: query.string(at: 0) ?? "", key: query.string(at: 1) ?? "",
+                epoch: query.int64(at: 2) ?? 0, state: query.blob(at: 3), stored: query.int64(at: 4),
+                uncheckedThrough: unchecked) {
+                problems.append(problem)
+            }
         }
-        return lines
-    }
-
-    private static func size(of path: String) -> Int64 {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+        return problems
     }
 }

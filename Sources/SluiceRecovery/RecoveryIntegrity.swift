@@ -1,6 +1,8 @@
 /// The checks a recovery directory must pass, over what its files say
-/// about themselves (``PartitionFacts``). Each problem is one sentence
-/// naming the file.
+/// about themselves (``PartitionFacts``): SQLite's integrity check, none
+/// missing or empty, one identity (``StoreIdentity``), no lost committed
+/// epochs (``LostEpochs``), sane progress, rows matching their checksums.
+/// Each problem is one sentence naming the file.
 ///
 /// ```swift
 /// let problems = RecoveryIntegrity.problems(directory: dir, facts: facts, unreadable: [:], complaints: [:])
@@ -30,8 +32,17 @@ enum RecoveryIntegrity {
                 problems.append("'\(fact.path)' fails SQLite's integrity check: \(line)")
             }
         }
+        for fact in facts where fact.schemaVersion == .empty {
+            problems.append(RecoveryStoreError.emptyPartition(path: fact.path).description)
+        }
         problems += metaProblems(facts, fileCount: fileCount)
         problems += progressProblems(facts, fileCount: fileCount)
+        let identities = facts.compactMap(\.identity)
+        problems += StoreIdentity.problems(identities, flowID: nil).map(\.description)
+        if identities.count == facts.count, unreadable.isEmpty {
+            problems += LostEpochs.find(identities, partitionCount: fileCount).map(\.description)
+        }
+        problems += facts.flatMap(\.checksumProblems).map(\.description)
         return problems
     }
 

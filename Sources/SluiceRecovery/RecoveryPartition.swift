@@ -21,6 +21,12 @@ final class RecoveryPartition {
     var lastSweepTime: ContinuousClock.Instant?
     /// True while a sweep of this file runs (guarded by the lock).
     var isSweeping = false
+    /// The highest `committed_through` this store wrote into the file as a
+    /// witness of its sibling's write (guarded by the lock).
+    var witnessedThrough: Int64?
+    /// True once the file was checkpointed after its first write in this
+    /// store instance (guarded by the lock).
+    var checkpointedAfterFirstWrite = false
 
     /// Wraps an open connection.
     init(index: Int, connection: SQLiteConnection) {

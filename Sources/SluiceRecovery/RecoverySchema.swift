@@ -5,7 +5,13 @@
 /// `snapshots` (one row per step, key and epoch; NULL state = discarded) and
 /// `progress` (each worker's last written epoch per execution). The store
 /// writes `partition_count` when it creates a file and `flow_id` when a
-/// dataflow claims it. Append migrations; never edit a released one.
+/// dataflow claims it. Migration 3 adds each snapshot row's `checksum`
+/// (``RowChecksum``) and, in a file that already held rows, records the
+/// newest of them as `unchecksummed_through`: only rows up to it may lack a
+/// checksum. Every file also records its store's identity (`store_id`,
+/// `partition_index`) and the highest collection threshold a writer knew
+/// (`committed_through`, see ``StoreIdentity`` and ``LostEpochs``).
+/// Append migrations; never edit a released one.
 package enum RecoverySchema {
     /// The `meta` key holding the ``SnapshotFormatVersion``.
     package static let formatVersionKey = "format_version"
@@ -15,6 +21,15 @@ package enum RecoverySchema {
     package static let partitionCountKey = "partition_count"
     /// The token of the running execution (`markExecution`), in the first file.
     package static let executionMarkKey = "execution_mark"
+    /// The `meta` key holding the store's random id (a UUID), the same in every file.
+    package static let storeIDKey = "store_id"
+    /// The `meta` key holding the file's own partition index.
+    package static let partitionIndexKey = "partition_index"
+    /// The `meta` key holding the highest committed epoch (minus the backup
+    /// epochs) a writer knew when it wrote this file or witnessed a sibling's write.
+    package static let committedThroughKey = "committed_through"
+    /// The `meta` key holding the newest epoch of rows written before checksums (absent: none).
+    package static let unchecksummedThroughKey = "unchecksummed_through"
 
     /// Every migration, in order.
     /// A released migration never changes, so it spells out its format
@@ -37,6 +52,14 @@ package enum RecoverySchema {
                 execution INTEGER NOT NULL, worker INTEGER NOT NULL, worker_count INTEGER NOT NULL,
                 epoch INTEGER NOT NULL, ended INTEGER NOT NULL,
                 PRIMARY KEY (execution, worker)) WITHOUT ROWID;
+            """
+        ),
+        (
+            3,
+            """
+            ALTER TABLE snapshots ADD COLUMN checksum INTEGER;
+            INSERT INTO meta (key, value)
+                SELECT 'unchecksummed_through', CAST(max(epoch) AS TEXT) FROM snapshots HAVING count(*) > 0;
             """
         ),
     ])

@@ -25,6 +25,26 @@ public enum RecoveryStoreError: Error, Sendable, CustomStringConvertible {
     case invalidPartitionCount(Int)
     /// Backup epochs cannot be negative.
     case invalidBackupEpochs(Int)
+    /// The directory (or a file in it) cannot be created or read: the
+    /// reason is a plain sentence (a part of the path is a file, permission
+    /// denied, …).
+    case unusablePath(path: String, reason: String)
+    /// A partition file is empty (0 bytes, or no tables) while it belongs to an existing store.
+    case emptyPartition(path: String)
+    /// A partition file lost metadata (`what`: its store id, flow id or
+    /// partition index) that its sibling files have.
+    case lostMetadata(path: String, what: String)
+    /// A partition file belongs to another store (its store id differs from its siblings').
+    case differentStore(path: String, stored: String, expected: String, expectedIn: String)
+    /// A partition file records another partition index than its name says.
+    case wrongPartitionIndex(path: String, recorded: String)
+    /// A partition file went back in time: its progress stops before epochs
+    /// the store knows were committed (`lastKept` nil: it has no progress at all).
+    case lostCommittedEpochs(path: String, lastKept: Int64?, through: Int64)
+    /// SQLite's integrity check complains about a partition file.
+    case failedIntegrityCheck(path: String, complaint: String)
+    /// A stored state row does not match its checksum (or has none where every row must).
+    case checksumMismatch(path: String, step: String, key: String, epoch: Int64, missing: Bool)
 
     public var description: String {
         switch self {
@@ -46,6 +66,32 @@ public enum RecoveryStoreError: Error, Sendable, CustomStringConvertible {
             return "a recovery store needs at least 1 partition file, got \(count)"
         case let .invalidBackupEpochs(count):
             return "the backup interval must be zero or more epochs, got \(count)"
+        case let .unusablePath(path, reason):
+            return "cannot use recovery path '\(path)': \(reason)"
+        case let .emptyPartition(path):
+            return "recovery file '\(path)' is empty (0 bytes or no tables) while it belongs to an existing store "
+                + "(it was truncated or replaced); restore it from a backup or start a fresh directory"
+        case let .lostMetadata(path, what):
+            return "recovery file '\(path)' lost its \(what), which its sibling files have (its write-ahead log "
+                + "was deleted or damaged, or the file was replaced?); restore it from a backup or start a fresh directory"
+        case let .differentStore(path, stored, expected, expectedIn):
+            return "recovery file '\(path)' belongs to another store (store id \(stored)), not to the store of "
+                + "'\(expectedIn)' (store id \(expected)); put the store's own file back or start a fresh directory"
+        case let .wrongPartitionIndex(path, recorded):
+            return "recovery file '\(path)' is partition file \(recorded) of its store, not the one its name says; "
+                + "put the files back under their own names"
+        case let .lostCommittedEpochs(path, lastKept, through):
+            let lost = lastKept.map { $0 + 1 == through ? "epoch \(through)" : "epochs \($0 + 1)–\(through)" }
+                ?? "its progress (epochs up to \(through) were committed)"
+            return "recovery file '\(path)' lost committed \(lost) (its write-ahead log was deleted or damaged?); "
+                + "restore it from a backup or start a fresh directory"
+        case let .failedIntegrityCheck(path, complaint):
+            return "recovery file '\(path)' fails SQLite's integrity check: \(complaint); "
+                + "restore it from a backup or start a fresh directory"
+        case let .checksumMismatch(path, step, key, epoch, missing):
+            return "recovery file '\(path)': the state of step '\(step)', key '\(key)' at epoch \(epoch) "
+                + (missing ? "has no checksum, though the file was written with checksums" : "does not match its checksum")
+                + " (the file was changed or damaged); restore it from a backup or start a fresh directory"
         }
     }
 }

@@ -56,6 +56,9 @@ public struct RecoveryStoreSummary: Sendable, Codable, Equatable {
 
     /// The directory.
     public let directory: String
+    /// The store's random id, the same in every file; nil for a store written
+    /// before store ids (a run gives it one).
+    public let storeID: String?
     /// The dataflow the store belongs to; nil until a run claims it (after `sluice recovery init`).
     public let flowID: String?
     /// The snapshot format version.

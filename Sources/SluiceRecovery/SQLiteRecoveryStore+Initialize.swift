@@ -6,8 +6,10 @@
 /// ```
 extension SQLiteRecoveryStore {
     /// Creates a fresh store of `partitions` files in `directory` (created
-    /// if missing), claimed by no dataflow yet: the first run that opens it
-    /// claims it. A run given a directory without a store initializes it
+    /// if missing), with a new store id, claimed by no dataflow yet: the
+    /// first run that opens it claims it. The files are written under
+    /// temporary names and renamed into place, so a crash leaves either no
+    /// store or one the next open completes. A run given a directory without a store initializes it
     /// itself, so this is only needed to choose the partition count ahead.
     ///
     /// ```swift
@@ -26,14 +28,17 @@ extension SQLiteRecoveryStore {
     public static func initialize(directory: String, partitions: Int = defaultPartitions) throws -> [String] {
         guard partitions >= 1 else { throw RecoveryStoreError.invalidPartitionCount(partitions) }
         try RecoveryDirectory.ensureDirectory(directory)
-        let existing = try RecoveryDirectory.partitionIndices(in: directory)
-        if let highest = existing.max() {
-            let owner = try? existing.min().flatMap { index -> String? in
-                let db = try SQLiteConnection(path: RecoveryDirectory.path(directory, index), options: .init(readOnly: true))
-                return try RecoveryDirectory.meta(RecoverySchema.flowIDKey, in: db)
+        return try RecoveryDirectory.withCreationLock(directory) {
+            try RecoveryDirectory.finishInterruptedCreation(in: directory)
+            let existing = try RecoveryDirectory.partitionIndices(in: directory)
+            if let highest = existing.max() {
+                let owner = try? existing.min().flatMap { index -> String? in
+                    let db = try SQLiteConnection(path: RecoveryDirectory.path(directory, index), options: .init(readOnly: true))
+                    return try RecoveryDirectory.meta(RecoverySchema.flowIDKey, in: db)
+                }
+                throw RecoveryStoreError.alreadyInitialized(path: directory, partitions: highest + 1, flowID: owner ?? nil)
             }
-            throw RecoveryStoreError.alreadyInitialized(path: directory, partitions: highest + 1, flowID: owner ?? nil)
+            return try RecoveryDirectory.create(in: directory, count: partitions).map(\.path)
         }
-        return try RecoveryDirectory.create(in: directory, count: partitions).map(\.path)
     }
 }

@@ -41,6 +41,7 @@ extension SQLiteRecoveryStore {
         }
         return RecoveryStoreSummary(
             directory: directory,
+            storeID: facts.lazy.compactMap { $0.identity?.storeID }.first,
             flowID: facts.lazy.compactMap(\.flowID).first,
             formatVersion: facts.lazy.compactMap { $0.formatVersion.flatMap { Int($0) } }.first,
             partitions: facts.map {
@@ -54,8 +55,10 @@ extension SQLiteRecoveryStore {
     }
 
     /// Checks a recovery directory (read-only): SQLite's integrity check of
-    /// every file, the files' flow ids, format versions and partition counts
-    /// agree, none is missing, and the progress rows are sane.
+    /// every file, the files' store ids, partition indices, flow ids, format
+    /// versions and partition counts agree, none is missing or empty, none
+    /// lost committed epochs, the progress rows are sane and every snapshot
+    /// row matches its checksum.
     /// - Parameter directory: The recovery directory.
     /// - Returns: One sentence per problem, naming the file; empty when sound.
     /// - Throws: ``RecoveryStoreError/notAStore(path:)`` when it holds no
@@ -66,10 +69,16 @@ extension SQLiteRecoveryStore {
         var unreadable: [Int: String] = [:]
         var complaints: [Int: [String]] = [:]
         for index in indices {
+            let path = RecoveryDirectory.path(directory, index)
+            // Not opened: SQLite would take an empty file for a fresh database and drop its write-ahead log.
+            guard RecoveryDirectory.size(of: path) > 0 else {
+                unreadable[index] = RecoveryStoreError.emptyPartition(path: path).description
+                continue
+            }
             do {
-                let db = try SQLiteConnection(path: RecoveryDirectory.path(directory, index), options: .init(readOnly: true))
-                complaints[index] = try PartitionFacts.integrityComplaints(db)
-                facts.append(try PartitionFacts.read(index: index, db: db))
+                let db = try SQLiteConnection(path: path, options: .init(readOnly: true))
+                complaints[index] = try RecoveryDirectory.integrityComplaints(db)
+                facts.append(try PartitionFacts.read(index: index, db: db, verifyingChecksums: true))
             } catch {
                 unreadable[index] = "\(error)"
             }
@@ -92,8 +101,8 @@ extension SQLiteRecoveryStore {
         var complaints: [Int: [String]] = [:]
         for partition in partitions {
             try partition.withConnection { db in
-                complaints[partition.index] = try PartitionFacts.integrityComplaints(db)
-                facts.append(try PartitionFacts.read(index: partition.index, db: db))
+                complaints[partition.index] = try RecoveryDirectory.integrityComplaints(db)
+                facts.append(try PartitionFacts.read(index: partition.index, db: db, verifyingChecksums: true))
             }
         }
         return RecoveryIntegrity.problems(directory: directory, facts: facts, unreadable: [:], complaints: complaints)

@@ -54,8 +54,14 @@ public final class SQLiteRecoveryStore: RecoveryStore, @unchecked Sendable {
     package var sweepMinimumSeconds: Double = 60
 
     /// Opens a recovery directory, initializing it when it holds no store
-    /// yet, and claiming it for `flowID` when no dataflow has (a directory
-    /// made by ``initialize(directory:partitions:)``).
+    /// yet (no `part-N.sqlite` file), and claiming it for `flowID` when no
+    /// dataflow has (a directory made by ``initialize(directory:partitions:)``).
+    ///
+    /// Before anything is written, every file must pass SQLite's integrity
+    /// check and agree on the store's identity (store id, partition index,
+    /// partition count, dataflow), and no file may have lost committed
+    /// epochs (see ``LostEpochs``); a store written before store ids gets
+    /// one. A damaged store is refused naming the file, never re-created.
     /// - Parameters:
     ///   - directory: The recovery directory; created if missing.
     ///   - flowID: The dataflow's id; a directory written by another flow is refused.
@@ -67,28 +73,26 @@ public final class SQLiteRecoveryStore: RecoveryStore, @unchecked Sendable {
     ///     are copied elsewhere one by one (a backup), to at least how many
     ///     epochs the copies can lag behind one another, so a set of copies
     ///     still resumes. `backupEpochs(for:epochInterval:)` converts a duration.
-    /// - Throws: `RecoveryStoreError`, or an SQLite error naming the file.
+    /// - Throws: `RecoveryStoreError` naming the file and what to do, or an
+    ///   SQLite error naming the file.
     public init(directory: String, flowID: String, partitions: Int = defaultPartitions, backupEpochs: Int = 0) throws {
         guard backupEpochs >= 0 else { throw RecoveryStoreError.invalidBackupEpochs(backupEpochs) }
         self.directory = directory
         self.backupEpochs = backupEpochs
         try RecoveryDirectory.ensureDirectory(directory)
         let connections = try RecoveryDirectory.withCreationLock(directory) { () throws -> [SQLiteConnection] in
+            try RecoveryDirectory.finishInterruptedCreation(in: directory)
             let connections: [SQLiteConnection]
             if let count = try RecoveryDirectory.existingCount(in: directory) {
+                try StoreOpenCheck.refuseDamage(in: directory, count: count, flowID: flowID)
                 connections = try RecoveryDirectory.openForWriting(in: directory, count: count)
             } else {
                 connections = try RecoveryDirectory.create(in: directory, count: partitions)
             }
-            for db in connections {
-                if let stored = try RecoveryDirectory.meta(RecoverySchema.flowIDKey, in: db) {
-                    guard stored == flowID else {
-                        throw RecoveryStoreError.differentFlow(path: db.path, stored: stored, expected: flowID)
-                    }
-                } else {
-                    try RecoveryDirectory.setMeta(RecoverySchema.flowIDKey, flowID, in: db)
-                }
-            }
+            let files = try connections.enumerated().map { try FileIdentity.read(index: $0.offset, db: $0.element) }
+            if let problem = StoreIdentity.problems(files, flowID: flowID).first { throw problem }
+            if let lost = LostEpochs.find(files, partitionCount: files.count).first { throw lost }
+            try StoreIdentity.upgradeAndClaim(files, connections: connections, flowID: flowID)
             return connections
         }
         self.partitions = connections.enumerated().map { RecoveryPartition(index: $0.offset, connection: $0.element) }
@@ -136,11 +140,15 @@ public final class SQLiteRecoveryStore: RecoveryStore, @unchecked Sendable {
         ProgressRow.committedEpoch(try progressRows())
     }
 
+    /// The resume point: every key's latest state at or before the committed
+    /// epoch, each verified against its checksum.
+    /// - Throws: ``RecoveryStoreError/checksumMismatch(path:step:key:epoch:missing:)``
+    ///   naming the file, step and key of a changed row; an SQLite error.
     public func resumePoint() throws -> ResumePoint? {
         guard let committed = try committedEpochValue() else { return nil }
         var latest = LatestVersions<[UInt8]?>()
         for partition in partitions {
-            try partition.withConnection { try latest.read($0, atOrBefore: committed) }
+            try partition.withConnection { try latest.read($0, atOrBefore: committed, verifyingChecksums: true) }
         }
         var states: [StepID: [String: [UInt8]]] = [:]
         for (step, keys) in latest.versions {
@@ -179,17 +187,22 @@ public final class SQLiteRecoveryStore: RecoveryStore, @unchecked Sendable {
         try partition.withConnection { db in
             try db.transaction {
                 let insert = try partition.statement(
-                    "INSERT OR REPLACE INTO snapshots (step, key, epoch, state) VALUES (?1, ?2, ?3, ?4)")
+                    "INSERT OR REPLACE INTO snapshots (step, key, epoch, state, checksum) VALUES (?1, ?2, ?3, ?4, ?5)")
                 for record in records {
                     insert.reset()
                     try insert.bind(record.step.rawValue, at: 1)
                     try insert.bind(record.key, at: 2)
                     try insert.bind(epochValue, at: 3)
                     if let state = record.state { try insert.bind(state, at: 4) } else { try insert.bindNull(at: 4) }
+                    try insert.bind(
+                        RowChecksum.of(step: record.step.rawValue, key: record.key, epoch: epochValue, state: record.state),
+                        at: 5)
                     try insert.run()
                 }
                 if let threshold {
                     try pruneSuperseded(records, in: partition, threshold: threshold)
+                    // In the pruning transaction: a file that deleted versions says up to where.
+                    try recordCommittedThrough(threshold, in: partition)
                 }
                 let progress = try partition.statement(
                     "INSERT OR REPLACE INTO progress (execution, worker, worker_count, epoch, ended) VALUES (?1, ?2, ?3, ?4, ?5)")
@@ -202,7 +215,11 @@ public final class SQLiteRecoveryStore: RecoveryStore, @unchecked Sendable {
             }
         }
         // Only a durable write moves the committed epoch.
-        state.withLock { $0.tracker.recordWrite(worker: worker.rawValue, epoch: epochValue, ended: ended) }
+        let known = state.withLock {
+            $0.tracker.recordWrite(worker: worker.rawValue, epoch: epochValue, ended: ended)
+            return $0.tracker.collectionThreshold(backupEpochs: backupEpochs)
+        }
+        try afterWrite(partition, known: known)
         try sweepIfDue(partition)
     }
 }

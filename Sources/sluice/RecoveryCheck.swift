@@ -14,8 +14,10 @@ struct RecoveryCheck: ParsableCommand {
         abstract: "Checks a recovery directory; exits 1 when it has problems.",
         discussion: """
             Runs SQLite's integrity check on every partition file, and checks that \
-            none is missing, that they agree on the dataflow, format and partition \
-            count, and that their progress rows are sane. Read-only.
+            none is missing or empty, that they agree on the store id, partition \
+            index, dataflow, format and partition count, that none lost committed \
+            epochs (a deleted or damaged write-ahead log), that their progress rows \
+            are sane and that every stored state matches its checksum. Read-only.
             """
     )
 

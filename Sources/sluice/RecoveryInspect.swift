@@ -17,7 +17,7 @@ struct RecoveryInspect: ParsableCommand {
         commandName: "inspect",
         abstract: "Shows what a recovery directory holds.",
         discussion: """
-            Shows the dataflow, snapshot format, committed epoch, partition files \
+            Shows the store id, the dataflow, snapshot format, committed epoch, partition files \
             (size, rows), the executions whose progress is kept (workers, last \
             epochs, ended), each step's live keys at the committed epoch, and the \
             integrity check (see `check`). Read-only.
@@ -53,6 +53,7 @@ struct RecoveryInspect: ParsableCommand {
     static func text(_ report: Report) -> String {
         let store = report.store
         var out = "recovery directory '\(store.directory)'\n"
+        out += "  store id:        \(store.storeID ?? "none (written before store ids; the next run gives it one)")\n"
         out += "  dataflow:        \(store.flowID ?? "none yet (the first run claims it)")\n"
         out += "  format version:  \(store.formatVersion.map(String.init) ?? "unknown")\n"
         if let epoch = store.committedEpoch {

@@ -104,4 +104,64 @@ import Testing
         #expect(nothing.exit == .init(exited: true, status: 1))
         #expect(nothing.stderr.contains("holds no recovery store"), "\(nothing.stderr)")
     }
+
+    /// Epochs 1...8 of two workers written into a two-file store (kept open:
+    /// the caller copies its files as a kill -9 leaves them).
+    private func openStoreWithEpochs(_ directory: String) throws -> SQLiteRecoveryStore {
+        let store = try SQLiteRecoveryStore(directory: directory, flowID: "cli_damage", partitions: 2)
+        try store.beginExecution(workerCount: 2)
+        for epoch in 1...8 {
+            for worker in 0..<2 {
+                let records = (0..<10).filter { $0 % 2 == worker }.map {
+                    SnapshotRecord(step: "cli_damage.count", key: "k\($0)", state: Array("\(epoch)".utf8))
+                }
+                try store.write(epoch: Epoch(UInt64(epoch)), worker: WorkerIndex(worker), records: records, ended: false)
+            }
+        }
+        return store
+    }
+
+    /// The database files and write-ahead logs of `directory`, copied to a new path.
+    private func crashCopy(_ directory: String) throws -> String {
+        let copy = temporaryPath()
+        try FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name.hasPrefix("part-") && !name.hasSuffix("-shm") {
+            try FileManager.default.copyItem(atPath: "\(directory)/\(name)", toPath: "\(copy)/\(name)")
+        }
+        return copy
+    }
+
+    @Test func checkReportsALostWriteAheadLogAChangedStateAndAForeignFile() throws {
+        let directory = temporaryPath()
+        let other = temporaryPath()
+        var copies: [String] = []
+        defer { for path in [directory, other] + copies { try? FileManager.default.removeItem(atPath: path) } }
+        let store = try openStoreWithEpochs(directory)
+        let otherStore = try openStoreWithEpochs(other)
+
+        let sound = try crashCopy(directory)
+        let lostWAL = try crashCopy(directory)
+        let changed = try crashCopy(directory)
+        let foreign = try crashCopy(directory)
+        copies = [sound, lostWAL, changed, foreign]
+        withExtendedLifetime((store, otherStore)) {}
+        try FileManager.default.removeItem(atPath: "\(lostWAL)/part-0.sqlite-wal")
+        try SQLiteConnection(path: "\(changed)/part-1.sqlite").execute(
+            "UPDATE snapshots SET state = CAST('x' AS BLOB) WHERE key = 'k1' AND epoch = 8")
+        try FileManager.default.removeItem(atPath: "\(foreign)/part-1.sqlite-wal")
+        try FileManager.default.removeItem(atPath: "\(foreign)/part-1.sqlite")
+        try FileManager.default.copyItem(atPath: "\(other)/part-1.sqlite", toPath: "\(foreign)/part-1.sqlite")
+
+        let ok = try recovery(["check", sound])
+        #expect(ok.exit == .init(exited: true, status: 0), "\(ok.stdout)\(ok.stderr)")
+        let inspected = try recovery(["inspect", sound])
+        #expect(inspected.stdout.contains("store id:        "), "\(inspected.stdout)")
+        #expect(!inspected.stdout.contains("store id:        none"), "\(inspected.stdout)")
+        for (copy, file, words) in [(lostWAL, "part-0.sqlite", "lost committed"), (changed, "part-1.sqlite", "checksum"),
+                                    (foreign, "part-1.sqlite", "another store")] {
+            let result = try recovery(["check", copy])
+            #expect(result.exit == .init(exited: true, status: 1), "\(result.stdout)\(result.stderr)")
+            #expect(result.stdout.contains("\(copy)/\(file)") && result.stdout.contains(words), "\(result.stdout)")
+        }
+    }
 }

@@ -126,7 +126,7 @@ struct SQLiteMigrationsTests {
         #expect(
             snapshotColumns == [
                 [.text("step"), .integer(1)], [.text("key"), .integer(2)], [.text("epoch"), .integer(3)],
-                [.text("state"), .integer(0)],
+                [.text("state"), .integer(0)], [.text("checksum"), .integer(0)],
             ])
         let progressColumns = try db.prepare("SELECT name, pk FROM pragma_table_info('progress') ORDER BY cid").rows()
         #expect(

@@ -71,7 +71,7 @@ import Testing
         #expect(summary.flowID == "inspect")
         #expect(summary.formatVersion == 1)
         #expect(summary.partitions.map(\.index) == [0, 1, 2])
-        #expect(summary.partitions.allSatisfy { $0.bytes > 0 && $0.schemaVersion == 2 })
+        #expect(summary.partitions.allSatisfy { $0.bytes > 0 && $0.schemaVersion == Int(RecoverySchema.migrations.latest.rawValue) })
         #expect(summary.committedEpoch == (try store.committedEpoch()?.rawValue))
         let execution = try #require(summary.executions.last)
         #expect(execution.workerCount == 2 && execution.workers.map(\.index) == [0, 1] && execution.workers.allSatisfy(\.ended))
@@ -127,7 +127,7 @@ import Testing
         let part0 = "\(directory)/part-0.sqlite"
         try execute("INSERT INTO progress VALUES (90, 7, 2, 5, 0)", in: part0)   // worker 7 of 2
         try execute("INSERT INTO progress VALUES (91, 1, 2, 5, 0)", in: part0)   // worker 1 writes part-1
-        try execute("INSERT INTO snapshots VALUES ('x', 'k', 999999, NULL)", in: part0)
+        try execute("INSERT INTO snapshots (step, key, epoch, state) VALUES ('x', 'k', 999999, NULL)", in: part0)
         let problems = try SQLiteRecoveryStore.checkIntegrity(directory: directory)
         #expect(problems.contains { $0.contains("worker 7") && $0.contains("out of range") }, "\(problems)")
         #expect(problems.contains { $0.contains("worker 1 in execution 91") && $0.contains("part-1.sqlite") }, "\(problems)")
