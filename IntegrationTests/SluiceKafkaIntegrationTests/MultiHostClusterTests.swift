@@ -58,7 +58,7 @@ import Testing
 
         var text = GeneratedWordText()
         try produce(
-            text.nextLines(60_000).enumerated().map { KafkaSinkMessage(key: nil, value: $1, partition: Int32($0 % 6)) },
+            text.nextLines(120_000).enumerated().map { KafkaSinkMessage(key: nil, value: $1, partition: Int32($0 % 6)) },
             to: "lines", brokers: brokers)
 
         let directory = FileManager.default.temporaryDirectory

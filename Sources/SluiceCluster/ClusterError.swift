@@ -51,6 +51,9 @@ public enum ClusterError: Error, Sendable, Equatable, CustomStringConvertible {
     case peerClosed(ProcessID)
     /// This process stopped because of a failure of its own (told to the peers).
     case localFailure(reason: String)
+    /// A stop came while this process waited for its peers, and these did
+    /// not connect within the grace it gave them (`ClusterMesh.stopStarting(within:)`).
+    case stoppedDuringStartup(missing: [ProcessID])
 
     public var description: String {
         switch self {
@@ -99,6 +102,8 @@ public enum ClusterError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the connection to \(id) is closed"
         case let .localFailure(reason):
             return reason
+        case let .stoppedDuringStartup(missing):
+            return "stopped while waiting for \(missing.map(\.description).joined(separator: ", ")) to connect"
         }
     }
 }

@@ -42,6 +42,9 @@ extension ClusterMesh {
                 return
             }
             let now = Date()
+            if let stopAt = state.stopWaitingAt, now >= stopAt {
+                throw .stoppedDuringStartup(missing: missing)
+            }
             if now >= deadline {
                 let errors = missing.compactMap { state.dials[$0]?.lastError ?? state.refusals[$0] }
                     + (state.anonymousRefusal.map { [$0] } ?? [])
@@ -55,7 +58,7 @@ extension ClusterMesh {
                 logger.info("waiting for \(names) (up to \(Int(deadline.timeIntervalSince(now).rounded())) s more)")
                 nextLog = now.addingTimeInterval(2)
             }
-            var wake = min(deadline, nextLog)
+            var wake = min(deadline, nextLog, state.stopWaitingAt ?? .distantFuture)
             for (peer, dial) in state.dials where state.links[peer] == nil && !dial.inFlight {
                 if dial.nextAttempt <= now {
                     state.dials[peer]?.inFlight = true

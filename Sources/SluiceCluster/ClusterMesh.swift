@@ -170,6 +170,24 @@ public final class ClusterMesh: @unchecked Sendable {
         teardown()
     }
 
+    /// A stop came while the mesh may still be starting: `start()` waits for
+    /// the missing peers at most `seconds` more (so that, if they come, the
+    /// run starts and passes the stop on to them), then throws
+    /// `ClusterError.stoppedDuringStartup`. Does nothing once the mesh runs.
+    ///
+    /// ```swift
+    /// stop.onStop { mesh.stopStarting(within: 5) }
+    /// ```
+    /// - Parameter seconds: The grace for the missing peers.
+    public func stopStarting(within seconds: Double) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard state.phase == .idle || state.phase == .starting else { return }
+        let at = Date(timeIntervalSinceNow: seconds)
+        state.stopWaitingAt = min(state.stopWaitingAt ?? at, at)
+        condition.broadcast()
+    }
+
     /// Stops the mesh because this process failed: every peer is told the
     /// reason (and stops with an error naming this process), then every
     /// connection closes. Does nothing if the mesh already failed or closed.

@@ -39,6 +39,8 @@ struct MeshState {
     /// Why recent accepted connections were closed before authenticating (the last 32).
     var dismissals: [String] = []
     var heartbeats = true
+    /// Set when a stop came during start-up: stop waiting for peers then.
+    var stopWaitingAt: Date?
     /// The writes of the abort message to each peer after a failure;
     /// `teardown` lets them finish before it closes the connections.
     var abortWrites: [EventLoopFuture<Void>] = []

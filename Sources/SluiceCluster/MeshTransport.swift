@@ -38,6 +38,10 @@ package final class MeshTransport: ProcessTransport, @unchecked Sendable {
     /// Connects to every peer (blocks until all passed the handshake).
     package func start() throws { try mesh.start() }
 
+    /// A stop came during start-up: wait for the missing peers at most
+    /// `seconds` more (see `ClusterMesh.stopStarting(within:)`).
+    package func stopStarting(within seconds: Double) { mesh.stopStarting(within: seconds) }
+
     /// Says goodbye to every peer and closes the connections.
     package func close() { mesh.close() }
 

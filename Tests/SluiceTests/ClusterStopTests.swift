@@ -1,6 +1,7 @@
 import Foundation
 import Sluice
 import SluiceTesting
+import Synchronization
 import Testing
 
 /// A stop asked of one member of a cluster (SIGTERM to one pod of a rolling
@@ -65,5 +66,67 @@ import Testing
             #expect(outcome.failure == nil, "member \(member) failed: \(String(describing: outcome.failure))")
         }
         #expect(sink.items.isEmpty)
+    }
+}
+
+/// A stop asked while a member still waits for its peers ends the wait after
+/// a short grace: the member returns normally (nothing ran, nothing is lost)
+/// instead of waiting out the start-up timeout and failing.
+@Suite struct ClusterStartupStopTests {
+    private func lonelyMember(stop: StopSignal) throws -> Result<Void, any Error>? {
+        let addresses = try LoopbackPorts.free(2).map { PeerAddress(host: "127.0.0.1", port: $0) }
+        let member = try ClusterConfiguration(processID: ProcessID(0), addresses: addresses)
+        var options = ClusterMeshOptions()
+        options.startupTimeout = 600  // far beyond the test's bound: only the stop can end the wait
+        let flow = Dataflow("lonely")
+        flow.input("in", TestingSource([1, 2, 3])).output("out", TestingSink<Int>())
+        var settings = RunConfiguration(workers: 1)
+        settings.stopSignal = stop
+        let configuration = settings
+        let meshOptions = options
+        let outcome = Mutex<Result<Void, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let handoff = Handoff(value: flow)
+        Thread.detachNewThread {
+            let result = Result { try run(handoff.value, configuration: configuration, cluster: member, options: meshOptions) }
+            outcome.withLock { $0 = result }
+            done.signal()
+        }
+        // Process 1 never comes; ask for the stop while process 0 waits for it.
+        if !stop.isStopRequested {
+            let listening = ContinuousClock.now + .seconds(Int(hangBound))
+            while !Self.isListening(port: addresses[0].port), ContinuousClock.now < listening {
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            stop.requestStop()
+        }
+        guard done.wait(timeout: .now() + hangBound) == .success else {
+            Issue.record("the member still waits for its peers \(Int(hangBound)) s after the stop")
+            return nil
+        }
+        return outcome.withLock { $0 }
+    }
+
+    /// Whether a socket listens on `port` (Linux: /proc/net/tcp, state 0A),
+    /// read without connecting to it.
+    static func isListening(port: Int) -> Bool {
+        guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return false }
+        let hexPort = String(format: ":%04X", port)
+        return table.split(separator: "\n").contains { line in
+            let fields = line.split(separator: " ")
+            return fields.count > 3 && fields[1].hasSuffix(hexPort) && fields[3] == "0A"
+        }
+    }
+
+    @Test func aStopWhileWaitingForPeersEndsTheWait() throws {
+        let outcome = try #require(try lonelyMember(stop: StopSignal()))
+        #expect(outcome.failure == nil, "\(String(describing: outcome.failure))")
+    }
+
+    @Test func aStopBeforeStartUpEndsTheWaitToo() throws {
+        let stop = StopSignal()
+        stop.requestStop()
+        let outcome = try #require(try lonelyMember(stop: stop))
+        #expect(outcome.failure == nil, "\(String(describing: outcome.failure))")
     }
 }

@@ -2,6 +2,10 @@ import Foundation
 import SluiceCluster
 import SluiceEngine
 
+/// How long a process that is asked to stop while it waits for its peers
+/// still waits for them (to pass the stop on), in seconds.
+let stopGraceDuringStartup = 5.0
+
 /// Runs this process's part of a dataflow that runs on several processes
 /// (on one or several machines): connects to every other process, checks
 /// that all run the same dataflow (the handshake), then runs
@@ -43,7 +47,18 @@ public func run(
     let transport = MeshTransport(
         configuration: cluster, fingerprint: flow.fingerprint(workersPerProcess: configuration.workers),
         options: options, logger: logger)
-    try transport.start()
+    // A stop asked before or during start-up (a signal while peers are still
+    // awaited) gives the missing peers a short grace: if they come, the run
+    // starts and passes the stop on to them (all snapshot and end cleanly);
+    // if not, this process returns without waiting out the start-up timeout.
+    // Nothing ran yet, so nothing is lost.
+    configuration.stopSignal?.onStop { transport.stopStarting(within: stopGraceDuringStartup) }
+    do {
+        try transport.start()
+    } catch ClusterError.stoppedDuringStartup(let missing) {
+        logger.notice("stopped during start-up; \(missing.map(\.description).joined(separator: ", ")) never connected")
+        return
+    }
     var configuration = configuration
     configuration.transport = transport
     do {
