@@ -32,6 +32,19 @@ import Testing
         #expect(awaited.items.sorted() == blocking.items.sorted())
     }
 
+    @Test func aDataflowRunsAsyncAndStartsWithAClusterOfOne() async throws {
+        let blocking = TestingSink<String>()
+        try expectRunSucceeds(Self.makeFlow(into: blocking), configuration: RunConfiguration(workers: 2))
+        let awaited = TestingSink<String>()
+        try await withinHangBound { try await Self.makeFlow(into: awaited).run(configuration: RunConfiguration(workers: 2)) }
+        let started = TestingSink<String>()
+        // `cluster: nil` (or a cluster of one process) runs in this process alone.
+        let running = start(Self.makeFlow(into: started), configuration: RunConfiguration(workers: 2), cluster: nil)
+        try await withinHangBound { try await running.value }
+        #expect(awaited.items.sorted() == blocking.items.sorted())
+        #expect(started.items.sorted() == blocking.items.sorted())
+    }
+
     @Test func aStepErrorComesOutOfTryAwaitNamingTheStep() async throws {
         let flow = Dataflow("failing")
         flow.input("numbers", TestingSource(Array(0..<100)))
