@@ -9,25 +9,57 @@ import Testing
 /// bound: no test passes or fails on timing otherwise.
 let hangBound: TimeInterval = 30
 
-/// Runs `body` and returns its value, or records an issue and throws once
-/// `hangBound` passed (cancelling `body`, but not waiting for it: a hung
-/// body must fail the test, not hang it). Only a bound against hangs: no
-/// test passes or fails on timing otherwise.
+/// Runs `body` on `DedicatedThreadExecutor.shared` and returns its value,
+/// or records an issue and throws once `hangBound` passed (cancelling `body`,
+/// but not waiting for it: a hung body must fail the test, not hang it).
+/// The bound is kept by Dispatch, not by a task. Only a bound against hangs:
+/// no test passes or fails on timing otherwise.
 func withinHangBound<Value: Sendable>(
     sourceLocation: SourceLocation = #_sourceLocation, _ body: @escaping @Sendable () async throws -> Value
 ) async throws -> Value {
     let outcome: Result<Value, any Error> = await withCheckedContinuation { continuation in
         let once = ResumeOnce(continuation)
-        let work = Task { once.resume(await Result(catching: body)) }
-        Task {
-            try? await Task.sleep(for: .seconds(hangBound))
-            if once.resume(.failure(HangBoundPassed())) {
-                Issue.record("did not finish within \(Int(hangBound)) s: it hangs", sourceLocation: sourceLocation)
-            }
-            work.cancel()
+        let work = Task(executorPreference: DedicatedThreadExecutor.shared) { once.resume(await Result(catching: body)) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + hangBound) {
+            if once.resume(.failure(HangBoundPassed())) { work.cancel() }
         }
     }
+    if case .failure(let error) = outcome, error is HangBoundPassed {
+        Issue.record("did not finish within \(Int(hangBound)) s: it hangs", sourceLocation: sourceLocation)
+    }
     return try outcome.get()
+}
+
+/// A task executor with one thread of its own. The async tests run their
+/// tasks on it, not on Swift's global cooperative pool: other suites of this
+/// test process run blocking tests on the pool's few threads, and a test
+/// that waits for the pool would then fail or hang for reasons of its own.
+/// On one thread, an awaiting run that blocked its thread would also starve
+/// every other task here, so a test notices it.
+final class DedicatedThreadExecutor: TaskExecutor {
+    /// The executor every async test shares (it lives as long as the process).
+    static let shared = DedicatedThreadExecutor(name: "test-executor")
+
+    private let jobs = Mutex<[UnownedJob]>([])
+    private let available = DispatchSemaphore(value: 0)
+
+    init(name: String) {
+        let thread = Thread { [self] in
+            while true {
+                available.wait()
+                let job = jobs.withLock { $0.removeFirst() }
+                job.runSynchronously(on: asUnownedTaskExecutor())
+            }
+        }
+        thread.name = name
+        thread.start()
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        jobs.withLock { $0.append(unowned) }
+        available.signal()
+    }
 }
 
 /// Resumes a continuation with the first of several racing outcomes.

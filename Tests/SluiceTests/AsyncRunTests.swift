@@ -93,7 +93,7 @@ import Testing
         var configuration = RunConfiguration(workers: 2)
         configuration.recoveryStore = try SQLiteRecoveryStore(directory: directory.path, flowID: plan.id)
         let settings = configuration
-        let task = Task { try await plan.run(configuration: settings) }
+        let task = Task(executorPreference: DedicatedThreadExecutor.shared) { try await plan.run(configuration: settings) }
         await counter.allPaused.waitAsync()
         #expect(!counter.allPaused.timedOut, "the partitions never all paused")
         task.cancel()
@@ -115,12 +115,12 @@ import Testing
         #expect((try? again.get()) != nil)
     }
 
-    /// More awaiting runs than the pool has threads, each with 2 busy
-    /// workers, and a task pinging a counter on the pool: the runs end only
-    /// once it pinged `target` times, which it can only do if no awaiting
-    /// run holds a pool thread. (The sources also end after `hangBound`, so a
-    /// blocked pool fails the test instead of hanging it.)
-    @Test func theCooperativePoolKeepsRunningWhileWorkersAreBusy() async throws {
+    /// Several awaiting runs, each with 2 busy workers, and a task pinging
+    /// a counter, all on one executor thread (as on a starved cooperative
+    /// pool): the runs end only once it pinged `target` times, which it can
+    /// only do if no awaiting run holds that thread. (The sources also end
+    /// after `hangBound`, so a blocked thread fails the test instead of hanging it.)
+    @Test func awaitingRunsLeaveTheirThreadToOtherTasks() async throws {
         let pings = Atomic<Int>(0)
         let target = 2_000
         let giveUp = Date().addingTimeInterval(hangBound)
@@ -132,8 +132,8 @@ import Testing
                 .output("out", TestingSink<Int>())
             return try flow.plan()
         }
-        let awaiting = plans.map { plan in Task { try await plan.run(configuration: RunConfiguration(workers: 2)) } }
-        let pinger = Task {
+        let awaiting = plans.map { plan in Task(executorPreference: DedicatedThreadExecutor.shared) { try await plan.run(configuration: RunConfiguration(workers: 2)) } }
+        let pinger = Task(executorPreference: DedicatedThreadExecutor.shared) {
             while !Task.isCancelled && pings.load(ordering: .acquiring) < target {
                 pings.add(1, ordering: .acquiringAndReleasing)
                 await Task.yield()
@@ -142,7 +142,7 @@ import Testing
         defer { pinger.cancel() }
         for run in awaiting { try await withinHangBound { try await run.value } }
         let pinged = pings.load(ordering: .acquiring)
-        #expect(pinged >= target, "the cooperative pool was starved while \(runs) runs were awaited")
+        #expect(pinged >= target, "the executor thread was starved while \(runs) runs were awaited")
     }
 }
 
