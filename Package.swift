@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "SluiceKafka", targets: ["SluiceKafka"]),
         .library(name: "SluiceRecovery", targets: ["SluiceRecovery"]),
         .library(name: "SluiceCluster", targets: ["SluiceCluster"]),
+        .library(name: "SluiceService", targets: ["SluiceService"]),
         .executable(name: "sluice", targets: ["SluiceCLI"]),
         .executable(name: "word-count", targets: ["WordCount"]),
         .executable(name: "anomaly-detector", targets: ["AnomalyDetector"]),
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .target(
@@ -49,6 +51,11 @@ let package = Package(
             ]
         ),
         .target(name: "SluiceTesting", dependencies: ["SluiceCore"]),
+        // A swift-service-lifecycle `Service` that runs a dataflow in a `ServiceGroup`.
+        .target(
+            name: "SluiceService",
+            dependencies: ["Sluice", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+        ),
         .systemLibrary(
             name: "CRdKafka", pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"]), .brew(["librdkafka"])]
@@ -143,6 +150,13 @@ let package = Package(
         .testTarget(
             name: "SluiceCLITests",
             dependencies: ["SluiceKafka", "Sluice", "SluiceTesting", "SluiceRecovery", "ChildProcessSupport"]),
+        .testTarget(
+            name: "SluiceServiceTests",
+            dependencies: [
+                "SluiceService", "Sluice", "SluiceTesting", "SluiceRecovery",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "SluiceTests",
             dependencies: [

@@ -14,12 +14,15 @@ public final class RunningDataflow: Sendable {
     private let stopSignal: StopSignal
     private let done = DispatchSemaphore(value: 0)
     private let outcome = Mutex<Result<Void, any Error>?>(nil)
+    /// Tasks awaiting `value` or `result`, resumed from the run's thread.
+    private let awaiters = Mutex(RunAwaiters())
 
     fileprivate init(stopSignal: StopSignal) { self.stopSignal = stopSignal }
 
     fileprivate func finish(_ result: Result<Void, any Error>) {
         outcome.withLock { $0 = result }
         done.signal()
+        for waiter in awaiters.withLock({ $0.finish(result) }) { waiter.resume(returning: result) }
     }
 
     /// Asks the run to stop gracefully; returns at once (see `wait`). With a
@@ -49,6 +52,40 @@ public final class RunningDataflow: Sendable {
         try outcome.withLock { $0! }.get()
         return true
     }
+
+    /// How the run ended, awaited without blocking a thread: the awaiting
+    /// task is suspended and resumed from the run's own thread. Cancelling
+    /// the awaiting task asks the run to stop gracefully (as `stop()`: with
+    /// a recovery store it suspends) and still waits for it to end.
+    ///
+    /// ```swift
+    /// let running = start(plan, configuration: RunConfiguration(workers: 2))
+    /// if case .failure(let error) = await running.result { print(error) }
+    /// ```
+    public var result: Result<Void, any Error> {
+        get async {
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { waiter in
+                    if let ended = awaiters.withLock({ $0.register(waiter) }) { waiter.resume(returning: ended) }
+                }
+            } onCancel: {
+                stop()
+            }
+        }
+    }
+
+    /// Waits, without blocking a thread, until the run ends (the `async`
+    /// `wait()`, like `Task.value`); cancelling the awaiting task stops the
+    /// run gracefully and then returns (or throws) as the run ends.
+    ///
+    /// ```swift
+    /// let running = start(plan, configuration: RunConfiguration(workers: 2), cluster: cluster)
+    /// try await running.value
+    /// ```
+    /// - Throws: The run's error.
+    public var value: Void {
+        get async throws { try await result.get() }
+    }
 }
 
 /// Starts a dataflow on a background thread and returns at once.
@@ -73,6 +110,28 @@ public func start(_ flow: Dataflow, configuration: RunConfiguration) -> RunningD
         running.finish(Result { try Execution.run(graph.value, configuration: settings) })
     }
     thread.name = "sluice-run"
+    thread.start()
+    return running
+}
+
+/// Runs `body` on a new thread with `configuration` (given the handle's stop
+/// signal) and returns the handle that learns how it ended (for the `start`
+/// functions of Sluice's modules).
+///
+/// ```swift
+/// let running = launch(configuration) { settings in try run(flow, configuration: settings) }
+/// ```
+package func launch(
+    _ configuration: RunConfiguration, _ body: @escaping @Sendable (RunConfiguration) throws -> Void
+) -> RunningDataflow {
+    var configuration = configuration
+    let stopSignal = configuration.stopSignal ?? StopSignal()
+    configuration.stopSignal = stopSignal
+    let running = RunningDataflow(stopSignal: stopSignal)
+    let settings = configuration
+    let thread = Thread { running.finish(Result { try body(settings) }) }
+    thread.name = "sluice-run"
+    thread.stackSize = 8 << 20
     thread.start()
     return running
 }

@@ -1,0 +1,228 @@
+import Dispatch
+import Foundation
+import ServiceLifecycle
+import Sluice
+import Synchronization
+import Testing
+
+/// How long a run or a group may take before a test calls it hung. Only a
+/// bound: no test passes or fails on timing otherwise.
+let hangBound: TimeInterval = 30
+
+/// Runs `body` on `DedicatedThreadExecutor.shared` and returns its value,
+/// or records an issue and throws once `hangBound` passed (cancelling `body`,
+/// but not waiting for it: a hung body must fail the test, not hang it).
+/// The bound is kept by Dispatch, not by a task. Only a bound against hangs:
+/// no test passes or fails on timing otherwise.
+func withinHangBound<Value: Sendable>(
+    sourceLocation: SourceLocation = #_sourceLocation, _ body: @escaping @Sendable () async throws -> Value
+) async throws -> Value {
+    let outcome: Result<Value, any Error> = await withCheckedContinuation { continuation in
+        let once = ResumeOnce(continuation)
+        let work = Task(executorPreference: DedicatedThreadExecutor.shared) { once.resume(await Result(catching: body)) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + hangBound) {
+            if once.resume(.failure(HangBoundPassed())) { work.cancel() }
+        }
+    }
+    if case .failure(let error) = outcome, error is HangBoundPassed {
+        Issue.record("did not finish within \(Int(hangBound)) s: it hangs", sourceLocation: sourceLocation)
+    }
+    return try outcome.get()
+}
+
+/// A task executor with one thread of its own. The async tests run their
+/// tasks on it, not on Swift's global cooperative pool: other suites of this
+/// test process run blocking tests on the pool's few threads, and a test
+/// that waits for the pool would then fail or hang for reasons of its own.
+/// On one thread, an awaiting run that blocked its thread would also starve
+/// every other task here, so a test notices it.
+final class DedicatedThreadExecutor: TaskExecutor {
+    /// The executor every async test shares (it lives as long as the process).
+    static let shared = DedicatedThreadExecutor(name: "test-executor")
+
+    private let jobs = Mutex<[UnownedJob]>([])
+    private let available = DispatchSemaphore(value: 0)
+
+    init(name: String) {
+        let thread = Thread { [self] in
+            while true {
+                available.wait()
+                let job = jobs.withLock { $0.removeFirst() }
+                job.runSynchronously(on: asUnownedTaskExecutor())
+            }
+        }
+        thread.name = name
+        thread.start()
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        jobs.withLock { $0.append(unowned) }
+        available.signal()
+    }
+}
+
+/// Resumes a continuation with the first of several racing outcomes.
+private final class ResumeOnce<Value: Sendable>: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Result<Value, any Error>, Never>?>
+
+    init(_ continuation: CheckedContinuation<Result<Value, any Error>, Never>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    /// Resumes with `outcome` unless already resumed; returns whether it did.
+    @discardableResult
+    func resume(_ outcome: Result<Value, any Error>) -> Bool {
+        guard let continuation = continuation.withLock({ $0.take() }) else { return false }
+        continuation.resume(returning: outcome)
+        return true
+    }
+}
+
+extension Result where Failure == any Error {
+    /// The outcome of an async throwing body.
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
+
+/// Thrown by `withinHangBound` when its body did not finish in time.
+struct HangBoundPassed: Error, CustomStringConvertible {
+    var description: String { "did not finish within \(Int(hangBound)) s: it hangs" }
+}
+
+/// A one-shot event between threads and tasks; awaiting it never blocks a
+/// thread of the cooperative pool (the bounded wait runs on its own thread).
+final class Latch: Sendable {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private let fired = Atomic<Bool>(false)
+
+    func fire() {
+        if fired.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged {
+            semaphore.signal()
+        }
+    }
+
+    var hasFired: Bool { fired.load(ordering: .acquiring) }
+
+    /// Waits for `fire()`, at most `hangBound`; returns whether it fired.
+    func wait() async -> Bool {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                let result = self.semaphore.wait(timeout: .now() + hangBound)
+                if result == .success { self.semaphore.signal() }
+                continuation.resume(returning: result == .success)
+            }
+        }
+    }
+}
+
+/// Numbers 0..<`count` per partition, two at a time from the resume
+/// position; with `pauseAt` each partition idles forever once it got there
+/// (the run then ends only when stopped), and `paused` fires when all did.
+struct PausingNumbers: PartitionedSource {
+    let partitions: Int
+    let count: Int
+    let pauseAt: Int?
+    let paused: Counter
+
+    func listPartitions() throws -> [PartitionKey] { (0..<partitions).map { PartitionKey("p\($0)") } }
+
+    func buildPartition(_ key: PartitionKey, resumeState: Int?) throws -> Partition {
+        let index = Int(key.rawValue.dropFirst())!
+        return Partition(base: index * count, count: count, next: resumeState ?? 0, pauseAt: pauseAt, paused: paused)
+    }
+
+    final class Partition: SourcePartition {
+        let base: Int
+        let count: Int
+        var next: Int
+        let pauseAt: Int?
+        let paused: Counter
+        var reported = false
+
+        init(base: Int, count: Int, next: Int, pauseAt: Int?, paused: Counter) {
+            self.base = base
+            self.count = count
+            self.next = next
+            self.pauseAt = pauseAt
+            self.paused = paused
+        }
+
+        func nextBatch() throws -> [Int]? {
+            if let pauseAt, next >= pauseAt {
+                if !reported {
+                    reported = true
+                    paused.countDown()
+                }
+                return []
+            }
+            guard next < count else { return nil }
+            let end = min(next + 2, pauseAt ?? count, count)
+            defer { next = end }
+            return (next..<end).map { base + $0 }
+        }
+
+        func nextAwake() -> Date? { reported ? .distantFuture : nil }
+
+        func snapshot() -> Int { next }
+    }
+}
+
+/// Fires `done` once `countDown()` was called `count` times.
+final class Counter: Sendable {
+    let done = Latch()
+    private let remaining: Atomic<Int>
+
+    init(_ count: Int) { remaining = Atomic(count) }
+
+    func countDown() {
+        if remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { done.fire() }
+    }
+}
+
+/// A sink that records when its last partition closed (the run ended).
+final class ClosingSink: PerWorkerSink, Sendable {
+    let items = Mutex<[String]>([])
+    let closed = Latch()
+    private let open: Atomic<Int>
+    /// Called once when the last partition closes.
+    let onClose: @Sendable () -> Void
+
+    /// - Parameter partitions: Output steps writing here times workers.
+    init(partitions: Int, onClose: @escaping @Sendable () -> Void = {}) {
+        open = Atomic(partitions)
+        self.onClose = onClose
+    }
+
+    func buildPartition(worker: WorkerIndex, workerCount: Int) throws -> Partition { Partition(sink: self) }
+
+    final class Partition: SinkPartition {
+        let sink: ClosingSink
+        init(sink: ClosingSink) { self.sink = sink }
+        func write(_ batch: [String]) throws { sink.items.withLock { $0.append(contentsOf: batch) } }
+        func close() throws {
+            if sink.open.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
+                sink.onClose()
+                sink.closed.fire()
+            }
+        }
+    }
+}
+
+/// A long-running service on the cooperative pool: counts loops until the
+/// group's graceful shutdown reaches it (or it is cancelled).
+final class LoopService: Service, Sendable {
+    let loops = Atomic<Int>(0)
+    let finished = Atomic<Bool>(false)
+    let started = Latch()
+
+    func run() async throws {
+        defer { finished.store(true, ordering: .releasing) }
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            loops.add(1, ordering: .acquiringAndReleasing)
+            started.fire()
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+    }
+}
