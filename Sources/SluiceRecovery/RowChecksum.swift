@@ -1,8 +1,16 @@
-/// The checksum of one snapshot row: a 64-bit FNV-1a hash over its step,
-/// key, epoch and state (each field length-prefixed, so no two rows hash
-/// the same bytes), stored with the row and verified when a resume point is
+/// The checksum of one snapshot row: a 64-bit hash over its step, key,
+/// epoch and state (each field length-prefixed, so no two rows hash the
+/// same bytes), stored with the row and verified when a resume point is
 /// loaded. SQLite keeps no checksum of row contents, so without it a changed
 /// byte in a stored state would be resumed from silently.
+///
+/// The hash is FNV-1a's step taken 8 bytes at a time (xor a little-endian
+/// word, multiply by the FNV prime) followed by an xor-shift, so high input
+/// bits reach low output bits too; every step is a bijection of the state,
+/// so any one changed word always changes the checksum. It is a check
+/// against damage, not against tampering. A word at a time is about 8×
+/// fewer multiplications than FNV-1a's byte at a time, which mattered: the
+/// checksums are computed for every row of every snapshot write.
 ///
 /// ```swift
 /// let sum = RowChecksum.of(step: "flow.count", key: "apple", epoch: 7, state: [1, 2])
@@ -57,20 +65,26 @@ enum RowChecksum {
         return nil
     }
 
-    /// Mixes a length prefix and the bytes.
+    /// Mixes a length prefix and the bytes, 8 at a time (the last 0–7 zero-padded).
     private static func mix(_ bytes: UnsafeBufferPointer<UInt8>, into hash: inout UInt64) {
         mix(UInt64(bytes.count), into: &hash)
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash &*= prime
+        let raw = UnsafeRawBufferPointer(bytes)
+        var offset = 0
+        while offset + 8 <= raw.count {
+            mix(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)), into: &hash)
+            offset += 8
+        }
+        if offset < raw.count {
+            var last: UInt64 = 0
+            for (shift, byte) in raw[offset...].enumerated() { last |= UInt64(byte) << UInt64(8 * shift) }
+            mix(last, into: &hash)
         }
     }
 
-    /// Mixes the 8 little-endian bytes of a number.
+    /// Mixes one 64-bit word.
     private static func mix(_ value: UInt64, into hash: inout UInt64) {
-        for shift in stride(from: 0, to: 64, by: 8) {
-            hash ^= (value >> UInt64(shift)) & 0xff
-            hash &*= prime
-        }
+        hash ^= value
+        hash &*= prime
+        hash ^= hash >> 29
     }
 }

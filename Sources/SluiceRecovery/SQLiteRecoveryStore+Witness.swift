@@ -2,9 +2,12 @@
 /// each write records in its own transaction the collection threshold its
 /// writer knew (`committed_through` in the file's `meta`), and once the
 /// write is durable the new threshold is witnessed in the next partition
-/// file, so even a store that only one worker writes notices when that
-/// file lost commits. A store of one partition file has no sibling to
-/// witness it: only the thresholds of its own transactions protect it.
+/// file when no worker of the execution writes that file (fewer workers
+/// than files), so even a store that only one worker writes notices when
+/// that file lost commits. A file some worker writes needs no witness: its
+/// own writes record the threshold, which a sibling that went back falls
+/// short of. A store of one partition file has no sibling to witness it:
+/// only the thresholds of its own transactions protect it.
 ///
 /// ```swift
 /// // part-0 written at epoch 57 by the only worker: part-1 records committed_through = 57
@@ -26,7 +29,8 @@ extension SQLiteRecoveryStore {
 
     /// After a durable write to `partition`: checkpoints it after its first
     /// write (so its history is in the database file, not only in its
-    /// write-ahead log), and witnesses the threshold now known in the next file.
+    /// write-ahead log), and witnesses the threshold now known in the next
+    /// file when no worker writes that one.
     func afterWrite(_ partition: RecoveryPartition, known: Int64?) throws {
         try partition.withConnection { db in
             guard !partition.checkpointedAfterFirstWrite else { return }
@@ -35,6 +39,8 @@ extension SQLiteRecoveryStore {
         }
         guard let known, partitions.count > 1 else { return }
         let next = partitions[(partition.index + 1) % partitions.count]
+        // Worker w writes file w mod P: a file below the worker count is written, and records the threshold itself.
+        guard next.index >= state.withLock({ $0.tracker.workerCount }) else { return }
         try next.withConnection { _ in
             if let witnessed = next.witnessedThrough, witnessed >= known { return }
             try recordCommittedThrough(known, in: next)
