@@ -6,8 +6,8 @@ import Synchronization
 import Testing
 
 /// A stop with a recovery store suspends: nothing is flushed as if the input
-/// had ended, open windows and `…Final` state go into the snapshot, and the
-/// next run continues them. So a run stopped and resumed any number of times
+/// had ended, open windows, `collect` buffers, join state and `…Final` state
+/// go into the snapshot, and the next run continues them. So a run stopped and resumed any number of times
 /// (with any worker counts, alone or as a cluster) emits exactly what an
 /// uninterrupted run emits: every window and every total once.
 @Suite struct StopSuspendTests {
@@ -23,7 +23,8 @@ import Testing
         }
     }
 
-    /// Counts per 10 s window, totals at the end of input, and running counts.
+    /// Counts per 10 s window, totals at the end of input, running counts,
+    /// batches of 4 (`collect`) and a final join.
     static func makeFlow(_ source: PausingSource, into sink: TestingSink<String>) -> Dataflow {
         let flow = Dataflow("suspend")
         let keyed = flow.input("events", source).keyOn("key") { $0.label }
@@ -39,6 +40,17 @@ import Testing
         keyed.statefulMap("running") { (count: Int?, _: Event) in ((count ?? 0) + 1, (count ?? 0) + 1) }
             .map("format_running") { "running \($0.key)=\($0.value)" }
             .output("running_out", sink)
+        // Batches of 4 (the rest at the end of input): a drain would emit a short batch at each stop.
+        keyed.mapValue("second") { $0.second }
+            .collect("batches", timeout: .seconds(3600), maxSize: 4)
+            .map("format_batch") { "batch \($0.key)=\($0.value)" }
+            .output("batches_out", sink)
+        // Each key's last even and last odd second, joined at the end of input.
+        let evens = keyed.filterValue("evens") { Int($0.second) % 2 == 0 }.mapValue("even_second") { $0.second }
+        let odds = keyed.filterValue("odds") { Int($0.second) % 2 == 1 }.mapValue("odd_second") { $0.second }
+        evens.join("last_even_odd", odds, insertMode: .last, emitMode: .final)
+            .map("format_join") { "join \($0.key)=\($0.value.left ?? -1)/\($0.value.right ?? -1)" }
+            .output("joins_out", sink)
         return flow
     }
 
@@ -96,7 +108,7 @@ import Testing
                 try expectRunSucceeds(flow, configuration: configuration)
                 #expect(!counter.allPaused.timedOut, "stop \(index + 1): the partitions never all paused")
                 // Suspended, not ended: no total may have been emitted yet.
-                #expect(sink.items.allSatisfy { !$0.hasPrefix("total") }, "stop \(index + 1) flushed the totals")
+                #expect(sink.items.allSatisfy { !$0.hasPrefix("total") && !$0.hasPrefix("join") }, "stop \(index + 1) flushed the totals")
             }
             try Self.finishAndCompare(directory: directory.path, workers: workers, sink: sink)
         }
@@ -123,7 +135,7 @@ import Testing
                 for (member, outcome) in outcomes.enumerated() {
                     #expect(outcome.failure == nil, "member \(member): \(String(describing: outcome.failure))")
                 }
-                #expect(sink.items.allSatisfy { !$0.hasPrefix("total") }, "a suspended cluster flushed the totals")
+                #expect(sink.items.allSatisfy { !$0.hasPrefix("total") && !$0.hasPrefix("join") }, "a suspended cluster flushed the totals")
             }
             try Self.finishAndCompare(directory: directory.path, workers: 3, sink: sink)
         }
