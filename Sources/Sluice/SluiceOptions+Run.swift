@@ -31,7 +31,8 @@ extension SluiceOptions {
     /// and waits for them; otherwise it runs this process's part (`-w`,
     /// `--epoch-interval`, `-r/-s/-b`, `-i/-a`, `--cluster-startup-timeout`
     /// and their `SLUICE_…` forms). SIGINT or SIGTERM stops the run
-    /// gracefully (with `-r` it suspends; in a cluster every process stops);
+    /// gracefully (with `-r` it suspends, unless `--drain-on-stop`; in a
+    /// cluster every process stops);
     /// a second signal exits at once. For an application's own
     /// `ParsableCommand` that embeds the options with `@OptionGroup`.
     ///
@@ -61,6 +62,7 @@ extension SluiceOptions {
             return
         }
         let (configuration, cluster) = try settings(for: flow, environment: environment)
-        try runStoppingOnSignals(flow, configuration: configuration, cluster: cluster)
+        try runStoppingOnSignals(
+            flow, configuration: configuration, cluster: cluster, draining: try drainsOnStop(environment: environment))
     }
 }

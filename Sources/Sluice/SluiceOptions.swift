@@ -92,6 +92,32 @@ public struct SluiceOptions: ParsableArguments {
         help: "Seconds to wait at start for every other process (env SLUICE_CLUSTER_STARTUP_TIMEOUT; default 30).")
     public var clusterStartupTimeout: Double?
 
+    /// Whether SIGINT/SIGTERM drains the run (`--drain-on-stop`,
+    /// `SLUICE_DRAIN_ON_STOP=1`): the sources end and every step flushes what
+    /// it holds, instead of suspending (the default with `-r`: open windows
+    /// stay in the snapshot for the next run). For retiring a job for good.
+    @Flag(
+        name: .customLong("drain-on-stop"),
+        help: "On SIGINT/SIGTERM end the input and flush every step instead of suspending (env SLUICE_DRAIN_ON_STOP=1).")
+    public var drainOnStop = false
+
+    /// `--drain-on-stop`, or `SLUICE_DRAIN_ON_STOP` set to `1`/`true`/`yes`.
+    /// - Parameter environment: Where `SLUICE_…` variables are read.
+    /// - Returns: Whether a stop drains.
+    /// - Throws: `DataflowError.invalidConfiguration` for another value of the variable.
+    public func drainsOnStop(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Bool {
+        if drainOnStop { return true }
+        guard let text = environment["SLUICE_DRAIN_ON_STOP"]?.trimmingCharacters(in: .whitespaces).lowercased(),
+            !text.isEmpty
+        else { return false }
+        switch text {
+        case "1", "true", "yes": return true
+        case "0", "false", "no": return false
+        default:
+            throw DataflowError.invalidConfiguration("SLUICE_DRAIN_ON_STOP must be 1/true/yes or 0/false/no, got '\(text)'")
+        }
+    }
+
     /// Creates the options with nothing set (defaults and environment apply).
     public init() {}
 

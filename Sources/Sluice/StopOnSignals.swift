@@ -60,13 +60,15 @@ package func catchSignals(
 ///   - flow: The dataflow.
 ///   - configuration: How to run it; its `stopSignal` is replaced.
 ///   - cluster: This process's place in a cluster; nil runs in this process alone.
+///   - draining: Whether a signal drains the run (ends the input and flushes)
+///     instead of suspending it (see `StopSignal`).
 public func runStoppingOnSignals(
-    _ flow: Dataflow, configuration: RunConfiguration, cluster: ClusterConfiguration? = nil
+    _ flow: Dataflow, configuration: RunConfiguration, cluster: ClusterConfiguration? = nil, draining: Bool = false
 ) throws {
     var configuration = configuration
     let stop = StopSignal()
     configuration.stopSignal = stop
-    let handlers = stopOrExitOnSignals(stop)
+    let handlers = stopOrExitOnSignals(stop, draining: draining)
     defer { handlers.forEach { $0.cancel() } }
     try run(flow, configuration: configuration, cluster: cluster)
 }
@@ -79,12 +81,14 @@ public func runStoppingOnSignals(
 /// let handlers = stopOrExitOnSignals(stop)
 /// defer { handlers.forEach { $0.cancel() } }
 /// ```
-/// - Parameter stop: The run's stop signal.
+/// - Parameters:
+///   - stop: The run's stop signal.
+///   - draining: Whether the stop drains instead of suspending.
 /// - Returns: The signal sources (cancel them after the run).
-package func stopOrExitOnSignals(_ stop: StopSignal) -> [DispatchSourceSignal] {
+package func stopOrExitOnSignals(_ stop: StopSignal, draining: Bool = false) -> [DispatchSourceSignal] {
     catchSignals { number in
         if stop.isStopRequested { exit(128 + number) }
         FileHandle.standardError.write(Data("sluice: stopping (signal \(number)); again to exit at once\n".utf8))
-        stop.requestStop()
+        stop.requestStop(draining: draining)
     }
 }

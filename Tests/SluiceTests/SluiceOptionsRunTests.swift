@@ -103,4 +103,15 @@ import Testing
         }
         #expect(reason.contains("--processes 2 starts a local cluster"), "\(reason)")
     }
+
+    @Test func drainingOnStopIsAFlagOrAVariable() throws {
+        #expect(try SluiceOptions.parse([]).drainsOnStop(environment: [:]) == false)
+        #expect(try SluiceOptions.parse(["--drain-on-stop"]).drainsOnStop(environment: [:]))
+        #expect(try SluiceOptions.parse([]).drainsOnStop(environment: ["SLUICE_DRAIN_ON_STOP": "1"]))
+        #expect(try SluiceOptions.parse([]).drainsOnStop(environment: ["SLUICE_DRAIN_ON_STOP": " No "]) == false)
+        let reason = try invalidConfiguration {
+            _ = try SluiceOptions.parse([]).drainsOnStop(environment: ["SLUICE_DRAIN_ON_STOP": "sometimes"])
+        }
+        #expect(reason.contains("SLUICE_DRAIN_ON_STOP must be 1/true/yes or 0/false/no, got 'sometimes'"), "\(reason)")
+    }
 }
