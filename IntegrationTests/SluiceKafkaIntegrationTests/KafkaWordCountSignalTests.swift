@@ -118,6 +118,27 @@ import Testing
         try job.finishAndCheck(runLog: cluster.stderr)
     }
 
+    /// `systemctl stop` on every host, or deleting every pod at once: each
+    /// member gets its own SIGTERM about when the other's stop message
+    /// arrives. A stop message is not a first signal of its own, so neither
+    /// member takes its own SIGTERM for a second one.
+    @Test func aSIGTERMToEveryMemberAtOnceStopsThemAllCleanly() throws {
+        var job = try Job(name: "sigterm-all")
+        defer { try? FileManager.default.removeItem(atPath: job.directory) }
+        try job.produceLines(4_000)
+        for round in 1...3 {
+            let cluster = try job.startCluster(tail: true)
+            _ = try job.awaitCommittedProgress(beyond: try job.committedLines() - 1, of: cluster)
+            for member in cluster.members { member.send(SIGTERM) }
+            for (index, child) in cluster.members.enumerated() {
+                let exit = try child.waitForExit(timeout: .seconds(30))
+                #expect(exit == ChildProcess.Exit(exited: true, status: 0), "round \(round), process \(index): \(exit); \(child.stderr)")
+            }
+        }
+        try job.produceLines(1_000)
+        try job.finishAndCheck(runLog: "")
+    }
+
     @Test func aSecondSignalExitsAtOnce() throws {
         var job = try Job(name: "second-signal")
         defer { try? FileManager.default.removeItem(atPath: job.directory) }

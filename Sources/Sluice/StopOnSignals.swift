@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import SluiceCluster
 import SluiceEngine
+import Synchronization
 
 /// Makes SIGINT and SIGTERM stop a run gracefully (with a recovery store it
 /// suspends, else it drains: see `StopSignal`), so a tailing run can be
@@ -86,9 +87,20 @@ public func runStoppingOnSignals(
 ///   - draining: Whether the stop drains instead of suspending.
 /// - Returns: The signal sources (cancel them after the run).
 package func stopOrExitOnSignals(_ stop: StopSignal, draining: Bool = false) -> [DispatchSourceSignal] {
-    catchSignals { number in
-        if stop.isStopRequested { exit(128 + number) }
+    // Counts this process's own signals: a stop that came from another
+    // process of the cluster (every member gets SIGTERM at about the same
+    // time in a `systemctl stop` or a parallel pod deletion) is no first signal.
+    let received = SignalCount()
+    return catchSignals { number in
+        if received.next() > 1 { exit(128 + number) }
         FileHandle.standardError.write(Data("sluice: stopping (signal \(number)); again to exit at once\n".utf8))
         stop.requestStop(draining: draining)
     }
+}
+
+/// How many of the stop signals a process caught so far.
+private final class SignalCount: Sendable {
+    private let count = Atomic<Int>(0)
+    /// Counts one more signal; returns the new count.
+    func next() -> Int { count.add(1, ordering: .relaxed).newValue }
 }

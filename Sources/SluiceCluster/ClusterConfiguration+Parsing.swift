@@ -48,8 +48,13 @@ extension ClusterConfiguration {
         } else {
             throw ClusterError.missingProcessID(processCount: parsed.count)
         }
-        return try ClusterConfiguration(
-            processID: ProcessID(id), addresses: parsed, secret: secret ?? environment[secretVariable])
+        let givenSecret = secret ?? environment[secretVariable]
+        // An empty or blank secret is a secret that did not arrive (an
+        // unmounted Kubernetes Secret), never "no authentication".
+        if let givenSecret, givenSecret.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw ClusterError.blankSecret
+        }
+        return try ClusterConfiguration(processID: ProcessID(id), addresses: parsed, secret: givenSecret)
     }
 
     /// Parses a `;`-separated address list; a trailing `;` is allowed.

@@ -54,9 +54,15 @@ public enum ClusterError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A stop came while this process waited for its peers, and these did
     /// not connect within the grace it gave them (`ClusterMesh.stopStarting(within:)`).
     case stoppedDuringStartup(missing: [ProcessID])
+    /// `SLUICE_CLUSTER_SECRET` is set but empty or blank (a secret that did
+    /// not mount): refused rather than running without authentication.
+    case blankSecret
 
     public var description: String {
         switch self {
+        case .blankSecret:
+            return "\(ClusterConfiguration.secretVariable) is set but empty or blank: give the secret, "
+                + "or unset the variable to run without one"
         case .noAddresses:
             return "the cluster address list is empty"
         case let .malformedAddress(text, reason):

@@ -32,6 +32,20 @@ enum RecoveryDirectory {
     }
 
     /// The indices of the `part-N.sqlite` files in `directory`.
+    /// Refuses a directory holding a `part-N.sqlite-wal` or `-shm` without
+    /// its `part-N.sqlite`: SQLite would replay that old log into a new file
+    /// of the same name.
+    /// - Throws: ``RecoveryStoreError/orphanedLog(path:database:)`` naming the first.
+    static func refuseOrphanedLogs(in directory: String) throws {
+        let names = Set(try entries(of: directory))
+        for name in names.sorted() where name.hasPrefix("part-") && (name.hasSuffix(".sqlite-wal") || name.hasSuffix(".sqlite-shm")) {
+            let database = String(name.dropLast(4))
+            if !names.contains(database) {
+                throw RecoveryStoreError.orphanedLog(path: "\(directory)/\(name)", database: "\(directory)/\(database)")
+            }
+        }
+    }
+
     static func partitionIndices(in directory: String) throws -> Set<Int> {
         Set(try entries(of: directory).compactMap { name in
             guard name.hasPrefix("part-"), name.hasSuffix(".sqlite") else { return nil }
@@ -77,6 +91,7 @@ enum RecoveryDirectory {
     /// - Throws: ``RecoveryStoreError/missingPartition(path:partitions:)``
     ///   when a file below the highest index is missing.
     static func existingCount(in directory: String) throws -> Int? {
+        try refuseOrphanedLogs(in: directory)
         let indices = try partitionIndices(in: directory)
         guard let highest = indices.max() else { return nil }
         let count = highest + 1
@@ -97,7 +112,9 @@ enum RecoveryDirectory {
     /// - Returns: Connections to the new files, by index.
     /// - Throws: ``RecoveryStoreError/invalidPartitionCount(_:)``, or an error naming the file.
     static func create(in directory: String, count: Int) throws -> [SQLiteConnection] {
-        guard count >= 1 else { throw RecoveryStoreError.invalidPartitionCount(count) }
+        guard (1...SQLiteRecoveryStore.maxPartitions).contains(count) else {
+            throw RecoveryStoreError.invalidPartitionCount(count)
+        }
         try removeCreatingFiles(in: directory)
         let storeID = UUID().uuidString.lowercased()
         for index in 0..<count {
@@ -218,7 +235,11 @@ enum RecoveryDirectory {
         }
         guard isDirectory.boolValue else { throw RecoveryStoreError.notADirectory(path: directory) }
         let indices = try partitionIndices(in: directory).sorted()
-        guard !indices.isEmpty else { throw RecoveryStoreError.notAStore(path: directory) }
+        guard !indices.isEmpty else {
+            // No files, but their logs: a deleted store, not an empty directory.
+            try refuseOrphanedLogs(in: directory)
+            throw RecoveryStoreError.notAStore(path: directory)
+        }
         return indices
     }
 

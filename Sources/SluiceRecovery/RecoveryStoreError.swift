@@ -29,6 +29,10 @@ public enum RecoveryStoreError: Error, Sendable, CustomStringConvertible {
     /// reason is a plain sentence (a part of the path is a file, permission
     /// denied, …).
     case unusablePath(path: String, reason: String)
+    /// A partition file's write-ahead log (or index) is there without the
+    /// file itself: the store's files were deleted, and a new file of that
+    /// name would take the old log's pages.
+    case orphanedLog(path: String, database: String)
     /// A partition file is empty (0 bytes, or no tables) while it belongs to an existing store.
     case emptyPartition(path: String)
     /// A partition file lost metadata (`what`: its store id, flow id or
@@ -63,9 +67,12 @@ public enum RecoveryStoreError: Error, Sendable, CustomStringConvertible {
         case let .notAStore(path):
             return "'\(path)' holds no recovery store (no part-N.sqlite files)"
         case let .invalidPartitionCount(count):
-            return "a recovery store needs at least 1 partition file, got \(count)"
+            return "a recovery store has from 1 to \(SQLiteRecoveryStore.maxPartitions) partition files, got \(count)"
         case let .invalidBackupEpochs(count):
             return "the backup interval must be zero or more epochs, got \(count)"
+        case let .orphanedLog(path, database):
+            return "recovery directory holds '\(path)' without '\(database)': the store's files were deleted or moved; "
+                + "restore them, or remove the leftover files to start a fresh store"
         case let .unusablePath(path, reason):
             return "cannot use recovery path '\(path)': \(reason)"
         case let .emptyPartition(path):
@@ -81,9 +88,9 @@ public enum RecoveryStoreError: Error, Sendable, CustomStringConvertible {
             return "recovery file '\(path)' is partition file \(recorded) of its store, not the one its name says; "
                 + "put the files back under their own names"
         case let .lostCommittedEpochs(path, lastKept, through):
-            let lost = lastKept.map { $0 + 1 == through ? "epoch \(through)" : "epochs \($0 + 1)–\(through)" }
-                ?? "its progress (epochs up to \(through) were committed)"
-            return "recovery file '\(path)' lost committed \(lost) (its write-ahead log was deleted or damaged?); "
+            let lost = lastKept.map { $0 + 1 == through ? "committed epoch \(through)" : "committed epochs \($0 + 1)–\(through)" }
+                ?? "its progress rows (epochs up to \(through) were committed)"
+            return "recovery file '\(path)' lost \(lost) (its write-ahead log was deleted or damaged?); "
                 + "restore it from a backup or start a fresh directory"
         case let .failedIntegrityCheck(path, complaint):
             return "recovery file '\(path)' fails SQLite's integrity check: \(complaint); "

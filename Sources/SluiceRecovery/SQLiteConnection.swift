@@ -71,9 +71,17 @@ package final class SQLiteConnection {
         self.path = path
         self.options = options
         var db: OpaquePointer?
-        let flags = (options.readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
+        var flags = (options.readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
             | SQLITE_OPEN_NOMUTEX
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        var target = path
+        if options.readOnly, Self.isReadableOnlyAsIs(path) {
+            // A reader that may not write the file and no write-ahead log
+            // beside it (a cleanly stopped store, read by a monitoring user):
+            // SQLite could not create the WAL index, so read the file as it is.
+            target = "file:" + Self.uriEscaped(path) + "?immutable=1"
+            flags |= SQLITE_OPEN_URI
+        }
+        let rc = sqlite3_open_v2(target, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let error = SQLiteError(code: rc, db: db, path: path, sql: nil)
             sqlite3_close_v2(db)  // a handle is returned even on failure
@@ -92,7 +100,27 @@ package final class SQLiteConnection {
                     path: path, sql: "PRAGMA journal_mode=WAL")
             }
         }
-        try execute("PRAGMA synchronous=\(options.synchronous.rawValue)")
+        if !options.readOnly { try execute("PRAGMA synchronous=\(options.synchronous.rawValue)") }
+    }
+
+    /// True when this process may not write `path` and no `-wal` file lies
+    /// beside it: then nothing but the file itself holds the database.
+    private static func isReadableOnlyAsIs(_ path: String) -> Bool {
+        access(path, W_OK) != 0 && access(path, F_OK) == 0 && access(path + "-wal", F_OK) != 0
+    }
+
+    /// `path` with the characters a `file:` URI gives meaning to escaped.
+    private static func uriEscaped(_ path: String) -> String {
+        var escaped = ""
+        for character in path {
+            switch character {
+            case "%": escaped += "%25"
+            case "?": escaped += "%3f"
+            case "#": escaped += "%23"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
     }
 
     /// Sets WAL mode. SQLite does not always run the busy handler for this

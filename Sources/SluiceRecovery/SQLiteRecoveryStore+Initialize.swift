@@ -26,10 +26,11 @@ extension SQLiteRecoveryStore {
     ///   ``RecoveryStoreError/invalidPartitionCount(_:)``, or an error naming the file.
     @discardableResult
     public static func initialize(directory: String, partitions: Int = defaultPartitions) throws -> [String] {
-        guard partitions >= 1 else { throw RecoveryStoreError.invalidPartitionCount(partitions) }
+        guard (1...maxPartitions).contains(partitions) else { throw RecoveryStoreError.invalidPartitionCount(partitions) }
         try RecoveryDirectory.ensureDirectory(directory)
         return try RecoveryDirectory.withCreationLock(directory) {
             try RecoveryDirectory.finishInterruptedCreation(in: directory)
+            try RecoveryDirectory.refuseOrphanedLogs(in: directory)
             let existing = try RecoveryDirectory.partitionIndices(in: directory)
             if let highest = existing.max() {
                 let owner = try? existing.min().flatMap { index -> String? in

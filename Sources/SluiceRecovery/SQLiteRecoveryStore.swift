@@ -34,6 +34,9 @@ public final class SQLiteRecoveryStore: RecoveryStore, @unchecked Sendable {
 
     /// Partitions a fresh directory gets unless told otherwise.
     public static let defaultPartitions = 4
+    /// The most partition files a store may have (4,096): a worker writes
+    /// one file, so more files than workers in the whole cluster buy nothing.
+    public static let maxPartitions = 4_096
 
     /// The directory.
     public let directory: String

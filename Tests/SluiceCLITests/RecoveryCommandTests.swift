@@ -165,3 +165,29 @@ import Testing
         }
     }
 }
+
+/// `sluice recovery check` is read-only: a monitoring user who may read the
+/// files but not write them (nor the directory) can check a sound store.
+@Suite struct RecoveryCheckAsReaderTests {
+    @Test func aUserWhoCannotWriteTheStoreCanCheckIt() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("check-reader-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        do {  // a run that stopped cleanly: the store is closed, its logs folded in
+            let store = try SQLiteRecoveryStore(directory: directory, flowID: "reader")
+            try store.beginExecution(workerCount: 1)
+            try store.write(
+                epoch: Epoch(1), worker: WorkerIndex(0), records: [SnapshotRecord(step: "reader.s", key: "k", state: [1])],
+                ended: true)
+        }
+        try #require(chmod(directory, 0o755) == 0)
+        let setpriv = "/usr/bin/setpriv"
+        try #require(FileManager.default.isExecutableFile(atPath: setpriv), "util-linux's setpriv is needed to run as another user")
+        let sluice = try BuiltExecutable.url(named: "sluice")
+        let child = try ChildProcess(
+            URL(fileURLWithPath: setpriv),
+            ["--reuid=65534", "--regid=65534", "--clear-groups", sluice.path, "recovery", "check", directory])
+        let exit = try child.waitForExit(timeout: .seconds(60))
+        #expect(exit == .init(exited: true, status: 0), "stdout: \(child.stdout) stderr: \(child.stderr)")
+        #expect(child.stdout.contains("ok"), "\(child.stdout)")
+    }
+}

@@ -75,6 +75,19 @@ struct ClusterConfigurationTests {
         #expect(try resolve("0", "node-0.sluice.invalid:7100;node-1.sluice.invalid:7100")?.processCount == 2)
     }
 
+    @Test func anEmptyOrBlankSecretIsRefusedNotIgnored() throws {
+        for secret in ["", "   ", "\n"] {
+            #expect(throws: ClusterError.blankSecret) {
+                try ClusterConfiguration.resolve(
+                    processID: "0", addresses: "127.0.0.1:7101;127.0.0.1:7102",
+                    environment: [ClusterConfiguration.secretVariable: secret])
+            }
+        }
+        #expect("\(ClusterError.blankSecret)".contains("SLUICE_CLUSTER_SECRET is set but empty or blank"))
+        let unset = try ClusterConfiguration.resolve(processID: "0", addresses: "127.0.0.1:7101;127.0.0.1:7102", environment: [:])
+        #expect(unset?.secret == nil)
+    }
+
     @Test func errorsSayWhatIsWrong() {
         let error = ClusterError.processIDOutOfRange(3, processCount: 2)
         #expect(error.description == "process id 3 is out of range: the address list has 2 entries, so ids are 0...1")

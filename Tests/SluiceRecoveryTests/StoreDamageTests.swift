@@ -316,6 +316,33 @@ import Testing
         #expect(try store.resumePoint() == nil)
     }
 
+    /// Every partition file deleted but their write-ahead logs left behind
+    /// (a careless clean-up): a new store would take the old logs' pages.
+    @Test func writeAheadLogsWithoutTheirFilesAreRefusedAndLeftAsFound() throws {
+        let dir = try TemporaryDirectory()
+        let (copy, _, _) = try crashedStore(dir, workers: 2)
+        for index in 0..<2 { try FileManager.default.removeItem(atPath: "\(copy)/part-\(index).sqlite") }
+        let before = try contents(copy)
+        let error = try #require(throws: RecoveryStoreError.self) {
+            _ = try SQLiteRecoveryStore(directory: copy, flowID: "damage")
+        }
+        #expect("\(error)".contains("'\(copy)/part-0.sqlite-wal' without '\(copy)/part-0.sqlite'"), "\(error)")
+        #expect(try contents(copy) == before, "the refusal changed the store's files")
+        #expect(!FileManager.default.fileExists(atPath: "\(copy)/part-0.sqlite"), "a new file would take the old log")
+        #expect(throws: RecoveryStoreError.self) { _ = try SQLiteRecoveryStore.checkIntegrity(directory: copy) }
+        #expect(throws: RecoveryStoreError.self) { try SQLiteRecoveryStore.initialize(directory: copy, partitions: 2) }
+    }
+
+    @Test func aPartitionCountBeyondTheLimitIsRefused() throws {
+        let dir = try TemporaryDirectory()
+        let error = try #require(throws: RecoveryStoreError.self) {
+            try SQLiteRecoveryStore.initialize(directory: dir.file("huge"), partitions: 100_000)
+        }
+        #expect("\(error)".contains("from 1 to 4096 partition files, got 100000"), "\(error)")
+        let created = (try? FileManager.default.contentsOfDirectory(atPath: dir.file("huge"))) ?? []
+        #expect(created.isEmpty, "\(created.count) files were created")
+    }
+
     @Test func aPathBelowAFileIsAPlainSentenceNamingIt() throws {
         let dir = try TemporaryDirectory()
         try Data("not a directory".utf8).write(to: URL(fileURLWithPath: dir.file("file")))
