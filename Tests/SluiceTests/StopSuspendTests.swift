@@ -141,6 +141,46 @@ import Testing
         }
     }
 
+    /// An event-time clock moves its watermark with system time while no
+    /// newer item comes. The time a run is stopped (or down) must not count:
+    /// the items that waited in the source meanwhile are not late because of
+    /// it, and windows open at the stop get them.
+    @Test func downtimeBetweenRunsDoesNotMakeWaitingItemsLate() throws {
+        let time = AdjustableTime()
+        func makeFlow(_ source: PausingSource, into sink: TestingSink<String>) -> Dataflow {
+            let flow = Dataflow("downtime")
+            flow.input("events", source).keyOn("key") { $0.label }
+                .countWindow(
+                    "per_window", clock: EventClock(timestamp: { $0.time }, waitForSystemDuration: .seconds(2), now: time.now),
+                    windower: TumblingWindower(length: .seconds(10), alignTo: WindowSupport.origin)
+                ).down
+                .map("format") { "window \($0.key)#\($0.value.window)=\($0.value.value)" }
+                .output("out", sink)
+            return flow
+        }
+        let expected = TestingSink<String>()
+        try run(makeFlow(PausingSource(partitions: Self.partitions, pauseAt: nil, paused: PauseCounter(partitions: 4)), into: expected), workers: 1)
+        try OpsSupport.withTemporaryDirectory { directory in
+            let sink = TestingSink<String>()
+            for pause in Self.pausePoints(stops: 2) {
+                let counter = PauseCounter(partitions: 4)
+                let flow = makeFlow(PausingSource(partitions: Self.partitions, pauseAt: pause, paused: counter), into: sink)
+                var configuration = RunConfiguration(workers: 2)
+                configuration.recoveryStore = try SQLiteRecoveryStore(directory: directory.path, flowID: flow.id)
+                let stop = StopSignal()
+                configuration.stopSignal = stop
+                stopOnceAllPaused(counter, stop)
+                try expectRunSucceeds(flow, configuration: configuration)
+                time.advance(by: 1_000)  // the process is down for a while
+            }
+            let last = makeFlow(PausingSource(partitions: Self.partitions, pauseAt: nil, paused: PauseCounter(partitions: 4)), into: sink)
+            var configuration = RunConfiguration(workers: 2)
+            configuration.recoveryStore = try SQLiteRecoveryStore(directory: directory.path, flowID: last.id)
+            try expectRunSucceeds(last, configuration: configuration)
+            #expect(sink.items.sorted() == expected.items.sorted(), "windows differ from one uninterrupted run's")
+        }
+    }
+
     @Test func aDrainingStopFlushesWhatItHolds() throws {
         try OpsSupport.withTemporaryDirectory { directory in
             let sink = TestingSink<String>()
@@ -158,6 +198,15 @@ import Testing
             }.sorted())
         }
     }
+}
+
+/// A system time that only moves when a test says so.
+final class AdjustableTime: Sendable {
+    private let offset = Mutex<Double>(0)
+    /// `WindowSupport.frozenNow()` plus every `advance`.
+    @Sendable func now() -> Date { WindowSupport.frozenNow().addingTimeInterval(offset.withLock { $0 }) }
+    /// Moves the time forward.
+    func advance(by seconds: Double) { offset.withLock { $0 += seconds } }
 }
 
 /// Requests `stop` from another thread once every partition paused.

@@ -42,4 +42,26 @@ public struct WindowClockState: Codable, Sendable, Hashable {
         guard let watermark, let systemTime else { return nil }
         return systemTime.addingTimeInterval(max(0, eventTime.timeIntervalSince(watermark)))
     }
+
+    /// The same clock, with the system-time advance up to `now` folded into
+    /// the watermark (what a snapshot stores: the watermark reached then).
+    /// - Parameter now: The current system time.
+    /// - Returns: A state whose watermark at any later time is unchanged.
+    @inlinable
+    public func settled(at now: Date) -> WindowClockState {
+        guard watermark != nil, let systemTime, now > systemTime else { return self }
+        var settled = self
+        settled.watermark = watermark(at: now)
+        settled.systemTime = now
+        return settled
+    }
+
+    /// A restored clock: the system time between the snapshot and `now` (the
+    /// run was stopped or down) does not advance the watermark, so input
+    /// that waited in the source meanwhile is not late because of it.
+    /// - Parameter now: The system time at the restore.
+    @inlinable
+    public mutating func resume(at now: Date) {
+        if watermark != nil, systemTime != nil { systemTime = now }
+    }
 }

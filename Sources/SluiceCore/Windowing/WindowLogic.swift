@@ -54,6 +54,8 @@ final class WindowLogic<
         folding: WindowFolding<Value, Accumulator, Down>, ordering: WindowOrdering<Value, Pending>?
     ) {
         self.state = state ?? WindowState()
+        // A restored key: the time the run was stopped or down does not count.
+        if state != nil { self.state.clock.resume(at: clock.now()) }
         self.clock = clock
         self.kind = kind
         self.folding = folding
@@ -248,7 +250,11 @@ final class WindowLogic<
     func notifyAt() -> Date? { wakeAt }
 
     @inlinable
-    func snapshot() -> WindowState<Accumulator, Pending> { state }
+    func snapshot() -> WindowState<Accumulator, Pending> {
+        var snapshot = state
+        snapshot.clock = state.clock.settled(at: clock.now())
+        return snapshot
+    }
 }
 
 /// How an `ordered` windowing step stores the items it holds back.
