@@ -170,7 +170,9 @@ import Testing
         }
         #expect(observed.totals == expected.totals, "\(difference(observed.totals, expected.totals))")
         #expect(observed.windows == expected.windows, "\(difference(observed.windows, expected.windows))")
-        #expect(observed.deadValues == expected.deadValues)
+        let dead = observed.deadValues.map { String(decoding: $0, as: UTF8.self).debugDescription }
+        let expectedDead = expected.deadValues.map { String(decoding: $0, as: UTF8.self).debugDescription }
+        #expect(observed.deadValues == expected.deadValues, "\(difference(dead, expectedDead))")
     }
 
     @Test func theReferenceHasManyWindowsAndOutOfOrderOrders() {
