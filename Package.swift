@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "anomaly-detector", targets: ["AnomalyDetector"]),
         .executable(name: "kafka-word-count", targets: ["KafkaWordCount"]),
         .executable(name: "sensor-windows", targets: ["SensorWindows"]),
+        .executable(name: "orders-service", targets: ["OrdersService"]),
         .executable(name: "sluice-bench", targets: ["SluiceBench"]),
         .executable(name: "sluice-kafka-bench", targets: ["SluiceKafkaBench"]),
     ],
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         .target(
@@ -114,6 +116,19 @@ let package = Package(
             ],
             path: "Examples/SensorWindows"
         ),
+        // A Kafka dataflow beside a Hummingbird HTTP server in one ServiceGroup.
+        .executableTarget(
+            name: "OrdersService",
+            dependencies: [
+                "Sluice", "SluiceKafka", "SluiceService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/OrdersService"
+        ),
         .executableTarget(
             name: "SluiceBench",
             dependencies: ["Sluice", "SluiceTesting", "SluiceRecovery"],
@@ -143,7 +158,9 @@ let package = Package(
         .testTarget(
             name: "ExamplesTests",
             dependencies: [
-                "WordCount", "AnomalyDetector", "KafkaWordCount", "SensorWindows", "Sluice", "SluiceKafka", "SluiceRecovery", "SluiceTesting",
+                "WordCount", "AnomalyDetector", "KafkaWordCount", "SensorWindows", "OrdersService", "Sluice", "SluiceKafka",
+                "SluiceRecovery", "SluiceTesting", "SluiceService",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Runs the built `sluice` binary as a child process (`swift build` builds it).
