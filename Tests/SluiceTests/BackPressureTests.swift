@@ -5,7 +5,10 @@ import Testing
 /// With a tiny inbox limit, sources are throttled all the time; the run must
 /// still finish (no deadlock) with every item delivered exactly once.
 @Suite struct BackPressureTests {
-    static let itemCount = 200_000
+    // Enough to stay throttled most of the run (a 100-item limit against
+    // batches of 50), small enough to finish well within the hang bound
+    // on a loaded 2-core machine.
+    static let itemCount = 100_000
 
     @Test(arguments: [Duration.seconds(10), .milliseconds(5)])
     func aSmallPendingLimitNeitherDeadlocksNorDropsItems(epochInterval: Duration) throws {
