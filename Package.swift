@@ -148,6 +148,8 @@ let package = Package(
         .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka", "Sluice", "SluiceTesting"]),
         // Runs built executables (`sluice`, `kafka-word-count`) as child processes in tests.
         .target(name: "ChildProcessSupport", path: "Tests/ChildProcessSupport"),
+        // Bounded async test helpers (a dedicated task executor) shared by the async test targets.
+        .target(name: "AsyncTestSupport", path: "Tests/AsyncTestSupport"),
         // A TCP forwarder the multi-host (network namespace) test runs inside namespaces.
         .executableTarget(name: "NetnsForward", path: "Tests/NetnsForward"),
         .testTarget(
@@ -170,14 +172,14 @@ let package = Package(
         .testTarget(
             name: "SluiceServiceTests",
             dependencies: [
-                "SluiceService", "Sluice", "SluiceTesting", "SluiceRecovery",
+                "SluiceService", "Sluice", "SluiceTesting", "SluiceRecovery", "AsyncTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
             name: "SluiceTests",
             dependencies: [
-                "Sluice", "SluiceTesting", "SluiceRecovery",
+                "Sluice", "SluiceTesting", "SluiceRecovery", "AsyncTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]

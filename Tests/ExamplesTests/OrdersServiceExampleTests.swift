@@ -107,29 +107,19 @@ import Testing
 
     /// Creates the example's topics; returns the brokers.
     static func createTopics(on kafka: EmbeddedKafka) throws -> [String] {
-        for topic in ["orders", "totals", "windows", "dead"] { try kafka.createTopic(topic, partitions: 2) }
-        return [kafka.bootstrapServers]
+        try ExampleKafka.createTopics(["orders", "totals", "windows", "dead"], on: kafka)
     }
 
     /// Appends `messages` to the orders topic.
     static func produce(_ messages: [KafkaSinkMessage], brokers: [String]) throws {
-        let produce = Dataflow("produce")
-        produce.input("messages", TestingSource(messages, batchSize: 50))
-            .output("orders", KafkaSink(brokers: brokers, topic: "orders"))
-        try run(produce, workers: 1)
+        try ExampleKafka.produce(messages, to: "orders", brokers: brokers)
     }
 
     /// Reads back what the example wrote, checking each record's shape.
     static func observe(_ kafka: EmbeddedKafka) throws -> Results {
-        let read = Dataflow("read")
-        let sink = TestingSink<KafkaMessage>()
-        read.input("out", KafkaSource(brokers: [kafka.bootstrapServers], topics: ["totals", "windows", "dead"], tail: false))
-            .output("sink", sink)
-        try run(read, workers: 1)
-
         let decoder = OrdersJSON.decoder
         var results = Results()
-        for message in sink.items {
+        for message in try ExampleKafka.readAll(["totals", "windows", "dead"], on: kafka) {
             let key = message.key.map { String(decoding: $0, as: UTF8.self) }
             switch message.topic {
             case "totals":

@@ -138,8 +138,7 @@ import Testing
 
     /// Creates the example's topics; returns the brokers.
     static func createTopics(on kafka: EmbeddedKafka) throws -> [String] {
-        for topic in ["readings", "averages", "sessions", "late"] { try kafka.createTopic(topic, partitions: 2) }
-        return [kafka.bootstrapServers]
+        try ExampleKafka.createTopics(["readings", "averages", "sessions", "late"], on: kafka)
     }
 
     /// The readings as messages keyed by sensor, with two unreadable ones among them.
@@ -152,23 +151,16 @@ import Testing
 
     /// Appends `messages` to the readings topic.
     static func produce(_ messages: [KafkaSinkMessage], brokers: [String]) throws {
-        let produce = Dataflow("produce")
-        produce.input("messages", TestingSource(messages, batchSize: 50))
-            .output("readings", KafkaSink(brokers: brokers, topic: "readings"))
-        try run(produce, workers: 1)
+        try ExampleKafka.produce(messages, to: "readings", brokers: brokers)
     }
 
     /// Reads back what the example wrote to its output topics.
     static func observe(_ kafka: EmbeddedKafka) throws -> Observed {
-        let read = Dataflow("read")
-        let sink = TestingSink<KafkaMessage>()
-        read.input("out", KafkaSource(brokers: [kafka.bootstrapServers], topics: ["averages", "sessions", "late"], tail: false))
-            .output("sink", sink)
-        try run(read, workers: 1)
+        let messages = try ExampleKafka.readAll(["averages", "sessions", "late"], on: kafka)
 
         let decoder = SensorJSON.decoder
         var observed = Observed()
-        for message in sink.items {
+        for message in messages {
             let key = message.key.map { String(decoding: $0, as: UTF8.self) }
             switch message.topic {
             case "averages":

@@ -1,0 +1,87 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Thrown by `raceAgainstBound` when its body did not finish in time.
+package struct BoundPassed: Error, CustomStringConvertible {
+    /// The bound, in seconds.
+    package let seconds: Double
+    package var description: String { "did not finish within \(Int(seconds)) s: it hangs" }
+}
+
+/// Runs `body` on `DedicatedThreadExecutor.shared` and returns its outcome,
+/// or `BoundPassed` once `seconds` passed (cancelling `body`, but not
+/// waiting for it: a hung body must fail the test, not hang it). The bound
+/// is kept by Dispatch, not by a task. Shared by the async test targets,
+/// which record an issue on `BoundPassed`.
+///
+/// ```swift
+/// let outcome = await raceAgainstBound(seconds: 30) { try await plan.run(configuration: configuration) }
+/// ```
+package func raceAgainstBound<Value: Sendable>(
+    seconds: Double, _ body: @escaping @Sendable () async throws -> Value
+) async -> Result<Value, any Error> {
+    await withCheckedContinuation { continuation in
+        let once = ResumeOnce(continuation)
+        let work = Task(executorPreference: DedicatedThreadExecutor.shared) { once.resume(await Result(catching: body)) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
+            if once.resume(.failure(BoundPassed(seconds: seconds))) { work.cancel() }
+        }
+    }
+}
+
+/// A task executor with one thread of its own. The async tests run their
+/// tasks on it, not on Swift's global cooperative pool: other suites of this
+/// test process run blocking tests on the pool's few threads, and a test
+/// that waits for the pool would then fail or hang for reasons of its own.
+/// On one thread, an awaiting run that blocked its thread would also starve
+/// every other task here, so a test notices it.
+package final class DedicatedThreadExecutor: TaskExecutor {
+    /// The executor every async test shares (it lives as long as the process).
+    package static let shared = DedicatedThreadExecutor(name: "test-executor")
+
+    private let jobs = Mutex<[UnownedJob]>([])
+    private let available = DispatchSemaphore(value: 0)
+
+    package init(name: String) {
+        let thread = Thread { [self] in
+            while true {
+                available.wait()
+                let job = jobs.withLock { $0.removeFirst() }
+                job.runSynchronously(on: asUnownedTaskExecutor())
+            }
+        }
+        thread.name = name
+        thread.start()
+    }
+
+    package func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        jobs.withLock { $0.append(unowned) }
+        available.signal()
+    }
+}
+
+/// Resumes a continuation with the first of several racing outcomes.
+final class ResumeOnce<Value: Sendable>: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Result<Value, any Error>, Never>?>
+
+    init(_ continuation: CheckedContinuation<Result<Value, any Error>, Never>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    /// Resumes with `outcome` unless already resumed; returns whether it did.
+    @discardableResult
+    func resume(_ outcome: Result<Value, any Error>) -> Bool {
+        guard let continuation = continuation.withLock({ $0.take() }) else { return false }
+        continuation.resume(returning: outcome)
+        return true
+    }
+}
+
+extension Result where Failure == any Error {
+    /// The outcome of an async throwing body.
+    package init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
