@@ -32,15 +32,16 @@ enum RecoveryDirectory {
     }
 
     /// The indices of the `part-N.sqlite` files in `directory`.
-    /// Refuses a directory holding a `part-N.sqlite-wal` or `-shm` without
+    /// Refuses a directory holding a non-empty `part-N.sqlite-wal` without
     /// its `part-N.sqlite`: SQLite would replay that old log into a new file
-    /// of the same name.
+    /// of the same name. (A `-shm` index, or an empty log, holds no data:
+    /// SQLite rebuilds or ignores it.)
     /// - Throws: ``RecoveryStoreError/orphanedLog(path:database:)`` naming the first.
     static func refuseOrphanedLogs(in directory: String) throws {
         let names = Set(try entries(of: directory))
-        for name in names.sorted() where name.hasPrefix("part-") && (name.hasSuffix(".sqlite-wal") || name.hasSuffix(".sqlite-shm")) {
+        for name in names.sorted() where name.hasPrefix("part-") && name.hasSuffix(".sqlite-wal") {
             let database = String(name.dropLast(4))
-            if !names.contains(database) {
+            if !names.contains(database), size(of: "\(directory)/\(name)") > 0 {
                 throw RecoveryStoreError.orphanedLog(path: "\(directory)/\(name)", database: "\(directory)/\(database)")
             }
         }
