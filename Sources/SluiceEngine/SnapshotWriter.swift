@@ -61,12 +61,19 @@ package final class SnapshotWriter: @unchecked Sendable {
         if let failure { throw failure }
     }
 
-    /// Stops the thread, dropping queued writes (the run is stopping after a failure).
+    /// Stops the thread, dropping queued writes (the run is stopping after a
+    /// failure); waits (at most 10 s) for a write under way to end.
     package func stop() {
         condition.lock()
         closed = true
         queue.removeAll()
         condition.broadcast()
+        // A write under way finishes first, so a stopped run never returns
+        // while its store is still being written (a resume in the same
+        // process would read the files half-way through that write).
+        // Bounded: a store stuck in a write must not hang the run.
+        let deadline = Date(timeIntervalSinceNow: 10)
+        while writing, condition.wait(until: deadline) {}
         condition.unlock()
     }
 
