@@ -77,7 +77,10 @@ struct ClusterHandshakeTests {
         let zero = try ClusterConfiguration(processID: ProcessID(0), addresses: Array(addresses[0..<3]))
         let one = try ClusterConfiguration(processID: ProcessID(1), addresses: Array(addresses[0..<3]))
         let impostor = try ClusterConfiguration(processID: ProcessID(1), addresses: [addresses[0], addresses[3], addresses[2]])
-        let outcomes = startMeshes([zero, one, impostor], options: Array(repeating: testOptions(startup: 5), count: 3))
+        // Process 0 gives up first, so it is the one that reports process 2
+        // missing (with equal timeouts, process 1 may time out first and
+        // tell process 0 that it stopped).
+        let outcomes = startMeshes([zero, one, impostor], options: [testOptions(startup: 4), testOptions(startup: 8), testOptions(startup: 8)])
         defer { for (member, _) in outcomes { member.mesh.close() } }
         let errors = outcomes.compactMap { startError($0) }
         #expect(errors.count == 3)
