@@ -102,69 +102,11 @@ import Testing
 
 /// One attacking TCP connection to 127.0.0.1, connected once the port listens.
 final class Attacker {
-    let connection: AttackConnection
+    let connection: LoopbackConnection
 
     /// Connects to `port`, retrying while nothing listens yet, for up to `seconds`; nil if it never could.
     init?(port: Int, within seconds: Double) {
-        let giveUp = Date(timeIntervalSinceNow: seconds)
-        while true {
-            if let connection = AttackConnection(port: port) {
-                self.connection = connection
-                return
-            }
-            guard Date() < giveUp else { return nil }
-            Thread.sleep(forTimeInterval: 0.05)  // polling for the port to open, not synchronizing
-        }
-    }
-}
-
-/// A plain blocking TCP socket: send bytes, wait for the other side to close.
-final class AttackConnection {
-    private let handle: Int32
-
-    init?(port: Int) {
-        let handle = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard handle >= 0 else { return nil }
-        var limit = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(handle, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        var target = sockaddr_in()
-        target.sin_family = sa_family_t(AF_INET)
-        target.sin_port = UInt16(port).bigEndian
-        target.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &target) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(handle, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-        guard connected else {
-            close(handle)
-            return nil
-        }
-        self.handle = handle
-    }
-
-    deinit { close(handle) }
-
-    /// Sends what the other side takes (it may close midway: that is the point).
-    func send(_ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(handle, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard sent > 0 else { return }
-            offset += sent
-        }
-    }
-
-    /// Reads and discards until the other side closes, at most `timeout` seconds; true if it closed.
-    func awaitClose(timeout: Double) -> Bool {
-        let giveUp = Date(timeIntervalSinceNow: timeout)
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let left = giveUp.timeIntervalSinceNow
-            guard left > 0 else { return false }
-            var poller = pollfd(fd: handle, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, Int32(min(left, 1) * 1000) + 1) > 0 else { continue }
-            if chunk.withUnsafeMutableBytes({ recv(handle, $0.baseAddress, $0.count, 0) }) <= 0 { return true }
-        }
+        guard let connection = LoopbackConnection.connect(port: port, within: seconds) else { return nil }
+        self.connection = connection
     }
 }

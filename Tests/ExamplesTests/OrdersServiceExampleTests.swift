@@ -216,34 +216,14 @@ import Testing
         let brokers = try Self.createTopics(on: kafka)
         let messages = Self.messages(orders)
         let quarters = (0..<4).map { Array(messages[$0 * messages.count / 4..<($0 + 1) * messages.count / 4]) }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("orders-suspend-\(UUID())").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        func configuration(workers: Int, flow: Dataflow) throws -> RunConfiguration {
-            var configuration = RunConfiguration(workers: workers)
-            configuration.epochInterval = .milliseconds(20)
-            configuration.recoveryStore = try SQLiteRecoveryStore(directory: directory, flowID: flow.id)
-            return configuration
-        }
-        var committed: Epoch?
-        for (stop, workers) in [1, 2, 1].enumerated() {
-            try Self.produce(quarters[stop], brokers: brokers)
-            let flow = makeOrdersFlow(brokers: brokers, topics: Self.topics, wait: .seconds(Self.wait), tail: true)
-            let running = start(flow, configuration: try configuration(workers: workers, flow: flow))
-            // Stops once this run has committed a snapshot of its own.
-            let probe = try SQLiteRecoveryStore(directory: directory, flowID: flow.id)
-            let giveUp = ContinuousClock.now + .seconds(60)
-            while try probe.committedEpoch() == committed, !running.isFinished {
-                try #require(ContinuousClock.now < giveUp, "stop \(stop + 1): nothing committed in 60 s")
-                Thread.sleep(forTimeInterval: 0.005)
-            }
-            try #require(!running.isFinished, "stop \(stop + 1): a tailing run ended by itself")
-            running.stop()
-            try #require(try running.wait(timeout: .seconds(60)), "stop \(stop + 1): the run did not stop within 60 s")
-            committed = try probe.committedEpoch()
+        let runs = StoppedRuns(name: "orders")
+        defer { runs.removeDirectory() }
+        try runs.stopEach(workers: [1, 2, 1], before: { try Self.produce(quarters[$0], brokers: brokers) }) {
+            makeOrdersFlow(brokers: brokers, topics: Self.topics, wait: .seconds(Self.wait), tail: true)
         }
         try Self.produce(quarters[3], brokers: brokers)
         let last = makeOrdersFlow(brokers: brokers, topics: Self.topics, wait: .seconds(Self.wait), tail: false)
-        try run(last, configuration: try configuration(workers: 2, flow: last))
+        try run(last, configuration: try runs.configuration(workers: 2, flow: last))
         Self.expectMatches(try Self.observe(kafka), Self.reference(orders))
     }
 
