@@ -142,11 +142,12 @@ let package = Package(
         .testTarget(name: "SluiceEngineTests", dependencies: ["SluiceEngine"]),
         .testTarget(
             name: "SluiceClusterTests",
-            dependencies: ["SluiceCluster", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["SluiceCluster", "ChildProcessSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "SluiceRecoveryTests", dependencies: ["SluiceRecovery", "Sluice", "SluiceTesting"]),
         .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka", "Sluice", "SluiceTesting"]),
-        // Runs built executables (`sluice`, `kafka-word-count`) as child processes in tests.
+        // Runs built executables (`sluice`, `kafka-word-count`) as child processes in tests,
+        // and talks to them over loopback sockets.
         .target(name: "ChildProcessSupport", path: "Tests/ChildProcessSupport"),
         // Bounded async test helpers (a dedicated task executor) shared by the async test targets.
         .target(name: "AsyncTestSupport", path: "Tests/AsyncTestSupport"),
