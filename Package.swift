@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(name: "SluiceEngineTests", dependencies: ["SluiceEngine"]),
         .testTarget(
             name: "SluiceClusterTests",
-            dependencies: ["SluiceCluster", "ChildProcessSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["SluiceCluster", "SluiceEngine", "ChildProcessSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "SluiceRecoveryTests", dependencies: ["SluiceRecovery", "Sluice", "SluiceTesting"]),
         .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka", "Sluice", "SluiceTesting"]),

@@ -1,4 +1,5 @@
 import NIOCore
+import SluiceEngine
 
 /// The first frame each side sends. With a secret it carries only what
 /// authentication needs (who the sender is, a fresh nonce); the details
@@ -10,11 +11,8 @@ import NIOCore
 /// let frame = hello.frame   // magic, version, id, has-secret, nonce
 /// ```
 package struct Hello: Equatable {
-    /// Bumped whenever the wire format changes (3: watermark progress
-    /// signals; 4: the details travel only after authentication, proofs bind
-    /// role, id and both nonces; the engine's `suspend` progress signal and
-    /// `stop` message).
-    package static let protocolVersion = 4
+    /// The wire protocol's version (`WireProtocol.version`, with its history).
+    package static let protocolVersion = WireProtocol.version
     /// The length of every nonce (bytes).
     package static let nonceLength = 32
     private static let magic: UInt32 = 0x534C_4331  // "SLC1"

@@ -126,19 +126,12 @@ package struct WireError: Error, CustomStringConvertible {
     package init(_ description: String) { self.description = description }
 }
 
-/// Appends bytes and LEB128 varints.
+/// Appends bytes and LEB128 varints (`Varint`).
 package struct WireWriter {
     package var bytes: [UInt8] = []
     package init() {}
     package mutating func byte(_ value: UInt8) { bytes.append(value) }
-    package mutating func varint(_ value: UInt64) {
-        var rest = value
-        while rest >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
-            rest >>= 7
-        }
-        bytes.append(UInt8(rest))
-    }
+    package mutating func varint(_ value: UInt64) { Varint.append(value, to: &bytes) }
 }
 
 /// Reads what `WireWriter` wrote, throwing on truncation.
@@ -152,14 +145,10 @@ package struct WireReader {
         return bytes[offset]
     }
     package mutating func varint() throws -> UInt64 {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            let next = try byte()
-            guard shift < 64 else { throw WireError("varint too long at byte \(offset)") }
-            value |= UInt64(next & 0x7f) << shift
-            if next & 0x80 == 0 { return value }
-            shift += 7
+        switch Varint.read(bytes, at: &offset, end: bytes.count) {
+        case .value(let value): return value
+        case .truncated: throw WireError("message truncated at byte \(offset)")
+        case .tooLong: throw WireError("varint too long at byte \(offset - 1)")
         }
     }
     package mutating func int() throws -> Int {

@@ -19,23 +19,16 @@ extension BinaryItemDecoder {
         return byte
     }
 
-    /// Reads a LEB128 varint of at most 64 bits.
+    /// Reads a LEB128 varint of at most 64 bits (`Varint`).
     @inline(__always)
     func readVarint() throws -> UInt64 {
-        let first = try readByte()
-        if first < 0x80 { return UInt64(first) }
-        return try readVarintTail(UInt64(first & 0x7f))
-    }
-
-    private func readVarintTail(_ low: UInt64) throws -> UInt64 {
-        var result = low
-        var shift: UInt64 = 7
-        while true {
-            let byte = try readByte()
-            if shift == 63, byte > 1 { throw corrupt("varint longer than 64 bits", at: position - 1) }
-            result |= UInt64(byte & 0x7f) << shift
-            if byte < 0x80 { return result }
-            shift += 7
+        let start = position
+        switch Varint.read(bytes, at: &position, end: end) {
+        case .value(let value): return value
+        case .truncated:
+            position = start
+            throw truncated("a varint", needs: remaining + 1)
+        case .tooLong: throw corrupt("varint longer than 64 bits", at: position - 1)
         }
     }
 

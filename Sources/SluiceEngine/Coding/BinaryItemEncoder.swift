@@ -83,16 +83,9 @@ package final class BinaryItemEncoder {
 
     // MARK: - Primitives
 
-    /// Writes a LEB128 varint.
+    /// Writes a LEB128 varint (`Varint`).
     @inline(__always)
-    func writeVarint(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
-    }
+    func writeVarint(_ value: UInt64) { Varint.append(value, to: &bytes) }
 
     /// Writes a zigzag varint.
     @inline(__always)
