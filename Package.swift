@@ -183,7 +183,9 @@ let package = Package(
                 "Sluice", "SluiceTesting", "SluiceRecovery", "AsyncTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
-            ]
+            ],
+            // A store written by snapshot format 1, which every later version must resume.
+            exclude: ["Upgrade/Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]
