@@ -1,3 +1,4 @@
+import AsyncTestSupport
 import Logging
 import ServiceLifecycle
 import Sluice

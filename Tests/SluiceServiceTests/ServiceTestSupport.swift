@@ -6,25 +6,6 @@ import AsyncTestSupport
 import Synchronization
 import Testing
 
-/// How long a run or a group may take before a test calls it hung. Only a
-/// bound: no test passes or fails on timing otherwise.
-let hangBound: TimeInterval = 30
-
-/// Runs `body` on `DedicatedThreadExecutor.shared` and returns its value,
-/// or records an issue and throws once `hangBound` passed (cancelling `body`,
-/// but not waiting for it: a hung body must fail the test, not hang it).
-/// The bound is kept by Dispatch, not by a task. Only a bound against hangs:
-/// no test passes or fails on timing otherwise.
-func withinHangBound<Value: Sendable>(
-    sourceLocation: SourceLocation = #_sourceLocation, _ body: @escaping @Sendable () async throws -> Value
-) async throws -> Value {
-    let outcome = await raceAgainstBound(seconds: hangBound, body)
-    if case .failure(let error) = outcome, error is BoundPassed {
-        Issue.record("did not finish within \(Int(hangBound)) s: it hangs", sourceLocation: sourceLocation)
-    }
-    return try outcome.get()
-}
-
 /// A one-shot event between threads and tasks; awaiting it never blocks a
 /// thread of the cooperative pool (the bounded wait runs on its own thread).
 final class Latch: Sendable {

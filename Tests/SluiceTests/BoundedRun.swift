@@ -1,11 +1,8 @@
+import AsyncTestSupport
 import Foundation
 import Sluice
 import Synchronization
 import Testing
-
-/// How long a run may take before a test calls it hung. Generous, and only a
-/// bound: no test passes or fails on timing otherwise.
-let hangBound: TimeInterval = 30
 
 /// Hands a value that is not `Sendable` to one other thread.
 // @unchecked: the sender gives the value up when it creates the handoff and
