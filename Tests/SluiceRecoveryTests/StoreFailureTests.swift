@@ -20,7 +20,8 @@ import Testing
 ///   needs root), grown afterwards with `remount`; and `PRAGMA max_page_count`
 ///   on the store's connection (SQLite reports `SQLITE_FULL` itself), which
 ///   runs everywhere.
-/// Where `chattr` or `mount` is not available the test prints why and returns.
+/// Where `chattr` or `mount` is not available (probed before the tests run)
+/// those tests are skipped, and the skip names what is missing.
 @Suite(.serialized) struct StoreFailureTests {
     private static let step: StepID = "fail.count"
 
@@ -77,18 +78,16 @@ import Testing
         try expectResumesFromEpochThree(directory, states: states)
     }
 
-    @Test func anImmutableFileFailsTheWriteNamingTheFile() throws {
+    @Test(.enabled(if: Self.canSetImmutable, "chattr +i is not available here (needs root and a file system with the immutable attribute)"))
+    func anImmutableFileFailsTheWriteNamingTheFile() throws {
         let dir = try TemporaryDirectory()
         let directory = dir.file("recovery")
         let (store, states) = try storeAtEpochThree(directory)
         let files = ["part-0.sqlite", "part-0.sqlite-wal"].map { "\(directory)/\($0)" }
-        guard run("/usr/bin/chattr", ["+i"] + files) == 0 else {
-            print("skipped: chattr +i is not available here (needs root and a file system with the immutable attribute)")
-            return
-        }
-        defer { _ = run("/usr/bin/chattr", ["-i"] + files) }
+        try #require(Self.run("/usr/bin/chattr", ["+i"] + files) == 0, "chattr +i worked on the probe but not on the store")
+        defer { _ = Self.run("/usr/bin/chattr", ["-i"] + files) }
         expectFailure(store, naming: ["not permitted", "readonly", "read-only"])
-        #expect(run("/usr/bin/chattr", ["-i"] + files) == 0)
+        #expect(Self.run("/usr/bin/chattr", ["-i"] + files) == 0)
         try expectResumesFromEpochThree(directory, states: states)
     }
 
@@ -105,20 +104,20 @@ import Testing
         try expectResumesFromEpochThree(directory, states: states)
     }
 
-    @Test func aFullDiskFailsTheWriteNamingTheFile() throws {
+    @Test(.enabled(if: Self.canMountTmpfs, "cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN)"))
+    func aFullDiskFailsTheWriteNamingTheFile() throws {
         let dir = try TemporaryDirectory()
         let mountPoint = dir.file("tiny")
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-        guard run("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=512k", "tmpfs", mountPoint]) == 0 else {
-            print("skipped: cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN)")
-            return
-        }
-        defer { _ = run("/usr/bin/umount", ["-l", mountPoint]) }
+        try #require(
+            Self.run("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=512k", "tmpfs", mountPoint]) == 0,
+            "a tmpfs mounted for the probe but not for the test")
+        defer { _ = Self.run("/usr/bin/umount", ["-l", mountPoint]) }
         let directory = mountPoint + "/recovery"
         let (store, states) = try storeAtEpochThree(directory)
         // 1 MiB does not fit in what is left of 512 KiB.
         expectFailure(store, naming: ["full"])
-        #expect(run("/usr/bin/mount", ["-o", "remount,size=16m", mountPoint]) == 0)
+        #expect(Self.run("/usr/bin/mount", ["-o", "remount,size=16m", mountPoint]) == 0)
         try expectResumesFromEpochThree(directory, states: states)
     }
 
@@ -140,8 +139,26 @@ import Testing
         }
     }
 
+    /// Whether `chattr +i` works on a file in the temporary directory (then undone).
+    static let canSetImmutable: Bool = {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("chattr-probe-\(UUID())").path
+        guard FileManager.default.createFile(atPath: file, contents: Data()) else { return false }
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        guard run("/usr/bin/chattr", ["+i", file]) == 0 else { return false }
+        return run("/usr/bin/chattr", ["-i", file]) == 0
+    }()
+
+    /// Whether a tmpfs can be mounted (and unmounted) here.
+    static let canMountTmpfs: Bool = {
+        let point = FileManager.default.temporaryDirectory.appendingPathComponent("tmpfs-probe-\(UUID())").path
+        guard (try? FileManager.default.createDirectory(atPath: point, withIntermediateDirectories: true)) != nil else { return false }
+        defer { try? FileManager.default.removeItem(atPath: point) }
+        guard run("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", point]) == 0 else { return false }
+        return run("/usr/bin/umount", [point]) == 0
+    }()
+
     /// Runs a program to its end and returns its exit status (-1 when it cannot start).
-    private func run(_ program: String, _ arguments: [String]) -> Int32 {
+    private static func run(_ program: String, _ arguments: [String]) -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
