@@ -36,7 +36,9 @@ let package = Package(
     targets: [
         .target(
             name: "SluiceEngine",
-            dependencies: [.product(name: "Logging", package: "swift-log")]
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            // README.md: the engine's rooms, and where an epoch closes.
+            exclude: ["README.md"]
         ),
         // The public API of in-process dataflows: Dataflow, operators, core
         // steps, windows, file and console connectors, run, start.
