@@ -29,7 +29,7 @@ extension DataStream {
         let up = id
         let trues = StreamID(step: stepID, port: "trues")
         let falses = StreamID(step: stepID, port: "falses")
-        flow.add(StepDefinition(id: stepID, kind: "branch", inputs: [up], outputs: [trues, falses]) { _ in
+        flow.add(StepDefinition(id: stepID, core: .branch, inputs: [up], outputs: [trues, falses]) { _ in
             return { builder in
                 let node = BranchNode<Item>(
                     step: stepID, worker: builder.worker,

@@ -38,7 +38,7 @@ extension DataStream {
         let stepID = flow.reserve(name, in: scope)
         let up = id
         let down = StreamID(step: stepID, port: "down")
-        flow.add(StepDefinition(id: stepID, kind: kind, inputs: [up], outputs: [down]) { _ in
+        flow.add(StepDefinition(id: stepID, core: .flatMapBatch, kind: kind, inputs: [up], outputs: [down]) { _ in
             return { builder in
                 let output = builder.makeEmitter(down, of: Out.self)
                 let node = FlatMapBatchNode<Item, Out>(

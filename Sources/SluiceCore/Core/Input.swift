@@ -21,7 +21,7 @@ extension Dataflow {
         let stepID = reserve(name, in: rootScope)
         declare(watermarks, for: stepID)
         let down = StreamID(step: stepID, port: "down")
-        add(StepDefinition(id: stepID, kind: "input", inputs: [], outputs: [down]) { context in
+        add(StepDefinition(id: stepID, core: .input, inputs: [], outputs: [down]) { context in
             let keys: [PartitionKey]
             do { keys = try source.listPartitions() } catch {
                 throw DataflowError.sourceFailed(step: stepID, partition: nil, underlying: error)
@@ -92,7 +92,7 @@ extension Dataflow {
         let stepID = reserve(name, in: rootScope)
         declare(watermarks, for: stepID)
         let down = StreamID(step: stepID, port: "down")
-        add(StepDefinition(id: stepID, kind: "input", inputs: [], outputs: [down]) { _ in
+        add(StepDefinition(id: stepID, core: .input, inputs: [], outputs: [down]) { _ in
             return { builder in
                 let output = builder.makeEmitter(down, of: Source.Item.self)
                 let key = PartitionKey("worker-\(builder.worker.rawValue)")

@@ -23,7 +23,7 @@ extension DataStream {
         let stepID = flow.reserve(name, in: scope)
         let ups = [id] + others.map(\.id)
         let down = StreamID(step: stepID, port: "down")
-        flow.add(StepDefinition(id: stepID, kind: "merge", inputs: ups, outputs: [down]) { _ in
+        flow.add(StepDefinition(id: stepID, core: .merge, inputs: ups, outputs: [down]) { _ in
             return { builder in
                 let node = MergeNode<Item>(inputs: ups.count, output: builder.makeEmitter(down))
                 for (channel, up) in ups.enumerated() {

@@ -16,7 +16,7 @@ extension DataStream {
     private func outputPerWorker<Sink: PerWorkerSink>(_ name: String, _ sink: Sink) where Sink.Item == Item {
         let stepID = flow.reserve(name, in: scope)
         let up = id
-        flow.add(StepDefinition(id: stepID, kind: "output", inputs: [up], outputs: []) { _ in
+        flow.add(StepDefinition(id: stepID, core: .output, inputs: [up], outputs: []) { _ in
             return { builder in
                 let key = PartitionKey("worker-\(builder.worker.rawValue)")
                 let partition: Sink.Partition
@@ -51,7 +51,7 @@ extension DataStream {
         guard sink.commitsWithSnapshots else { return outputPerWorker(name, sink) }
         let stepID = flow.reserve(name, in: scope)
         let up = id
-        flow.add(StepDefinition(id: stepID, kind: "output", inputs: [up], outputs: []) { context in
+        flow.add(StepDefinition(id: stepID, core: .output, inputs: [up], outputs: []) { context in
             guard context.configuration.recoveryStore != nil else {
                 throw DataflowError.sinkFailed(step: stepID, partition: nil, underlying: SinkConfigurationError.needsRecoveryStore)
             }
@@ -92,7 +92,7 @@ extension DataStream {
     public func output<Sink: PartitionedSink>(_ name: String, _ sink: Sink) where Sink.Item == Item {
         let stepID = flow.reserve(name, in: scope)
         let up = id
-        flow.add(StepDefinition(id: stepID, kind: "output", inputs: [up], outputs: []) { context in
+        flow.add(StepDefinition(id: stepID, core: .output, inputs: [up], outputs: []) { context in
             let keys: [PartitionKey]
             do { keys = try sink.listPartitions() } catch {
                 throw DataflowError.sinkFailed(step: stepID, partition: nil, underlying: error)

@@ -18,7 +18,7 @@ extension DataStream {
         let stepID = flow.reserve(name, in: scope)
         let up = id
         let down = StreamID(step: stepID, port: "down")
-        flow.add(StepDefinition(id: stepID, kind: kind, inputs: [up], outputs: [down]) { context in
+        flow.add(StepDefinition(id: stepID, core: .exchange, kind: kind, inputs: [up], outputs: [down]) { context in
             let exchange = context.allocateExchange()
             return { builder in
                 let routed = try installExchange(

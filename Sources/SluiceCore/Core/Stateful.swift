@@ -41,7 +41,7 @@ extension DataStream {
         let stepID = flow.reserve(name, in: scope)
         let up = id
         let down = StreamID(step: stepID, port: "down")
-        flow.add(StepDefinition(id: stepID, kind: "stateful", inputs: [up], outputs: [down]) { context in
+        flow.add(StepDefinition(id: stepID, core: .stateful, inputs: [up], outputs: [down]) { context in
             let exchange = context.allocateExchange()
             let routing = ExchangeRouting<Item>.partitioned(partition)
             // Keys stored by a previous run, for the worker that owns each now

@@ -11,7 +11,7 @@ extension Dataflow {
             guard seen.insert(next).inserted,
                 let producer = steps.first(where: { $0.outputs.contains(next) })
             else { continue }
-            if producer.kind == "input" {
+            if producer.core == .input {
                 if !watermarkedInputs.contains(producer.id) { missing.append(producer.id) }
             } else {
                 pending.append(contentsOf: producer.inputs)

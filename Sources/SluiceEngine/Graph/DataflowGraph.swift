@@ -17,17 +17,22 @@ package typealias WorkerInstaller = (WorkerBuilder) throws -> Void
 /// runs to install the step's nodes.
 package struct StepDefinition {
     package let id: StepID
+    /// Which of the seven core steps this is.
+    package let core: CoreStep
+    /// The operator that made it, as users name it (`map`, `redistribute`…;
+    /// the core step's name when it was called directly).
     package let kind: String
     package let inputs: [StreamID]
     package let outputs: [StreamID]
     package let prepare: (RunContext) throws -> WorkerInstaller
 
     package init(
-        id: StepID, kind: String, inputs: [StreamID], outputs: [StreamID],
+        id: StepID, core: CoreStep, kind: String? = nil, inputs: [StreamID], outputs: [StreamID],
         prepare: @escaping (RunContext) throws -> WorkerInstaller
     ) {
         self.id = id
-        self.kind = kind
+        self.core = core
+        self.kind = kind ?? core.rawValue
         self.inputs = inputs
         self.outputs = outputs
         self.prepare = prepare
@@ -50,11 +55,11 @@ package struct DataflowGraph {
     /// Throws the first construction error, or a shape error (no input, no output).
     package func validate() throws {
         if let first = errors.first { throw first }
-        if !steps.contains(where: { $0.kind == "input" }) {
+        if !steps.contains(where: { $0.core == .input }) {
             throw DataflowError.invalidDataflow(
                 step: StepID(flowID), reason: "the dataflow has no input step; add one with `flow.input(...)`")
         }
-        if !steps.contains(where: { $0.kind == "output" }) {
+        if !steps.contains(where: { $0.core == .output }) {
             throw DataflowError.invalidDataflow(
                 step: StepID(flowID), reason: "the dataflow has no output step; add one with `stream.output(...)`")
         }
