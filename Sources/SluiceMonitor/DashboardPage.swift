@@ -108,7 +108,7 @@ function renderGraph(flow, samples, now) {
     layer[step.id] = ups.length ? Math.max(...ups) + 1 : 0;
   }
   const counts = {};
-  const W = 210, H = 62, GX = 50, GY = 18, P = 16;
+  const W = 168, H = 62, GX = 34, GY = 16, P = 12;
   const pos = {};
   for (const step of steps) {
     const l = layer[step.id];
@@ -172,11 +172,15 @@ function renderEpochs(flow, samples) {
   const w = 520, h = 60;
   let svg = `<svg width="${w}" height="${h + 20}" role="img" aria-label="epoch timeline">`;
   svg += `<line x1="0" y1="${h}" x2="${w}" y2="${h}" stroke="#d0d5dd"/>`;
+  let lastLabel = -100;
   for (const e of events) {
     const x = 4 + ((e.time - t0) / (t1 - t0)) * (w - 8);
     const committedEvent = e.kind === "committed";
     svg += `<line x1="${x}" x2="${x}" y1="${committedEvent ? 10 : 30}" y2="${h}" stroke="${committedEvent ? "#12805c" : "#2e5aac"}" stroke-width="2"><title>${esc(e.kind)} epoch ${e.epoch}${e.worker !== null && e.worker !== undefined ? " worker " + e.worker : ""}</title></line>`;
-    if (committedEvent) svg += `<text x="${x + 2}" y="9" fill="#12805c">${e.epoch}</text>`;
+    if (committedEvent && x - lastLabel > 28) {
+      svg += `<text x="${x + 2}" y="9" fill="#12805c">${e.epoch}</text>`;
+      lastLabel = x;
+    }
   }
   svg += `<text x="0" y="${h + 16}" fill="#667085">green: committed epochs · blue: snapshots per worker · last ${Math.round(t1 - t0)} s</text></svg>`;
   document.getElementById("timeline").innerHTML = svg;

@@ -4,6 +4,8 @@ import Foundation
 import Prometheus
 import Sluice
 import SluiceMonitor
+import SluiceRecovery
+import Synchronization
 import Testing
 
 /// The dashboard in a real browser: headless Chromium loads `/`, the page
@@ -33,13 +35,27 @@ struct DashboardBrowserTests {
         let server = try MonitoringServer(address: "127.0.0.1:0", flow: flow, registry: registry)
         try server.start()
         defer { server.stop() }
-        var configuration = RunConfiguration(workers: 2)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dashboard-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var configuration = RunConfiguration(workers: 2, epochInterval: .milliseconds(100))
+        configuration.recoveryStore = try SQLiteRecoveryStore(directory: directory.path, flowID: flow.id)
         configuration.status = server.status
-        server.status.recordCommitted(Epoch(41))
         let running = start(flow, configuration: configuration)
         defer { running.stop() }
         let port = try #require(server.boundPort)
-        _ = try HTTPProbe(port: port).waitFor("/readyz") { $0.status == 200 }
+        _ = try HTTPProbe(port: port).waitFor("/dataflow") { $0.body.contains(#""kind":"committed""#) }
+        // Items keep flowing while the browser looks, so the page has rates to show.
+        let double = CoreMetrics.Counter(
+            label: "sluice_step_items_in_total", dimensions: [("step", "t.double"), ("worker", "1")], factory: factory)
+        let flowing = Atomic<Bool>(true)
+        let feeder = Thread {
+            while flowing.load(ordering: .relaxed) {
+                double.increment(by: 10)
+                Thread.sleep(forTimeInterval: 0.001)
+            }
+        }
+        feeder.start()
+        defer { flowing.store(false, ordering: .relaxed) }
 
         let dom = try Chromium.run("http://127.0.0.1:\(port)/")
         let refreshes = dom.firstMatch(of: /data-refreshes="(\d+)"/).flatMap { Int($0.1) } ?? 0
@@ -47,10 +63,14 @@ struct DashboardBrowserTests {
         for name in ["in", "double", "even", "out"] {
             #expect(dom.contains("data-step=\"t.\(name)\""), "step t.\(name) is drawn")
         }
-        #expect(dom.contains("4321 items"))
-        #expect(dom.contains("items/s"))
+        #expect(dom.contains("4321 items"))  // t.in, t.even, t.out
+        let rates = dom.matches(of: /([0-9.]+k?M?) items\/s/).map { String($0.1) }
+        #expect(rates.count == 4)
+        #expect(rates.contains { $0 != "0" }, "t.double's items/s rose while the page refreshed: \(rates)")
         #expect(dom.contains("<td>orders</td><td>3</td><td><b>17</b></td>"))
         #expect(dom.contains("current epoch<b>42</b>"))
+        #expect(dom.firstMatch(of: /committed epoch<b>\d+<\/b>/) != nil, "a committed epoch is shown")
+        #expect(dom.contains("aria-label=\"epoch timeline\""))
         #expect(dom.contains(">running<"))
         #expect(dom.contains("p0") && dom.contains("p1") && dom.contains("p2"))
 
@@ -65,9 +85,14 @@ struct DashboardBrowserTests {
     /// The anomaly-detector example binary with `--metrics-address`: its
     /// own Prometheus backend, its own status, in a browser.
     @Test func aRunningExampleBinaryServesItsDashboard() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("anomaly-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
         let child = try ChildProcess(
             try BuiltExecutable.url(named: "anomaly-detector"),
-            ["--count", "1000000", "--interval-ms", "5", "-w", "2", "--metrics-address", "127.0.0.1:0"])
+            [
+                "--count", "1000000", "--interval-ms", "5", "-w", "2", "-r", directory.path, "--epoch-interval", "0.2",
+                "--metrics-address", "127.0.0.1:0",
+            ])
         defer { child.send(SIGKILL) }
         try child.waitFor("the monitoring address") { _, stderr in stderr.contains("monitoring on http://") }
         let match = try #require(child.stderr.firstMatch(of: /monitoring on http:\/\/127\.0\.0\.1:(\d+)\//))
@@ -75,6 +100,7 @@ struct DashboardBrowserTests {
         let probe = HTTPProbe(port: port)
         _ = try probe.waitFor("/readyz") { $0.status == 200 }
         #expect(try probe.get("/metrics").status == 200)
+        _ = try probe.waitFor("/dataflow") { $0.body.contains(#""kind":"committed""#) }
 
         let dom = try Chromium.run("http://127.0.0.1:\(port)/")
         let report = try JSONDecoder().decode(DataflowReport.self, from: Data(try probe.get("/dataflow").body.utf8))
@@ -84,6 +110,7 @@ struct DashboardBrowserTests {
         }
         #expect(dom.contains(">running<"))
         #expect(dom.contains("process 0 of 1 · 2 workers"))
+        #expect(dom.contains("aria-label=\"epoch timeline\""), "the snapshots of -r are on the timeline")
         let shot = Chromium.screenshotDirectory.appendingPathComponent("dashboard-anomaly-detector.png")
         try? FileManager.default.removeItem(at: shot)
         _ = try Chromium.run("http://127.0.0.1:\(port)/", screenshot: shot)
