@@ -127,12 +127,15 @@ public final class RunStatus: Sendable {
 
     /// Enters `phase`. A failure is kept (a later stop or stopped does not
     /// hide it) until a new run starts again; a stop asked during start-up
-    /// is not undone by the start-up's end.
+    /// is not undone by the start-up's end, and a stop heard after the run
+    /// ended does not reopen it.
     package func enter(_ phase: Phase) {
         state.withLock { status in
             if status.phase == .failed && phase != .starting { return }
             // A stop asked during start-up is not undone by the start-up's end.
             if status.phase == .stopping && (phase == .resuming || phase == .running) { return }
+            // A stop's handlers may run after the run already ended.
+            if phase == .stopping && status.phase == .stopped { return }
             if phase == .starting {
                 status.reason = nil
                 status.timeline.removeAll()

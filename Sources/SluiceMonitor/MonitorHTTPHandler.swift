@@ -48,6 +48,14 @@ final class MonitorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         written.futureResult.whenComplete { _ in channel.close(promise: nil) }
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // A malformed request or a reset connection ends that connection only.
         context.close(promise: nil)

@@ -22,10 +22,25 @@ struct HTTPProbe {
     /// Seconds a read may wait before the request counts as hung.
     var timeout = 10
 
-    func get(_ path: String) throws -> Response {
+    /// Connects, sends `bytes` (possibly no complete request) and returns
+    /// what the server sent before it closed the connection.
+    func rawExchange(_ bytes: [UInt8]) throws -> [UInt8] {
+        let socket = try connected()
+        defer { close(socket) }
+        if !bytes.isEmpty { _ = send(socket, bytes, bytes.count, 0) }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = recv(socket, &buffer, buffer.count, 0)
+            if count == 0 { return received }
+            guard count > 0 else { throw Failure(description: "the server kept the connection open for \(timeout) s") }
+            received.append(contentsOf: buffer[0..<count])
+        }
+    }
+
+    private func connected() throws -> Int32 {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw Failure(description: "socket() failed: \(errno)") }
-        defer { close(socket) }
         var time = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
@@ -38,7 +53,16 @@ struct HTTPProbe {
                 connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard connected == 0 else { throw Failure(description: "connect to 127.0.0.1:\(port) failed: errno \(errno)") }
+        guard connected == 0 else {
+            close(socket)
+            throw Failure(description: "connect to 127.0.0.1:\(port) failed: errno \(errno)")
+        }
+        return socket
+    }
+
+    func get(_ path: String) throws -> Response {
+        let socket = try connected()
+        defer { close(socket) }
         let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
         guard send(socket, request, request.count, 0) == request.count else {
             throw Failure(description: "sending the request for \(path) failed: errno \(errno)")

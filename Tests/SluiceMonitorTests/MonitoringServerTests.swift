@@ -173,6 +173,20 @@ struct MonitoringServerTests {
         #expect(try fromEnvironment.monitoringServer(for: flow, environment: [:]) == nil)
     }
 
+    /// A silent or half-sent request does not hold a connection for ever,
+    /// and garbage gets an answer or a close, never a hang.
+    @Test func idleAndMalformedConnectionsAreClosed() throws {
+        let (server, probe) = try serve(makeEndlessFlow())
+        defer { server.stop() }
+        var patient = probe
+        patient.timeout = 30
+        #expect(try patient.rawExchange([]).isEmpty)
+        #expect(try patient.rawExchange(Array("GET /metrics HTTP/1.1\r\nHost: x\r\n".utf8)).isEmpty)
+        let garbage = try patient.rawExchange(Array("\u{1}\u{2}\u{3} nonsense\r\n\r\n".utf8))
+        #expect(garbage.isEmpty || String(decoding: garbage, as: UTF8.self).hasPrefix("HTTP/1.1 400"))
+        #expect(try probe.get("/healthz").status == 200)
+    }
+
     @Test func headAndOtherMethods() {
         let routes = MonitorRoutes(status: RunStatus(), registry: PrometheusCollectorRegistry(), shape: nil)
         #expect(routes.respond(method: "POST", path: "/metrics").status == 405)

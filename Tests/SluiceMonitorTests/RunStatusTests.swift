@@ -27,6 +27,14 @@ struct RunStatusTests {
         #expect(!status.isReady)
     }
 
+    @Test func aStopHeardAfterTheEndDoesNotReopenTheRun() {
+        let status = RunStatus()
+        status.enter(.running)
+        status.enter(.stopped)
+        status.enter(.stopping)
+        #expect(status.current.phase == .stopped)
+    }
+
     @Test func theTimelineKeepsTheLatestEntries() {
         let status = RunStatus()
         for epoch in 1...UInt64(RunStatus.timelineLength + 50) { status.recordCommitted(Epoch(epoch)) }
