@@ -189,10 +189,11 @@ function renderEpochs(flow, samples) {
 function renderLag(samples) {
   const rows = samples.filter(s => s.name === "sluice_kafka_partition_lag");
   if (!rows.length) { document.getElementById("lag").innerHTML = "no Kafka partition is read"; return; }
-  rows.sort((a, b) => (a.labels.topic + a.labels.partition.padStart(6, "0")).localeCompare(b.labels.topic + b.labels.partition.padStart(6, "0")));
+  const order = s => String(s.labels.topic ?? "") + "\u0000" + String(s.labels.partition ?? "").padStart(6, "0");
+  rows.sort((a, b) => order(a).localeCompare(order(b)));
   const position = (s, name) => sum(samples, name, l => l.topic === s.labels.topic && l.partition === s.labels.partition);
   let html = "<table><tr><th>topic</th><th>partition</th><th>lag</th><th>position</th><th>high watermark</th></tr>";
-  for (const s of rows) html += `<tr><td>${esc(s.labels.topic)}</td><td>${esc(s.labels.partition)}</td><td><b>${fmt(s.value)}</b></td><td>${fmt(position(s, "sluice_kafka_partition_position"))}</td><td>${fmt(position(s, "sluice_kafka_partition_high_watermark"))}</td></tr>`;
+  for (const s of rows) html += `<tr><td>${esc(s.labels.topic ?? "")}</td><td>${esc(s.labels.partition ?? "")}</td><td><b>${fmt(s.value)}</b></td><td>${fmt(position(s, "sluice_kafka_partition_position"))}</td><td>${fmt(position(s, "sluice_kafka_partition_high_watermark"))}</td></tr>`;
   document.getElementById("lag").innerHTML = html + "</table>";
 }
 
