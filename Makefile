@@ -31,7 +31,7 @@ help: ## List the targets
 	@echo
 	@awk 'BEGIN { FS = ":.*## " } /^[a-zA-Z_-]+:.*## / { printf "  %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
-deps: ## Install missing system packages (librdkafka-dev, libsqlite3-dev, pkg-config, iproute2, python3-yaml)
+deps: ## Install missing system packages (librdkafka-dev, libsqlite3-dev, pkg-config, iproute2, python3-yaml, chromium)
 	@bash scripts/ensure-deps.sh
 
 build: deps ## Debug build of every target

@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "SluiceRecovery", targets: ["SluiceRecovery"]),
         .library(name: "SluiceCluster", targets: ["SluiceCluster"]),
         .library(name: "SluiceService", targets: ["SluiceService"]),
+        // The monitoring endpoint: /metrics (Prometheus), /healthz, /readyz, /dataflow and the dashboard.
+        .library(name: "SluiceMonitor", targets: ["SluiceMonitor"]),
         .executable(name: "sluice", targets: ["SluiceCLI"]),
         .executable(name: "word-count", targets: ["WordCount"]),
         .executable(name: "anomaly-detector", targets: ["AnomalyDetector"]),
@@ -32,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -46,10 +50,24 @@ let package = Package(
             name: "SluiceCore",
             dependencies: ["SluiceEngine", .product(name: "Logging", package: "swift-log")]
         ),
+        // The monitoring HTTP endpoint (SwiftNIO HTTP/1.1, swift-prometheus), the
+        // dataflow graph as JSON, mermaid and dot, and the live dashboard.
+        .target(
+            name: "SluiceMonitor",
+            dependencies: [
+                "SluiceCore", "SluiceEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "Sluice",
             dependencies: [
-                "SluiceCore", "SluiceEngine", "SluiceRecovery", "SluiceCluster",
+                "SluiceCore", "SluiceEngine", "SluiceRecovery", "SluiceCluster", "SluiceMonitor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -58,7 +76,9 @@ let package = Package(
         // A swift-service-lifecycle `Service` that runs a dataflow in a `ServiceGroup`.
         .target(
             name: "SluiceService",
-            dependencies: ["Sluice", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+            dependencies: [
+                "Sluice", "SluiceMonitor", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .systemLibrary(
             name: "CRdKafka", pkgConfig: "rdkafka",
@@ -164,7 +184,7 @@ let package = Package(
             name: "ExamplesTests",
             dependencies: [
                 "WordCount", "AnomalyDetector", "KafkaWordCount", "SensorWindows", "OrdersService", "Sluice", "SluiceKafka",
-                "SluiceRecovery", "SluiceTesting", "SluiceService",
+                "SluiceRecovery", "SluiceTesting", "SluiceService", "ChildProcessSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -177,6 +197,15 @@ let package = Package(
             dependencies: [
                 "SluiceService", "Sluice", "SluiceTesting", "SluiceRecovery", "AsyncTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .testTarget(
+            name: "SluiceMonitorTests",
+            dependencies: [
+                "SluiceMonitor", "Sluice", "SluiceTesting", "SluiceRecovery", "AsyncTestSupport", "ChildProcessSupport",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         .testTarget(

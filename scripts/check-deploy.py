@@ -84,8 +84,7 @@ def check_kubernetes(objects):
     hostname = env.get("HOSTNAME", {}).get("valueFrom", {}).get("fieldRef", {}).get("fieldPath")
     if hostname != "metadata.name":
         problems.append("HOSTNAME must be set from metadata.name")
-    if any("readinessProbe" in c for c in containers):
-        problems.append("no readiness probe: the mesh waits for its peers by itself")
+    problems += check_monitoring(template, container, env, service)
     replicas = spec.get("replicas", 1)
     addresses = env.get("SLUICE_ADDRESSES", {}).get("value", "")
     entries = [entry for entry in addresses.split(";") if entry]
@@ -142,6 +141,41 @@ def check_kubernetes(objects):
     return problems
 
 
+def check_monitoring(template, container, env, service):
+    """The metrics endpoint, its probes and the Prometheus scrape annotations agree."""
+    problems = []
+    address = option(container.get("args", []), "--metrics-address") or env.get("SLUICE_METRICS_ADDRESS", {}).get("value")
+    match = re.fullmatch(r"(.+):([0-9]+)", address or "")
+    if not match:
+        return [f"the monitoring endpoint needs SLUICE_METRICS_ADDRESS or --metrics-address HOST:PORT, got {address!r}"]
+    host, port = match.group(1), int(match.group(2))
+    if host in ("127.0.0.1", "localhost", "::1", "[::1]"):
+        problems.append(f"the metrics address {address!r} listens on loopback only: probes and Prometheus cannot reach it")
+    named = {p.get("name"): p["containerPort"] for p in container.get("ports", [])}
+    if port not in named.values():
+        problems.append(f"the metrics port {port} is not a containerPort ({sorted(named.values())})")
+    for kind, path in (("livenessProbe", "/healthz"), ("readinessProbe", "/readyz")):
+        probe = container.get(kind, {}).get("httpGet")
+        if probe is None:
+            problems.append(f"{kind}: an httpGet probe of {path} is missing")
+            continue
+        if probe.get("path") != path:
+            problems.append(f"{kind}: probes {probe.get('path')!r}, should probe {path}")
+        probe_port = named.get(probe.get("port"), probe.get("port"))
+        if probe_port != port:
+            problems.append(f"{kind}: probes port {probe.get('port')!r}, the metrics endpoint listens on {port}")
+    annotations = template["metadata"].get("annotations", {})
+    if annotations.get("prometheus.io/scrape") != "true":
+        problems.append('the pod template needs the annotation prometheus.io/scrape: "true"')
+    if annotations.get("prometheus.io/port") != str(port):
+        problems.append(f"prometheus.io/port is {annotations.get('prometheus.io/port')!r}, the metrics port is {port}")
+    if annotations.get("prometheus.io/path", "/metrics") != "/metrics":
+        problems.append(f"prometheus.io/path is {annotations.get('prometheus.io/path')!r}, should be /metrics")
+    if container.get("readinessProbe") and service is not None and not service["spec"].get("publishNotReadyAddresses"):
+        problems.append("with a readiness probe the headless Service must publish not-ready addresses (peers connect before ready)")
+    return problems
+
+
 def check_systemd(unit_text, env_text):
     problems = []
     sections = re.findall(r"^\[(\w+)\]", unit_text, flags=re.M)
@@ -164,6 +198,9 @@ def check_systemd(unit_text, env_text):
     for entry in env.get("SLUICE_ADDRESSES", "").split(";"):
         if not re.fullmatch(r"[A-Za-z0-9.-]+:[0-9]+", entry):
             problems.append(f"cluster.env.example: address {entry!r} is not host:port")
+    metrics = env.get("SLUICE_METRICS_ADDRESS")
+    if "--metrics-address" not in unit_text and not (metrics and re.fullmatch(r".+:[0-9]+", metrics)):
+        problems.append("the systemd unit must pass the metrics address (--metrics-address or SLUICE_METRICS_ADDRESS)")
     if "SLUICE_PROCESS_ID" in env:
         problems.append("cluster.env.example: the process id differs per host; it comes from the unit's instance")
     return problems
@@ -191,12 +228,22 @@ def self_test(objects, unit_text, env_text):
         "a Service with a cluster IP": lambda o: next(v for (k, _), v in o.items() if k == "Service")["spec"].pop("clusterIP"),
         "a wrong secret key": lambda o: container_env(o, "SLUICE_CLUSTER_SECRET")["valueFrom"]["secretKeyRef"].update(key="x"),
         "a numeric process id": lambda o: container_env(o, "SLUICE_PROCESS_ID").update(value="0"),
+        "a readiness probe of /healthz": lambda o: stateful(o)["spec"]["template"]["spec"]["containers"][0][
+            "readinessProbe"]["httpGet"].update(path="/healthz"),
+        "no liveness probe": lambda o: stateful(o)["spec"]["template"]["spec"]["containers"][0].pop("livenessProbe"),
+        "a scrape annotation on another port": lambda o: stateful(o)["spec"]["template"]["metadata"][
+            "annotations"].update({"prometheus.io/port": "9091"}),
+        "a metrics address on loopback": lambda o: container_env(o, "SLUICE_METRICS_ADDRESS").update(value="127.0.0.1:9090"),
+        "a metrics port that is no containerPort": lambda o: container_env(o, "SLUICE_METRICS_ADDRESS").update(
+            value="0.0.0.0:9999"),
     }
     missed = [name for name, change in cases.items() if not broken(change)]
     if not check_systemd(unit_text.replace("-i %i", ""), env_text):
         missed.append("a unit without -i %i")
     if not check_systemd(unit_text, env_text + "SLUICE_PROCESS_ID=0\n"):
         missed.append("an env file with a process id")
+    if not check_systemd(unit_text, "\n".join(l for l in env_text.splitlines() if "METRICS" not in l)):
+        missed.append("an env file without a metrics address")
     return [f"self-test: {name} was not caught" for name in missed]
 
 

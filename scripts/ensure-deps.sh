@@ -6,13 +6,15 @@
 #   pkg-config       lets SwiftPM find both
 #   iproute2         `ip netns` for the multi-host cluster test
 #   python3-yaml     checks the Kubernetes files in deploy/ (scripts/check-deploy.py)
+#   chromium         headless browser for the dashboard test (DashboardBrowserTests;
+#                    about 80 s to install, skipped with a reason where it is missing)
 #
 # Quiet when everything is present. Prints what it installs otherwise. Runs
 # `apt-get update` at most once, and only when something is missing. When not
 # root and something is missing, prints the command to run and exits 1.
 set -euo pipefail
 
-packages=(librdkafka-dev libsqlite3-dev pkg-config iproute2 python3-yaml)
+packages=(librdkafka-dev libsqlite3-dev pkg-config iproute2 python3-yaml chromium)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     # Not a Debian-family system (e.g. macOS): nothing we can check or install.

@@ -79,8 +79,12 @@ struct OrdersServiceCommand: AsyncParsableCommand {
         let flow = makeOrdersFlow(
             brokers: brokers.split(separator: ",").map(String.init), topics: topics,
             wait: .milliseconds(Int64(wait * 1000)), tail: tail)
+        if sluice.printGraphIfRequested(flow) { return }
         // -w, --epoch-interval, -r/-s/-b and -i/-a with their SLUICE_… variables.
-        let (configuration, cluster) = try sluice.settings(for: flow)
+        var (configuration, cluster) = try sluice.settings(for: flow)
+        // --metrics-address / SLUICE_METRICS_ADDRESS: /metrics, /healthz, /readyz, /dataflow, the dashboard.
+        let monitor = try sluice.monitoringServer(for: flow)
+        configuration.status = monitor?.status
         let dataflow = DataflowService(try flow.plan(), configuration: configuration, cluster: cluster)
         let http = makeHealthServer(host: httpHost, port: httpPort, logger: logger) { port in
             FileHandle.standardOutput.write(Data("http-port=\(port)\n".utf8))
@@ -89,7 +93,7 @@ struct OrdersServiceCommand: AsyncParsableCommand {
         // A finite run (--no-tail) that ends shuts the whole group down cleanly.
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [
+                services: (monitor.map { [ServiceGroupConfiguration.ServiceConfiguration(service: MonitoringService($0))] } ?? []) + [
                     .init(service: http),
                     .init(service: dataflow, successTerminationBehavior: .gracefullyShutdownGroup),
                 ],

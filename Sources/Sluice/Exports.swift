@@ -6,3 +6,4 @@
 @_exported import SluiceCluster
 @_exported import SluiceCore
 @_exported import SluiceEngine
+@_exported import SluiceMonitor

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SluiceCluster
 import SluiceEngine
+import SluiceMonitor
 
 extension SluiceOptions {
     /// How these options and `environment` say `flow` runs in this process:
@@ -32,7 +33,8 @@ extension SluiceOptions {
     /// `--epoch-interval`, `-r/-s/-b`, `-i/-a`, `--cluster-startup-timeout`
     /// and their `SLUICE_…` forms). SIGINT or SIGTERM stops the run
     /// gracefully (with `-r` it suspends, unless `--drain-on-stop`; in a
-    /// cluster every process stops);
+    /// cluster every process stops); `--metrics-address` serves the
+    /// monitoring endpoint while it runs; `--print-graph` only prints the flow;
     /// a second signal exits at once. For an application's own
     /// `ParsableCommand` that embeds the options with `@OptionGroup`.
     ///
@@ -57,12 +59,24 @@ extension SluiceOptions {
         _ flow: Dataflow, arguments: [String] = Array(CommandLine.arguments.dropFirst()),
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws {
+        if printGraphIfRequested(flow) { return }
         if let status = try launchLocalProcesses(arguments: arguments, environment: environment) {
             if status != 0 { throw ExitCode(status) }
             return
         }
-        let (configuration, cluster) = try settings(for: flow, environment: environment)
-        try runStoppingOnSignals(
-            flow, configuration: configuration, cluster: cluster, draining: try drainsOnStop(environment: environment))
+        // The endpoint answers from before the store is opened until the run returns.
+        let monitor = try monitoringServer(for: flow, environment: environment)
+        try monitor?.start()
+        if let monitor { announce(monitor) }
+        defer { monitor?.stop() }
+        do {
+            var (configuration, cluster) = try settings(for: flow, environment: environment)
+            configuration.status = monitor?.status
+            try runStoppingOnSignals(
+                flow, configuration: configuration, cluster: cluster, draining: try drainsOnStop(environment: environment))
+        } catch {
+            monitor?.status.fail("\(error)")
+            throw error
+        }
     }
 }

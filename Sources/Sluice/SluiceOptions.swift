@@ -101,6 +101,25 @@ public struct SluiceOptions: ParsableArguments {
         help: "On SIGINT/SIGTERM end the input and flush every step instead of suspending (env SLUICE_DRAIN_ON_STOP=1).")
     public var drainOnStop = false
 
+    /// Where to serve the monitoring endpoint (`--metrics-address HOST:PORT`,
+    /// `SLUICE_METRICS_ADDRESS`): `/metrics` (Prometheus), `/healthz`,
+    /// `/readyz`, `/dataflow` and the live dashboard at `/`. Off by default.
+    /// Given, it bootstraps swift-metrics with Prometheus unless the program
+    /// already bootstrapped a backend (see `MonitoringServer.prometheusRegistry()`).
+    /// With `--processes N`, process i listens on PORT + i.
+    @Option(
+        name: .customLong("metrics-address"),
+        help: "Serve /metrics, /healthz, /readyz, /dataflow and a dashboard on HOST:PORT (env SLUICE_METRICS_ADDRESS; default off).")
+    public var metricsAddress: String?
+
+    /// Prints the dataflow as a picture and exits without starting anything
+    /// (`--print-graph mermaid|dot`): every core step with its kind,
+    /// operator scopes as nested subgraphs, the streams as edges.
+    @Option(
+        name: .customLong("print-graph"),
+        help: "Print the dataflow as a 'mermaid' or 'dot' graph and exit without running it.")
+    public var printGraph: GraphFormat?
+
     /// `--drain-on-stop`, or `SLUICE_DRAIN_ON_STOP` set to `1`/`true`/`yes`.
     /// - Parameter environment: Where `SLUICE_…` variables are read.
     /// - Returns: Whether a stop drains.

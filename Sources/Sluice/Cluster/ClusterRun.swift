@@ -53,12 +53,21 @@ public func run(
     // if not, this process returns without waiting out the start-up timeout.
     // Nothing ran yet, so nothing is lost.
     configuration.stopSignal?.onStop { transport.stopStarting(within: stopGraceDuringStartup) }
+    let status = configuration.status
+    status?.enter(.starting)
+    status?.setCluster(
+        processID: cluster.processID.rawValue, addresses: cluster.addresses.map(\.description), state: .connecting)
     do {
         try transport.start()
     } catch ClusterError.stoppedDuringStartup(let missing) {
         logger.notice("stopped during start-up; \(missing.map(\.description).joined(separator: ", ")) never connected")
+        status?.enter(.stopped)
         return
+    } catch {
+        status?.fail("\(error)")
+        throw error
     }
+    status?.setMembers(.connected)
     var configuration = configuration
     configuration.transport = transport
     do {

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceEngine
+import SluiceMonitor
 
 /// Starts a program several times on this machine as one cluster: each copy
 /// gets the same arguments plus `-i N -a <addresses>` on free 127.0.0.1
@@ -15,9 +16,13 @@ package enum LocalProcesses {
     ///   - count: Processes to start (at least 2).
     ///   - arguments: The arguments for every copy, without `--processes`.
     ///   - executable: The program; by default this one.
+    ///   - childEnvironment: Variables set for copy i (e.g. its own metrics address).
     /// - Returns: 0 if every copy succeeded, else the first failing copy's status.
     /// - Throws: When the copies cannot be started.
-    package static func run(count: Int, arguments: [String], executable: URL = currentExecutable()) throws -> Int32 {
+    package static func run(
+        count: Int, arguments: [String], executable: URL = currentExecutable(),
+        childEnvironment: (Int) -> [String: String] = { _ in [:] }
+    ) throws -> Int32 {
         let ports = try LoopbackPorts.free(count)
         let addresses = ports.map { "127.0.0.1:\($0)" }.joined(separator: ";")
         var children: [Process] = []
@@ -28,6 +33,7 @@ package enum LocalProcesses {
             var environment = ProcessInfo.processInfo.environment
             environment.removeValue(forKey: "SLUICE_PROCESS_ID")
             environment.removeValue(forKey: "SLUICE_ADDRESSES")
+            environment.merge(childEnvironment(index)) { _, new in new }
             child.environment = environment
             do {
                 try child.run()
@@ -65,14 +71,19 @@ package enum LocalProcesses {
 
     /// `arguments` without `--processes N` / `--processes=N`.
     package static func removingProcessesOption(_ arguments: [String]) -> [String] {
+        removingOption("--processes", from: arguments)
+    }
+
+    /// `arguments` without `option VALUE` / `option=VALUE`.
+    package static func removingOption(_ option: String, from arguments: [String]) -> [String] {
         var result: [String] = []
         var skipNext = false
         for argument in arguments {
             if skipNext {
                 skipNext = false
-            } else if argument == "--processes" {
+            } else if argument == option {
                 skipNext = true
-            } else if !argument.hasPrefix("--processes=") {
+            } else if !argument.hasPrefix(option + "=") {
                 result.append(argument)
             }
         }
@@ -111,6 +122,18 @@ extension SluiceOptions {
                 "--processes starts a local cluster and picks the addresses itself: drop -i/-a (and SLUICE_ADDRESSES)")
         }
         guard processes > 1 else { return nil }
-        return try LocalProcesses.run(count: processes, arguments: LocalProcesses.removingProcessesOption(arguments))
+        // Each copy serves its own monitoring endpoint: copy i on PORT + i (port 0: each a free port).
+        let monitor = try monitorAddress(environment: environment)
+        if let monitor, monitor.port != 0, monitor.port + processes - 1 > 65_535 {
+            throw MonitorError.malformedAddress(
+                monitor.description, reason: "--processes \(processes) needs ports up to \(monitor.port + processes - 1)")
+        }
+        let arguments = LocalProcesses.removingOption(
+            "--metrics-address", from: LocalProcesses.removingProcessesOption(arguments))
+        return try LocalProcesses.run(count: processes, arguments: arguments) { index in
+            guard let monitor else { return [:] }
+            let port = monitor.port == 0 ? 0 : monitor.port + index
+            return ["SLUICE_METRICS_ADDRESS": MonitorAddress(host: monitor.host, port: port).description]
+        }
     }
 }

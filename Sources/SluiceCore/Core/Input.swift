@@ -32,6 +32,7 @@ extension Dataflow {
                     step: stepID, partition: nil, underlying: DuplicatePartitionsError(keys: repeated))
             }
             let owners = PartitionAssignment.assign(keys, step: stepID, workerCount: context.workerCount)
+            context.configuration.status?.setPartitions(step: stepID, owners: owners)
             return { builder in
                 let output = builder.makeEmitter(down, of: Source.Item.self)
                 let mine = owners.filter { $0.value == builder.worker.rawValue }.keys.sorted()

@@ -6,8 +6,21 @@ import Logging
 /// every worker has stopped). It never returns while a worker still runs.
 package enum Execution {
     package static func run(_ graph: DataflowGraph, configuration: RunConfiguration) throws {
+        let status = configuration.status
+        status?.enter(.starting)
+        do {
+            try runReporting(graph, configuration: configuration)
+            status?.enter(.stopped)
+        } catch {
+            status?.fail("\(error)")
+            throw error
+        }
+    }
+
+    private static func runReporting(_ graph: DataflowGraph, configuration: RunConfiguration) throws {
         var configuration = try configuration.validated()
         try graph.validate()
+        let status = configuration.status
         if configuration.tunesAllocator { AllocatorTuning.applyOnce() }
         let transport = configuration.transport
         let mailboxes = (0..<configuration.workers).map { _ in Mailbox(limit: configuration.maxPendingItemsPerWorker) }
@@ -24,8 +37,9 @@ package enum Execution {
             announce = { worker, epoch, ended in network.announceWritten(worker: worker, epoch: epoch, ended: ended) }
         }
         let tracker = configuration.recoveryStore.map { [announce] _ in
-            CommitTracker(workerCount: network.workerCount, mailboxes: mailboxes, announce: announce)
+            CommitTracker(workerCount: network.workerCount, mailboxes: mailboxes, announce: announce, status: status)
         }
+        status?.setWorkers(total: network.workerCount, local: network.localBase..<(network.localBase + mailboxes.count))
         // In a cluster a stop asked of any process stops every process: each
         // tells the others when its own stop is requested (once).
         if transport != nil, configuration.stopSignal == nil { configuration.stopSignal = StopSignal() }
@@ -39,9 +53,11 @@ package enum Execution {
             },
             onFailure: { control.fail($0) })
         stop?.onStop { [weak stop] in network.announceStop(draining: stop?.isDrainRequested ?? false) }
+        if let status { stop?.onStop { status.enter(.stopping) } }
 
         let installers: [WorkerInstaller]
         do {
+            status?.enter(.resuming)
             let resume = try ClusterStart.recover(configuration.recoveryStore, network: network)
             if let resume { configuration.startEpoch = resume.epoch.next }
             let context = RunContext(
@@ -49,6 +65,7 @@ package enum Execution {
                 isLeader: network.isLeader)
             installers = try graph.steps.map { try $0.prepare(context) }
             _ = try network.sync(step: ClusterStart.preparedStep)
+            status?.enter(.running)
         } catch {
             control.fail(error)
             throw error

@@ -47,6 +47,10 @@ public struct RunConfiguration: Sendable {
     /// Process-wide and applied once. Default true; set false if your
     /// process manages `mallopt` itself.
     public var tunesAllocator: Bool
+    /// Where the engine reports the run's phase, members, partitions and
+    /// epochs, e.g. for the monitoring endpoint's `/readyz` and dashboard.
+    /// Default nil (nothing reported). See `RunStatus`.
+    public var status: RunStatus?
     /// The other processes of a cluster run (nil: this process alone). Set
     /// by `run(_:configuration:cluster:)` and `cliMain`'s `-i/-a`.
     package var transport: (any ProcessTransport)?
@@ -67,6 +71,7 @@ public struct RunConfiguration: Sendable {
         self.snapshotInterval = nil
         self.tunesAllocator = true
         self.transport = nil
+        self.status = nil
     }
 
     /// Throws unless `workers` is from 1 to ``maxWorkers``.

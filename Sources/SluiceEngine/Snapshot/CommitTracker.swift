@@ -17,17 +17,22 @@ package final class CommitTracker: Sendable {
     private let mailboxes: [Mailbox]
     /// Tells the other processes of a cluster about this process's writes.
     private let announce: (@Sendable (WorkerIndex, Epoch, Bool) -> Void)?
+    /// Hears of this process's snapshots and of every commit (for monitoring).
+    private let status: RunStatus?
 
     /// - Parameters:
     ///   - workerCount: Workers in the whole run (every process).
     ///   - mailboxes: This process's inboxes, woken when the committed epoch advances.
     ///   - announce: Called with each local write, to tell the other processes.
+    ///   - status: Told of each local write and each committed epoch.
     package init(
-        workerCount: Int, mailboxes: [Mailbox], announce: (@Sendable (WorkerIndex, Epoch, Bool) -> Void)? = nil
+        workerCount: Int, mailboxes: [Mailbox], announce: (@Sendable (WorkerIndex, Epoch, Bool) -> Void)? = nil,
+        status: RunStatus? = nil
     ) {
         self.workerCount = workerCount
         self.mailboxes = mailboxes
         self.announce = announce
+        self.status = status
     }
 
     /// The latest epoch whose snapshot every worker has made durable, if any.
@@ -40,7 +45,10 @@ package final class CommitTracker: Sendable {
     /// - Parameter announce: Whether to tell the other processes (false for
     ///   a write they told this one about).
     package func wrote(worker: WorkerIndex, epoch: Epoch, ended: Bool, announce: Bool = true) {
-        if announce { self.announce?(worker, epoch, ended) }
+        if announce {
+            self.announce?(worker, epoch, ended)
+            status?.recordSnapshot(worker: worker, epoch: epoch)
+        }
         let candidate: Epoch? = progress.withLock { state in
             state.lastWritten[worker.rawValue] = epoch
             if ended { state.ended.insert(worker.rawValue) }
@@ -52,6 +60,7 @@ package final class CommitTracker: Sendable {
             let (exchanged, original) = committedRaw.compareExchange(
                 expected: current, desired: candidate.rawValue, ordering: .acquiringAndReleasing)
             if exchanged {
+                status?.recordCommitted(candidate)
                 for mailbox in mailboxes { mailbox.wake() }
                 return
             }
