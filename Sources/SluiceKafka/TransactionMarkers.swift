@@ -31,7 +31,7 @@ struct TransactionMarkers {
             let code = rd_kafka_metadata(client.handle, 0, handle, &metadata, RDKafkaClient.milliseconds(timeout))
             if let metadata { rd_kafka_metadata_destroy(metadata) }
             guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
-                throw RDKafkaClient.reachError(code, brokers: client.brokers, operation: "metadata", topic: topic)
+                throw client.requestError(code, brokers: client.brokers, operation: "metadata", topic: topic)
             }
             return
         }
