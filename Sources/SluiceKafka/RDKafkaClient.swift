@@ -90,11 +90,19 @@ final class RDKafkaClient {
         entry.pointee.offset = query
         let remaining = max(.zero, deadline - ContinuousClock.now)
         let code = rd_kafka_offsets_for_times(handle, list, Self.milliseconds(remaining))
-        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw requestError(code, brokers: brokers, operation: "watermark query", topic: topic, partition: partition)
-        }
-        if entry.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
-            throw requestError(entry.pointee.err, brokers: brokers, operation: "watermark query", topic: topic, partition: partition)
+        for failure in [code, entry.pointee.err] where failure != RD_KAFKA_RESP_ERR_NO_ERROR {
+            switch failure {
+            case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION, RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE,
+                RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
+                // A listed partition whose leader is down: librdkafka 2.0.2
+                // times out, current versions answer "unknown partition" at once.
+                throw KafkaError.brokersUnreachable(
+                    brokers: brokers,
+                    reason: "watermark query for '\(topic)' partition \(partition) got no answer: its leader is not reachable "
+                        + "(\(errorText(failure)))")
+            default:
+                throw requestError(failure, brokers: brokers, operation: "watermark query", topic: topic, partition: partition)
+            }
         }
         return entry.pointee.offset
     }

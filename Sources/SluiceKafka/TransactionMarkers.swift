@@ -22,7 +22,11 @@ struct TransactionMarkers {
 
     /// Creates the topic (one compacted partition) unless it exists.
     func ensureTopic() throws {
-        let client = try RDKafkaClient(kind: .consumer, settings: settings)
+        var autoCreating = settings
+        // Current librdkafka versions ask the broker to create a topic a
+        // metadata request names only when allowed (2.0.2's mock always did).
+        autoCreating["allow.auto.create.topics"] = "true"
+        let client = try RDKafkaClient(kind: .consumer, settings: autoCreating)
         if client.isMockCluster(timeout: timeout) {
             // The embedded broker has no CreateTopics; it creates a topic a metadata request names.
             guard let handle = rd_kafka_topic_new(client.handle, topic, nil) else { return }
