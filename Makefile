@@ -24,7 +24,7 @@ DEMO_WORDS   ?= 200000
 DEMO_LINES   ?= 20000
 DEMO_WORKERS ?= 2
 
-.PHONY: help deps build test check-core test-redpanda demo demo-file bench check-deploy clean
+.PHONY: help deps build test test-librdkafka-current check-core test-redpanda demo demo-file bench check-deploy clean
 
 help: ## List the targets
 	@echo "Usage: make <target>"
@@ -41,6 +41,13 @@ test: deps ## Build and run all tests (what CI runs)
 	$(SWIFT) build --build-tests
 	$(SWIFT) test $(TEST_FLAGS)
 	bash scripts/check-core-product.sh
+
+# The Kafka suites again, with librdkafka from PyPI's confluent-kafka wheel
+# (pinned in the script) swapped in by LD_LIBRARY_PATH; reuses the test
+# build (builds it first if needed). See docs/kafka-versions.md.
+test-librdkafka-current: deps ## Run the Kafka tests against a current librdkafka (confluent-kafka wheel)
+	$(SWIFT) build --build-tests
+	SWIFT=$(SWIFT) bash scripts/librdkafka-current.sh
 
 check-core: ## Check that SluiceCore and SluiceKafka build without NIO, Crypto, SQLite or ArgumentParser
 	bash scripts/check-core-product.sh

@@ -11,8 +11,13 @@ final class TestBroker: @unchecked Sendable {
     let embedded: EmbeddedKafka?
     private let suffix = UUID().uuidString.prefix(8).lowercased()
 
+    /// The external brokers of `KAFKA_BOOTSTRAP_SERVERS`, nil when unset or empty.
+    static var externalBrokers: String? {
+        ProcessInfo.processInfo.environment["KAFKA_BOOTSTRAP_SERVERS"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     init() throws {
-        if let external = ProcessInfo.processInfo.environment["KAFKA_BOOTSTRAP_SERVERS"], !external.isEmpty {
+        if let external = Self.externalBrokers {
             brokers = external.split(separator: ",").map(String.init)
             embedded = nil
         } else {

@@ -11,6 +11,10 @@ public enum KafkaError: Error, CustomStringConvertible, Sendable {
     case invalidConfiguration(key: String, value: String, reason: String)
     /// No broker answered within the timeout.
     case brokersUnreachable(brokers: String, reason: String)
+    /// A broker accepted the TCP connection, but the Kafka protocol failed
+    /// (its answer could not be parsed, it closed the connection during
+    /// version negotiation, TLS or SASL failed): not an unreachable broker.
+    case protocolFailed(broker: String, step: String, reason: String, librdkafkaVersion: String)
     /// The topic does not exist.
     case topicNotFound(topic: String, brokers: String)
     /// A metadata, offset or watermark request failed.
@@ -36,6 +40,10 @@ public enum KafkaError: Error, CustomStringConvertible, Sendable {
             return "invalid Kafka configuration '\(key)' = '\(value)': \(reason)"
         case let .brokersUnreachable(brokers, reason):
             return "cannot reach Kafka brokers \(brokers): \(reason)"
+        case let .protocolFailed(broker, step, reason, version):
+            return "Kafka broker \(broker) accepted the connection but the Kafka protocol failed during \(step): "
+                + "\(reason) (librdkafka \(version); is it a Kafka listener with this security.protocol, "
+                + "and does this librdkafka support its version?)"
         case let .topicNotFound(topic, brokers):
             return "Kafka topic '\(topic)' does not exist on \(brokers)"
         case let .requestFailed(operation, topic, partition, reason):

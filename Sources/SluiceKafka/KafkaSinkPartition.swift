@@ -42,6 +42,10 @@ public final class KafkaSinkPartition: CommittingSinkPartition {
     private var topicHandles: [String: OpaquePointer] = [:]
     private var lastTopic: (name: String, handle: OpaquePointer)?
     private var closed = false
+    /// Set once a delivery failed or a flush gave up: the run is failing, so
+    /// `close()` drops what is still queued instead of waiting a second flush
+    /// timeout for it (the failure is already reported).
+    private var failed = false
     /// The exactly-once state; nil at least once.
     var transaction: KafkaTransactionState?
 
@@ -69,7 +73,10 @@ public final class KafkaSinkPartition: CommittingSinkPartition {
         if transaction != nil { return try hold(batch) }
         for message in batch { try produce(message) }
         rd_kafka_poll(client.handle, 0)
-        if let failure = reports.take() { throw failure }
+        if let failure = reports.take() {
+            failed = true
+            throw failure
+        }
     }
 
     func produce(_ message: KafkaSinkMessage) throws {
@@ -174,12 +181,28 @@ public final class KafkaSinkPartition: CommittingSinkPartition {
     public func close() throws {
         guard !closed else { return }
         closed = true
+        if failed {
+            // The run already fails with the first failure: drop the rest at
+            // once (the producer's destroy would otherwise wait for it).
+            rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+            return
+        }
         // Exactly once, the last messages are committed after the final snapshot.
         if transaction == nil { try flush() }
     }
 
-    /// Waits for every outstanding delivery and throws the first failure.
+    /// Waits for every outstanding delivery and throws the first failure;
+    /// after a failure, `close()` does not flush again.
     func flush() throws {
+        do {
+            try flushOnce()
+        } catch {
+            failed = true
+            throw error
+        }
+    }
+
+    private func flushOnce() throws {
         // In slices, so a run that stops for another reason (a lost cluster
         // peer) does not wait out the whole timeout here.
         let deadline = ContinuousClock.now + flushTimeout

@@ -49,11 +49,14 @@ public struct KafkaSource: PartitionedSource {
     /// `auto.offset.reset=error`: a position outside the partition's log (a
     /// resume offset past its end, or data deleted by retention under a
     /// lagging reader) is an error, never a silent jump to the end.
+    /// `enable.partition.eof` is always true (a `config` value is overridden):
+    /// the partition's end events tell the source its position past
+    /// transaction markers, which no message carries.
     public static let defaultConsumerSettings: [String: String] = [
         "queued.min.messages": "100000",
         "fetch.wait.max.ms": "100",
         "client.id": "sluice",
-        "enable.partition.eof": "false",
+        "enable.partition.eof": "true",
         "auto.offset.reset": "error",
     ]
 
@@ -80,7 +83,11 @@ public struct KafkaSource: PartitionedSource {
 
     /// The settings handed to librdkafka.
     var settings: [String: String] {
-        RDKafkaConfig.settings(defaults: Self.defaultConsumerSettings, brokers: brokers, user: config)
+        var settings = RDKafkaConfig.settings(defaults: Self.defaultConsumerSettings, brokers: brokers, user: config)
+        // The end-of-partition events are how a partition learns its position
+        // past trailing transaction markers: a finite read needs them to end.
+        settings["enable.partition.eof"] = "true"
+        return settings
     }
 
     public func listPartitions() throws -> [PartitionKey] {
@@ -202,7 +209,10 @@ public final class KafkaSourcePartition: SourcePartition {
             defer { rd_kafka_message_destroy(raw) }
             let message = raw.pointee
             if message.err != RD_KAFKA_RESP_ERR_NO_ERROR {
-                if message.err == RD_KAFKA_RESP_ERR__PARTITION_EOF { continue }
+                if message.err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                    reachedEnd(at: message.offset)
+                    continue
+                }
                 let error = KafkaError.consumeFailed(
                     topic: topic, partition: partition, offset: message.offset >= 0 ? message.offset : nextOffset,
                     reason: Self.messageError(message))
@@ -220,6 +230,19 @@ public final class KafkaSourcePartition: SourcePartition {
         }
         if let failure { throw failure }
         return messages
+    }
+
+    /// librdkafka reports the partition's end at `offset`, its fetch position:
+    /// every message before it has been delivered, and the offsets between
+    /// the last message and it hold transaction markers (a commit or abort
+    /// marker takes an offset on a real broker, but no consumer receives it).
+    /// The position moves there, so a finite read ends on a partition whose
+    /// last offsets are markers, and a snapshot resumes past them. A finite
+    /// read never moves past its end offset (messages after it are not read).
+    private func reachedEnd(at offset: Int64) {
+        guard offset >= 0 else { return }
+        let reached = endOffset.map { min(offset, $0) } ?? offset
+        if reached > nextOffset { nextOffset = reached }
     }
 
     /// The first offset in `low..<high` whose message is stamped at or after
@@ -245,15 +268,18 @@ public final class KafkaSourcePartition: SourcePartition {
         while ContinuousClock.now < deadline {
             let count = rd_kafka_consume_batch(topicHandle, partition, 100, buffer, capacity)
             var found: Int64?
+            var atEnd = false
             for index in 0..<max(0, count) {
                 let raw = buffer[index]!
                 defer { rd_kafka_message_destroy(raw) }
+                // The end (past trailing transaction markers, which no message carries).
+                if raw.pointee.err == RD_KAFKA_RESP_ERR__PARTITION_EOF { atEnd = true }
                 guard raw.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
                 last = raw.pointee.offset
                 if found == nil && rd_kafka_message_timestamp(raw, nil) >= target { found = last }
             }
             if let found { return found }
-            if last >= high - 1 { return high }
+            if last >= high - 1 || atEnd { return high }
         }
         throw KafkaError.requestFailed(
             operation: "offsets for times", topic: topic, partition: partition,

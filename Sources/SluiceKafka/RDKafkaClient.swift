@@ -28,7 +28,10 @@ final class RDKafkaClient {
         self.handle = handle
     }
 
-    deinit { rd_kafka_destroy(handle) }
+    deinit {
+        rd_kafka_destroy(handle)
+        BrokerFailures.forget(handle)
+    }
 
     /// The partition ids of `topic`. Asks for the metadata of all topics, not
     /// of this one, because a request naming a topic lets some brokers (and
@@ -38,7 +41,7 @@ final class RDKafkaClient {
         var metadata: UnsafePointer<rd_kafka_metadata>?
         let code = rd_kafka_metadata(handle, 1, nil, &metadata, Self.milliseconds(timeout))
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
-            throw Self.reachError(code, brokers: brokers, operation: "metadata", topic: topic)
+            throw requestError(code, brokers: brokers, operation: "metadata", topic: topic)
         }
         defer { rd_kafka_metadata_destroy(metadata) }
         let topics = UnsafeBufferPointer(start: metadata.pointee.topics, count: Int(metadata.pointee.topic_cnt))
@@ -60,7 +63,7 @@ final class RDKafkaClient {
         let code = rd_kafka_metadata(handle, 1, nil, &metadata, Self.milliseconds(timeout))
         if let metadata { rd_kafka_metadata_destroy(metadata) }
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw Self.reachError(code, brokers: brokers, operation: "metadata", topic: nil)
+            throw requestError(code, brokers: brokers, operation: "metadata", topic: nil)
         }
     }
 
@@ -87,11 +90,19 @@ final class RDKafkaClient {
         entry.pointee.offset = query
         let remaining = max(.zero, deadline - ContinuousClock.now)
         let code = rd_kafka_offsets_for_times(handle, list, Self.milliseconds(remaining))
-        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw Self.reachError(code, brokers: brokers, operation: "watermark query", topic: topic, partition: partition)
-        }
-        if entry.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
-            throw Self.reachError(entry.pointee.err, brokers: brokers, operation: "watermark query", topic: topic, partition: partition)
+        for failure in [code, entry.pointee.err] where failure != RD_KAFKA_RESP_ERR_NO_ERROR {
+            switch failure {
+            case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION, RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE,
+                RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
+                // A listed partition whose leader is down: librdkafka 2.0.2
+                // times out, current versions answer "unknown partition" at once.
+                throw KafkaError.brokersUnreachable(
+                    brokers: brokers,
+                    reason: "watermark query for '\(topic)' partition \(partition) got no answer: its leader is not reachable "
+                        + "(\(errorText(failure)))")
+            default:
+                throw requestError(failure, brokers: brokers, operation: "watermark query", topic: topic, partition: partition)
+            }
         }
         return entry.pointee.offset
     }
@@ -107,7 +118,7 @@ final class RDKafkaClient {
         entry.pointee.offset = Int64((time.timeIntervalSince1970 * 1000).rounded(.down))
         let code = rd_kafka_offsets_for_times(handle, list, Self.milliseconds(timeout))
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw Self.reachError(code, brokers: brokers, operation: "offsets for times", topic: topic, partition: partition)
+            throw requestError(code, brokers: brokers, operation: "offsets for times", topic: topic, partition: partition)
         }
         if entry.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
             throw KafkaError.requestFailed(
@@ -127,6 +138,20 @@ final class RDKafkaClient {
     static func milliseconds(_ duration: Duration) -> Int32 {
         let (seconds, attoseconds) = duration.components
         return Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+    }
+
+    /// Like `reachError`, but a transport or timeout error after a broker
+    /// accepted the connection and then failed the protocol (as this
+    /// client's log recorded it) is a `protocolFailed` naming the broker, the
+    /// step and the librdkafka version, not "cannot reach".
+    func requestError(
+        _ code: rd_kafka_resp_err_t, brokers: String, operation: String, topic: String?, partition: Int32? = nil
+    ) -> KafkaError {
+        let error = Self.reachError(code, brokers: brokers, operation: operation, topic: topic, partition: partition)
+        guard case .brokersUnreachable = error, let failure = BrokerFailures.protocolFailure(of: handle) else { return error }
+        return .protocolFailed(
+            broker: failure.broker, step: failure.step, reason: "\(failure.reason); \(operation) failed: \(errorText(code))",
+            librdkafkaVersion: KafkaLibrary.version)
     }
 
     /// Turns a request error into "unreachable" when it is a transport or timeout error.

@@ -11,6 +11,8 @@ let rdKafkaLogCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CCh
     handle, level, facility, message in
     let client = handle.map { String(cString: rd_kafka_name($0)) } ?? "rdkafka"
     let text = message.map { String(cString: $0) } ?? ""
+    let facilityText = facility.map { String(cString: $0) } ?? ""
+    if facilityText == "FAIL", let handle { BrokerFailures.record(text, handle: handle) }
     let logLevel: Logger.Level
     switch level {
     case ...2: logLevel = .critical
@@ -22,5 +24,5 @@ let rdKafkaLogCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CCh
     }
     kafkaLogger.log(
         level: logLevel, "\(text)",
-        metadata: ["client": "\(client)", "facility": "\(facility.map { String(cString: $0) } ?? "")"])
+        metadata: ["client": "\(client)", "facility": "\(facilityText)"])
 }

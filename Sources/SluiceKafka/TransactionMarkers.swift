@@ -22,7 +22,11 @@ struct TransactionMarkers {
 
     /// Creates the topic (one compacted partition) unless it exists.
     func ensureTopic() throws {
-        let client = try RDKafkaClient(kind: .consumer, settings: settings)
+        var autoCreating = settings
+        // Current librdkafka versions ask the broker to create a topic a
+        // metadata request names only when allowed (2.0.2's mock always did).
+        autoCreating["allow.auto.create.topics"] = "true"
+        let client = try RDKafkaClient(kind: .consumer, settings: autoCreating)
         if client.isMockCluster(timeout: timeout) {
             // The embedded broker has no CreateTopics; it creates a topic a metadata request names.
             guard let handle = rd_kafka_topic_new(client.handle, topic, nil) else { return }
@@ -31,7 +35,7 @@ struct TransactionMarkers {
             let code = rd_kafka_metadata(client.handle, 0, handle, &metadata, RDKafkaClient.milliseconds(timeout))
             if let metadata { rd_kafka_metadata_destroy(metadata) }
             guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
-                throw RDKafkaClient.reachError(code, brokers: client.brokers, operation: "metadata", topic: topic)
+                throw client.requestError(code, brokers: client.brokers, operation: "metadata", topic: topic)
             }
             return
         }

@@ -34,7 +34,7 @@ func invalidConfiguration(
     @Test(arguments: [
         ("fetch.wait.max.ms", "soon"),  // not a number
         ("queued.min.messages", "0"),  // out of range
-        ("enable.partition.eof", "perhaps"),  // not a boolean
+        ("check.crcs", "perhaps"),  // not a boolean
         ("security.protocol", "carrier-pigeon"),  // not one of the choices
     ])
     func sourceRefusesAnInvalidValue(key: String, value: String) throws {

@@ -13,8 +13,15 @@ import Testing
         for (key, value) in KafkaSource.defaultConsumerSettings {
             #expect(settings[key] == value, "default '\(key)'")
         }
-        #expect(settings["enable.partition.eof"] == "false")
+        #expect(settings["enable.partition.eof"] == "true")
         #expect(settings.count == KafkaSource.defaultConsumerSettings.count + 1)
+    }
+
+    /// A finite read ends on trailing transaction markers only through the
+    /// end-of-partition events, so a user's `false` cannot turn them off.
+    @Test func partitionEndEventsStayOn() {
+        let source = KafkaSource(brokers: ["a:9092"], topics: ["t"], config: ["enable.partition.eof": "false"])
+        #expect(source.settings["enable.partition.eof"] == "true")
     }
 
     @Test func userConfigWinsOverDefaults() {
