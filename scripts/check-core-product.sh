@@ -18,7 +18,7 @@ if [[ -d "$SCRATCH" ]]; then
 fi
 # Library products are automatic (`--product` would build everything):
 # build the targets, which builds exactly their dependencies.
-for target in SluiceCore SluiceKafka; do
+for target in SluiceCore SluiceKafka SluiceKafkaTesting; do
     if ! output=$("$SWIFT" build --scratch-path "$SCRATCH" --target "$target" 2>&1); then
         echo "$output" >&2
         echo "check-core-product: building $target failed" >&2
