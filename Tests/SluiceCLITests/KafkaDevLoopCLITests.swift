@@ -41,6 +41,23 @@ import Testing
         #expect(lines.last?.hasPrefix("  partition 2\t") == true && lines.last?.hasSuffix("low 0\thigh 2") == true, "\(lines)")
     }
 
+    /// The embedded broker creates a topic with its default count (4) when one
+    /// is named; another count is an error saying how to get it.
+    @Test func topicsCreateOnTheEmbeddedBroker() throws {
+        let kafka = try EmbeddedKafka()
+        let created = try sluice(["topics", "create", "events", "--partitions", "4", "--brokers", kafka.bootstrapServers])
+        #expect(try exit(created) == .init(exited: true, status: 0), "\(created.stderr)")
+        #expect(created.stdout == "created events (4 partitions)\n")
+        #expect(try KafkaAdmin.partitions(of: "events", brokers: [kafka.bootstrapServers]).count == 4)
+        let again = try sluice(["topics", "create", "events", "--partitions", "4", "--brokers", kafka.bootstrapServers])
+        #expect(try exit(again) == .init(exited: true, status: 0), "an existing topic is fine: \(again.stderr)")
+
+        let other = try sluice(["topics", "create", "three", "--partitions", "3", "--brokers", kafka.bootstrapServers])
+        #expect(try exit(other) == .init(exited: true, status: 1))
+        #expect(other.stderr.contains("not 3"), "\(other.stderr)")
+        #expect(other.stderr.contains("sluice dev-broker --topic three:3"), "\(other.stderr)")
+    }
+
     @Test func producedLinesWithKeysAndHeadersAreConsumedBack() throws {
         let kafka = try EmbeddedKafka()
         try kafka.createTopic("orders", partitions: 1)
@@ -123,7 +140,10 @@ import Testing
         #expect(consume.stderr.contains("read 0 of 1 messages from 'quiet' within 1.0 s"), "\(consume.stderr)")
     }
 
-    @Test(arguments: [["topics", "list"], ["consume", "orders"], ["produce", "orders"], ["topics", "describe", "orders"]])
+    @Test(arguments: [
+        ["topics", "list"], ["consume", "orders"], ["produce", "orders"], ["topics", "describe", "orders"],
+        ["topics", "create", "orders", "--partitions", "2"],
+    ])
     func anUnreachableBrokerIsAClearErrorWithinSeconds(command: [String]) throws {
         let start = ContinuousClock.now
         let child = try sluice(command + ["--brokers", "127.0.0.1:1", "--request-timeout", "2"], input: "x\n")
