@@ -69,3 +69,32 @@ import Testing
         #expect(decoded.partition == 1 && decoded.offset == 8)
     }
 }
+
+/// `KafkaJSON`: ISO 8601 times with and without fractions read, milliseconds written.
+@Suite struct KafkaJSONTests {
+    struct Stamp: Codable, Equatable { let time: Date }
+
+    @Test(arguments: [
+        ("2024-06-18T10:00:03Z", 1_718_704_803.0), ("2024-06-18T10:00:03.250Z", 1_718_704_803.25),
+        ("2024-06-18T12:00:03.5+02:00", 1_718_704_803.5),
+    ])
+    func readsTimesWithAndWithoutFractions(text: String, seconds: Double) throws {
+        let stamp = try KafkaJSON.decoder().decode(Stamp.self, from: Data(#"{"time":"\#(text)"}"#.utf8))
+        #expect(abs(stamp.time.timeIntervalSince1970 - seconds) < 0.0005)
+    }
+
+    @Test func refusesOtherTextQuotingIt() {
+        #expect {
+            try KafkaJSON.decoder().decode(Stamp.self, from: Data(#"{"time":"soon"}"#.utf8))
+        } throws: { "\($0)".contains("'soon' is not an ISO 8601 time") }
+    }
+
+    @Test func writesMillisecondsRoundedAndReadsThemBack() throws {
+        let time = Date(timeIntervalSince1970: 1_718_668_800.425)
+        #expect(KafkaJSON.format(time) == "2024-06-18T00:00:00.425Z")
+        let data = try KafkaJSON.encoder().encode(Stamp(time: time))
+        #expect(String(decoding: data, as: UTF8.self) == #"{"time":"2024-06-18T00:00:00.425Z"}"#)
+        let back = try KafkaJSON.decoder().decode(Stamp.self, from: data)
+        #expect(abs(back.time.timeIntervalSince(time)) < 0.0005)
+    }
+}
