@@ -42,7 +42,7 @@ test: deps ## Build and run all tests (what CI runs)
 	$(SWIFT) test $(TEST_FLAGS)
 	bash scripts/check-core-product.sh
 
-check-core: ## Check that SluiceCore and SluiceKafka build without NIO, Crypto, SQLite or ArgumentParser
+check-core: ## Check that SluiceCore, SluiceKafka and SluiceKafkaTesting build without NIO, Crypto, SQLite or ArgumentParser
 	bash scripts/check-core-product.sh
 
 # Builds first so the broker is not idle during compilation; the broker is
