@@ -40,7 +40,7 @@ extension KafkaAdmin {
     /// - Throws: `KafkaError.brokersUnreachable`, `.topicNotFound`.
     public static func topics(brokers: [String], only: String? = nil, timeout: Duration = .seconds(10)) throws -> [KafkaTopicInfo] {
         var settings = ["bootstrap.servers": brokers.joined(separator: ",")]
-        settings["socket.connection.setup.timeout.ms"] = String(RDKafkaClient.milliseconds(timeout))
+        settings["socket.connection.setup.timeout.ms"] = String(max(1000, RDKafkaClient.milliseconds(timeout)))
         let client = try RDKafkaClient(kind: .consumer, settings: settings)
         var metadata: UnsafePointer<rd_kafka_metadata>?
         let code = rd_kafka_metadata(client.handle, 1, nil, &metadata, RDKafkaClient.milliseconds(timeout))

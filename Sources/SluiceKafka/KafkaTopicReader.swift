@@ -44,7 +44,7 @@ package final class KafkaTopicReader {
         defaults["enable.partition.eof"] = "true"
         defaults["isolation.level"] = readCommitted ? "read_committed" : "read_uncommitted"
         defaults["queued.min.messages"] = "10000"
-        defaults["socket.connection.setup.timeout.ms"] = String(RDKafkaClient.milliseconds(requestTimeout))
+        defaults["socket.connection.setup.timeout.ms"] = String(max(1000, RDKafkaClient.milliseconds(requestTimeout)))
         let settings = RDKafkaConfig.settings(defaults: defaults, brokers: brokers, user: config)
         let client = try RDKafkaClient(kind: .consumer, settings: settings)
         let ids = try client.partitions(of: topic, timeout: requestTimeout)
