@@ -37,10 +37,13 @@ deps: ## Install missing system packages (librdkafka-dev, libsqlite3-dev, pkg-co
 build: deps ## Debug build of every target
 	$(SWIFT) build
 
+# All tests on the system's librdkafka, the core-product check, then the
+# Kafka suites again on a current librdkafka (the same build).
 test: deps ## Build and run all tests (what CI runs)
 	$(SWIFT) build --build-tests
 	$(SWIFT) test $(TEST_FLAGS)
 	bash scripts/check-core-product.sh
+	SWIFT=$(SWIFT) bash scripts/librdkafka-current.sh
 
 # The Kafka suites again, with librdkafka from PyPI's confluent-kafka wheel
 # (pinned in the script) swapped in by LD_LIBRARY_PATH; reuses the test
@@ -49,7 +52,7 @@ test-librdkafka-current: deps ## Run the Kafka tests against a current librdkafk
 	$(SWIFT) build --build-tests
 	SWIFT=$(SWIFT) bash scripts/librdkafka-current.sh
 
-check-core: ## Check that SluiceCore and SluiceKafka build without NIO, Crypto, SQLite or ArgumentParser
+check-core: ## Check that SluiceCore, SluiceKafka and SluiceKafkaTesting build without NIO, Crypto, SQLite or ArgumentParser
 	bash scripts/check-core-product.sh
 
 # Builds first so the broker is not idle during compilation; the broker is

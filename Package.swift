@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "SluiceCore", targets: ["SluiceCore"]),
         .library(name: "SluiceTesting", targets: ["SluiceTesting"]),
         .library(name: "SluiceKafka", targets: ["SluiceKafka"]),
+        // Kafka helpers for users' tests (produce, read all, wait for N messages).
+        .library(name: "SluiceKafkaTesting", targets: ["SluiceKafkaTesting"]),
         .library(name: "SluiceRecovery", targets: ["SluiceRecovery"]),
         .library(name: "SluiceCluster", targets: ["SluiceCluster"]),
         .library(name: "SluiceService", targets: ["SluiceService"]),
@@ -88,6 +90,7 @@ let package = Package(
             name: "SluiceKafka",
             dependencies: ["SluiceCore", "CRdKafka", .product(name: "Logging", package: "swift-log")]
         ),
+        .target(name: "SluiceKafkaTesting", dependencies: ["SluiceKafka"]),
         .systemLibrary(
             name: "CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
@@ -167,7 +170,7 @@ let package = Package(
             dependencies: ["SluiceCluster", "SluiceEngine", "ChildProcessSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "SluiceRecoveryTests", dependencies: ["SluiceRecovery", "Sluice", "SluiceTesting"]),
-        .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka", "Sluice", "SluiceTesting"]),
+        .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka", "Sluice", "SluiceTesting", "SluiceKafkaTesting"]),
         // Runs built executables (`sluice`, `kafka-word-count`) as child processes in tests,
         // and talks to them over loopback sockets.
         .target(name: "ChildProcessSupport", path: "Tests/ChildProcessSupport"),
@@ -177,21 +180,26 @@ let package = Package(
         .executableTarget(name: "NetnsForward", path: "Tests/NetnsForward"),
         .testTarget(
             name: "SluiceKafkaIntegrationTests",
-            dependencies: ["SluiceKafka", "Sluice", "SluiceTesting", "SluiceRecovery", "ChildProcessSupport", "NetnsForward"],
+            dependencies: [
+                "SluiceKafka", "Sluice", "SluiceTesting", "SluiceKafkaTesting", "SluiceRecovery", "ChildProcessSupport",
+                "NetnsForward",
+            ],
             path: "IntegrationTests/SluiceKafkaIntegrationTests"
         ),
         .testTarget(
             name: "ExamplesTests",
             dependencies: [
                 "WordCount", "AnomalyDetector", "KafkaWordCount", "SensorWindows", "OrdersService", "Sluice", "SluiceKafka",
-                "SluiceRecovery", "SluiceTesting", "SluiceService", "ChildProcessSupport",
+                "SluiceRecovery", "SluiceTesting", "SluiceKafkaTesting", "SluiceService", "ChildProcessSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Runs the built `sluice` binary as a child process (`swift build` builds it).
         .testTarget(
             name: "SluiceCLITests",
-            dependencies: ["SluiceKafka", "Sluice", "SluiceTesting", "SluiceRecovery", "ChildProcessSupport"]),
+            dependencies: [
+                "SluiceKafka", "Sluice", "SluiceTesting", "SluiceKafkaTesting", "SluiceRecovery", "ChildProcessSupport",
+            ]),
         .testTarget(
             name: "SluiceServiceTests",
             dependencies: [

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the light products alone (SluiceCore; SluiceKafka, which depends on
+# Builds the light products alone (SluiceCore; SluiceKafka and SluiceKafkaTesting, which depend on
 # it) in their own build folder and fails if that compiled any of SwiftNIO,
 # swift-crypto, SQLite or ArgumentParser: an in-process dataflow must not pay
 # for clusters, recovery or command-line parsing it does not use.
@@ -18,7 +18,7 @@ if [[ -d "$SCRATCH" ]]; then
 fi
 # Library products are automatic (`--product` would build everything):
 # build the targets, which builds exactly their dependencies.
-for target in SluiceCore SluiceKafka; do
+for target in SluiceCore SluiceKafka SluiceKafkaTesting; do
     if ! output=$("$SWIFT" build --scratch-path "$SCRATCH" --target "$target" 2>&1); then
         echo "$output" >&2
         echo "check-core-product: building $target failed" >&2
@@ -42,4 +42,4 @@ if ! grep -qx SluiceCore <<<"$modules"; then
     echo "check-core-product: found no SluiceCore module in $SCRATCH: the check looked in the wrong place" >&2
     exit 1
 fi
-echo "check-core-product: ok: SluiceCore and SluiceKafka build without NIO, Crypto, SQLite or ArgumentParser (built: $(tr '\n' ' ' <<<"$modules"))"
+echo "check-core-product: ok: SluiceCore, SluiceKafka and SluiceKafkaTesting build without NIO, Crypto, SQLite or ArgumentParser (built: $(tr '\n' ' ' <<<"$modules"))"

@@ -163,7 +163,7 @@ case "window-count", "window-count-stream":
     }
     let source = TestingSource(partitions: parts, batchSize: 1000)
     let windower = TumblingWindower(length: .seconds(10), alignTo: start)
-    let windows: DataStream<(key: String, value: (window: WindowID, value: Int))>
+    let windows: DataStream<(key: String, value: WindowResult<Int>)>
     if workload == "window-count" {
         windows = flow.input("inp", source).keyOn("key") { $0.key }
             .countWindow(

@@ -1,4 +1,5 @@
 import Foundation
+import Sluice
 
 /// A customer's running total after one order, as written to the totals topic
 /// (key: the customer): `{"customer":"c-7","order":"o-1","total":12.5}`.
@@ -19,8 +20,7 @@ struct CustomerTotal: Codable, Sendable, Hashable {
 /// `{"count":3,"customer":"c-7","end":"2024-06-18T10:01:00.000Z","start":"2024-06-18T10:00:00.000Z","window":28644480}`.
 ///
 /// ```swift
-/// let record = CustomerWindowCount(customer: "c-7", window: 28_644_480, count: 3)
-/// print(record.start)   // 2024-06-18 10:00:00 +0000
+/// counts.down.map("record") { CustomerWindowCount(customer: $0.key, result: $0.value) }
 /// ```
 struct CustomerWindowCount: Codable, Sendable, Hashable {
     var customer: String
@@ -30,11 +30,12 @@ struct CustomerWindowCount: Codable, Sendable, Hashable {
     var end: Date
     var count: Int
 
-    init(customer: String, window: Int, count: Int) {
+    /// The record of one closed window's count (its times come with the result).
+    init(customer: String, result: WindowResult<Int>) {
         self.customer = customer
-        self.window = window
-        self.start = Date(timeIntervalSince1970: Double(window) * 60)
-        self.end = start.addingTimeInterval(60)
-        self.count = count
+        self.window = result.window.rawValue
+        self.start = result.start
+        self.end = result.end
+        self.count = result.value
     }
 }

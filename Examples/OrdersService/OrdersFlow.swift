@@ -68,7 +68,7 @@ func makeOrdersFlow(brokers: [String], topics: OrdersTopics, wait: Duration, tai
     let windows = orders.countWindow(
         "windows", clock: EventClock(timestamp: { $0.time }, waitForSystemDuration: wait), windower: orderWindow)
     let counts = windows.down.map("encode_windows") { item in
-        let record = CustomerWindowCount(customer: item.key, window: item.value.window.rawValue, count: item.value.value)
+        let record = CustomerWindowCount(customer: item.key, result: item.value)
         return KafkaSinkMessage(topic: topics.windows, key: item.key, value: try OrdersJSON.text(of: record))
     }
     let late = windows.late.map("late") { item in

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceKafka
 
 /// The JSON coding of the orders service: ISO 8601 times (read with or
 /// without fractional seconds, written with milliseconds), sorted keys.
@@ -7,42 +8,11 @@ import Foundation
 /// let text = try OrdersJSON.text(of: ["a": 1])   // {"a":1}
 /// ```
 enum OrdersJSON {
-    static let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-    static let withoutFraction = Date.ISO8601FormatStyle()
+    /// Reads times with or without fractional seconds (`KafkaJSON`).
+    static var decoder: JSONDecoder { KafkaJSON.decoder() }
 
-    /// A decoder that reads ISO 8601 times with and without fractions.
-    static var decoder: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            if let date = (try? withFraction.parse(text)) ?? (try? withoutFraction.parse(text)) { return date }
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "'\(text)' is not an ISO 8601 time (like 2024-06-18T10:00:03.250Z)")
-        }
-        return decoder
-    }
-
-    /// An encoder that writes times with milliseconds and sorts keys.
-    static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(format(date))
-        }
-        return encoder
-    }
-
-    /// A time in ISO 8601 UTC with milliseconds, rounded to the nearest one
-    /// (the format style truncates).
-    static func format(_ date: Date) -> String {
-        let millis = (date.timeIntervalSince1970 * 1000).rounded()
-        let seconds = (millis / 1000).rounded(.down)
-        let text = withoutFraction.format(Date(timeIntervalSince1970: seconds))
-        let fraction = Int(millis - seconds * 1000)
-        return text.dropLast() + "." + String(String(fraction + 1000).dropFirst()) + "Z"
-    }
+    /// Writes times with milliseconds, sorted keys (`KafkaJSON`).
+    static var encoder: JSONEncoder { KafkaJSON.encoder() }
 
     /// A value as JSON text.
     static func text(of value: some Encodable) throws -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceKafka
 
 /// One sensor reading as it arrives on the input topic, in JSON:
 /// `{"sensor": "s1", "time": "2024-06-18T00:00:01.250Z", "value": 21.5}`
@@ -31,41 +32,14 @@ struct SensorReading: Codable, Sendable, Hashable {
 /// let text = try SensorJSON.text(of: ["a": 1])   // {"a":1}
 /// ```
 enum SensorJSON {
-    static let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-    static let withoutFraction = Date.ISO8601FormatStyle()
+    /// Reads times with or without fractional seconds (`KafkaJSON`).
+    static var decoder: JSONDecoder { KafkaJSON.decoder() }
 
-    static var decoder: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            if let date = (try? withFraction.parse(text)) ?? (try? withoutFraction.parse(text)) { return date }
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "'\(text)' is not an ISO 8601 time (like 2024-06-18T00:00:01.250Z)")
-        }
-        return decoder
-    }
+    /// Writes times with milliseconds, sorted keys (`KafkaJSON`).
+    static var encoder: JSONEncoder { KafkaJSON.encoder() }
 
-    static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(format(date))
-        }
-        return encoder
-    }
-
-    /// A time in ISO 8601 UTC with milliseconds, rounded to the nearest one
-    /// (the format style truncates, so 0.425 parsed back as 0.42499… would
-    /// print as .424).
-    static func format(_ date: Date) -> String {
-        let millis = (date.timeIntervalSince1970 * 1000).rounded()
-        let seconds = (millis / 1000).rounded(.down)
-        let text = withoutFraction.format(Date(timeIntervalSince1970: seconds))
-        let fraction = Int(millis - seconds * 1000)
-        return text.dropLast() + "." + String(String(fraction + 1000).dropFirst()) + "Z"
-    }
+    /// A time in ISO 8601 UTC with milliseconds, rounded (`KafkaJSON.format`).
+    static func format(_ date: Date) -> String { KafkaJSON.format(date) }
 
     /// A value as JSON text.
     static func text(of value: some Encodable) throws -> String {

@@ -97,17 +97,16 @@ func makeSensorWindowsFlow(
         }
 
     let averageRecords = averages.down.map("encode_averages") { item in
-        let start = Date(timeIntervalSince1970: Double(item.value.window.rawValue) * 10)
         let record = SensorWindowRecord(
-            sensor: item.key, window: item.value.window.rawValue, start: start, end: start.addingTimeInterval(10),
+            sensor: item.key, window: item.value.window.rawValue, start: item.value.start, end: item.value.end,
             count: item.value.value.count, mean: item.value.value.mean)
         return KafkaSinkMessage(topic: topics.averages, key: item.key, value: try SensorJSON.text(of: record))
     }
     let sessionRecords = sessions.down.map("encode_sessions") { item in
         let summary = item.value.value
         let record = SensorWindowRecord(
-            sensor: item.key, window: item.value.window.rawValue, start: summary.first ?? .distantPast,
-            end: summary.last ?? .distantPast, count: summary.count, mean: summary.mean)
+            sensor: item.key, window: item.value.window.rawValue, start: item.value.start, end: item.value.end,
+            count: summary.count, mean: summary.mean)
         return KafkaSinkMessage(topic: topics.sessions, key: item.key, value: try SensorJSON.text(of: record))
     }
     let late = averages.late.map("late_averages") { try lateRecord($0, step: "averages", topic: topics.late) }

@@ -54,7 +54,7 @@ struct MixedTopic {
                 .output("decoded", decoded)
             out.decoded.map("text") { "\($0.partition)@\($0.offset)=\($0.value)" }.output("texts", texts)
             out.errors.map("error_position") { error -> ErrorPath.Position in
-                guard case let .deserializationFailed(topic, partition, offset, _) = error else {
+                guard case let .deserializationFailed(topic, partition, offset, _) = error.error else {
                     throw KafkaError.embeddedBroker(reason: "unexpected error in errors: \(error)")
                 }
                 return ErrorPath.Position(topic: topic, partition: partition, offset: offset)

@@ -1,6 +1,7 @@
 import Foundation
 import Sluice
 import SluiceKafka
+import SluiceKafkaTesting
 import SluiceTesting
 import Testing
 
@@ -40,5 +41,56 @@ import Testing
         try runMain(read)
         #expect(out.items.sorted() == ["a=1", "a=2", "a=3", "b=1", "b=2", "c=1"])
         #expect(try kafka.droppedData().isEmpty)
+    }
+
+    struct Order: Codable, Sendable { let customer: String; let amount: Int; let time: Date }
+
+    /// The README's dead-letter block, verbatim but for the brokers and
+    /// `StdOutSink` (a `TestingSink` here, to check it).
+    @Test func deadLetterBlockRoutesAndReplays() throws {
+        let kafka = try EmbeddedKafka()
+        try kafka.createTopic("orders", partitions: 1)
+        try kafka.createTopic("orders-dead", partitions: 1)
+        let brokers = [kafka.bootstrapServers]
+        try KafkaTestTopics(brokers: brokers).produce(
+            [
+                KafkaSinkMessage(key: "c-1", value: #"{"customer":"c-1","amount":3,"time":"2024-06-18T10:00:00Z"}"#),
+                KafkaSinkMessage(key: "c-2", value: #"{"customer":"c-2","amount":5,"time":"2024-06-18T10:00:01"}"#),
+            ], to: "orders")
+        let out = TestingSink<String>()
+
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let flow = Dataflow("orders")
+        let orders = flow.input("in", KafkaSource(brokers: brokers, topics: ["orders"], tail: false))
+            .deserialize("decode", key: .utf8, value: .json(Order.self, decoder: decoder), onError: .route)
+        orders.decoded.map("amount") { "\($0.value.customer)=\($0.value.amount)" }.output("out", out)
+        orders.errors.map("dead_letter") { $0.sinkMessage(topic: "orders-dead") }.output("dead", KafkaSink(brokers: brokers))
+        try run(flow, workers: 1)
+
+        // Later: fix the dead letters and replay them into "orders".
+        let topics = KafkaTestTopics(brokers: brokers)
+        let replays = try topics.readAll("orders-dead").compactMap { letter -> KafkaSinkMessage? in
+            guard let origin = letter.deadLetterOrigin else { return nil }
+            let fixed = String(decoding: letter.value, as: UTF8.self).replacingOccurrences(of: "\"}", with: "Z\"}")
+            return origin.replay(letter, value: Array(fixed.utf8))
+        }
+        try topics.produce(replays, to: "orders")
+
+        #expect(out.items == ["c-1=3"])
+        let input = try topics.readAll("orders")
+        #expect(input.count == 3)
+        #expect(String(decoding: input[2].value, as: UTF8.self).hasSuffix(#"01Z"}"#))
+        #expect(input[2].key == Array("c-2".utf8) && input[2].headers.isEmpty)
+    }
+
+    /// The README's SluiceKafkaTesting block.
+    @Test func kafkaTestingBlock() throws {
+        let kafka = try EmbeddedKafka()
+        try kafka.createTopic("in", partitions: 2)
+        let topics = KafkaTestTopics(brokers: [kafka.bootstrapServers])
+        try topics.produce([KafkaSinkMessage(key: "a", value: "1")], to: "in")
+        try topics.waitUntil("in", holds: 1)
+        #expect(try topics.readAll("in").map { String(decoding: $0.value, as: UTF8.self) } == ["1"])
     }
 }

@@ -8,8 +8,10 @@ internal import CRdKafka
 /// let partitions = try KafkaAdmin.partitions(of: "lines", brokers: ["localhost:19092"])
 /// ```
 public enum KafkaAdmin {
-    /// Creates a topic on a real broker (the embedded one has `EmbeddedKafka.createTopic`).
-    /// An existing topic is not an error.
+    /// Creates a topic. An existing topic is not an error. The embedded
+    /// broker cannot create topics over the Kafka protocol: there this
+    /// succeeds only for its default partition count (use
+    /// `EmbeddedKafka.createTopic` for others).
     /// - Parameters:
     ///   - name: The topic.
     ///   - partitions: Its partition count.
@@ -22,6 +24,9 @@ public enum KafkaAdmin {
         config: [String: String] = [:], timeout: Duration = .seconds(30)
     ) throws {
         let client = try RDKafkaClient(kind: .producer, settings: ["bootstrap.servers": brokers.joined(separator: ",")])
+        if client.isMockCluster(timeout: timeout) {
+            return try createOnEmbedded(name, partitions: partitions, client: client, timeout: timeout)
+        }
         var errorBuffer = [CChar](repeating: 0, count: 512)
         guard let topic = rd_kafka_NewTopic_new(name, Int32(partitions), Int32(replicationFactor), &errorBuffer, errorBuffer.count)
         else { throw KafkaError.requestFailed(operation: "create topic", topic: name, partition: nil, reason: text(of: errorBuffer)) }
@@ -52,6 +57,33 @@ public enum KafkaAdmin {
         let code = rd_kafka_topic_result_error(results[0])
         if code != RD_KAFKA_RESP_ERR_NO_ERROR && code != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS {
             throw KafkaError.requestFailed(operation: "create topic", topic: name, partition: nil, reason: errorText(code))
+        }
+    }
+
+    /// The embedded broker (librdkafka's mock cluster) has no CreateTopics:
+    /// it creates a topic with its default partition count when a metadata
+    /// request names it. Fine when that is the count asked for (or the topic
+    /// exists); otherwise an error saying how to get the count.
+    private static func createOnEmbedded(_ name: String, partitions: Int, client: RDKafkaClient, timeout: Duration) throws {
+        if (try? client.partitions(of: name, timeout: timeout)) == nil {
+            guard let handle = rd_kafka_topic_new(client.handle, name, nil) else {
+                throw KafkaError.requestFailed(operation: "create topic", topic: name, partition: nil, reason: errorText(rd_kafka_last_error()))
+            }
+            defer { rd_kafka_topic_destroy(handle) }
+            var metadata: UnsafePointer<rd_kafka_metadata>?
+            let code = rd_kafka_metadata(client.handle, 0, handle, &metadata, RDKafkaClient.milliseconds(timeout))
+            if let metadata { rd_kafka_metadata_destroy(metadata) }
+            guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                throw RDKafkaClient.reachError(code, brokers: client.brokers, operation: "metadata", topic: name)
+            }
+        }
+        let count = try client.partitions(of: name, timeout: timeout).count
+        guard count == partitions else {
+            throw KafkaError.requestFailed(
+                operation: "create topic", topic: name, partition: nil,
+                reason: "the embedded broker cannot create topics over the Kafka protocol; the topic has its default of "
+                    + "\(count) partitions, not \(partitions) (start it with `sluice dev-broker --topic \(name):\(partitions)` "
+                    + "or call EmbeddedKafka.createTopic)")
         }
     }
 

@@ -1,17 +1,41 @@
+import Foundation
 import SluiceCore
 
-/// A Kafka message whose key and value were deserialized.
+/// A Kafka message whose key and value were deserialized, with where it came
+/// from, its headers and its timestamp.
+///
+/// ```swift
+/// out.decoded.map("trace") { ($0.value, $0.headers.first { $0.key == "trace-id" }) }
+/// ```
 public struct KafkaDecoded<Key: Sendable, Value: Sendable>: Sendable {
     /// The key, nil when the message had none.
     public let key: Key?
     /// The value.
     public let value: Value
-    /// Where it came from (topic, partition, offset, headers, timestamp).
+    /// The topic it was read from.
     public let topic: String
     /// The partition.
     public let partition: Int32
     /// The offset.
     public let offset: Int64
+    /// The headers, in order.
+    public let headers: [KafkaHeader]
+    /// The message timestamp, if the broker gave one.
+    public let timestamp: Date?
+
+    /// Creates a decoded message (`deserialize` builds them; this is for tests).
+    public init(
+        key: Key?, value: Value, topic: String, partition: Int32, offset: Int64, headers: [KafkaHeader] = [],
+        timestamp: Date? = nil
+    ) {
+        self.key = key
+        self.value = value
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.headers = headers
+        self.timestamp = timestamp
+    }
 }
 
 /// What to do with a message or record that cannot be read.
@@ -26,8 +50,10 @@ public enum KafkaErrorHandling: Sendable {
 public struct KafkaDeserializeOutput<Key: Sendable, Value: Sendable> {
     /// The messages that deserialized.
     public let decoded: DataStream<KafkaDecoded<Key, Value>>
-    /// The failures (empty with `.raise`), each naming topic, partition and offset.
-    public let errors: DataStream<KafkaError>
+    /// The failures (empty with `.raise`), each with its error (naming
+    /// topic, partition and offset) and the original message, ready for a
+    /// dead-letter topic (`KafkaDeadLetter.sinkMessage(topic:partition:)`).
+    public let errors: DataStream<KafkaDeadLetter>
 }
 
 extension DataStream where Item == KafkaMessage {
@@ -36,7 +62,7 @@ extension DataStream where Item == KafkaMessage {
     ///
     /// ```swift
     /// let out = messages.deserialize("decode", key: .utf8, value: .json(Order.self), onError: .route)
-    /// out.errors.map("dlq") { KafkaSinkMessage(key: nil, value: "\($0)") }.output("dead_letters", deadLetterSink)
+    /// out.errors.map("dlq") { $0.sinkMessage(topic: "orders-dead") }.output("dead_letters", deadLetterSink)
     /// ```
     /// - Parameters:
     ///   - name: The step id.
@@ -49,15 +75,16 @@ extension DataStream where Item == KafkaMessage {
         onError: KafkaErrorHandling = .raise
     ) -> KafkaDeserializeOutput<Key, Value> {
         composite(name) { messages, _ in
-            let results = messages.map("decode") { message -> Result<KafkaDecoded<Key, Value>, KafkaError> in
+            let results = messages.map("decode") { message -> Result<KafkaDecoded<Key, Value>, KafkaDeadLetter> in
                 do {
                     return .success(
                         KafkaDecoded(
                             key: try message.key(as: key), value: try message.value(as: value), topic: message.topic,
-                            partition: message.partition, offset: message.offset))
+                            partition: message.partition, offset: message.offset, headers: message.headers,
+                            timestamp: message.timestamp))
                 } catch let error as KafkaError {
                     if onError == .raise { throw error }
-                    return .failure(error)
+                    return .failure(KafkaDeadLetter(error: error, message: message))
                 }
             }
             return results
@@ -69,7 +96,7 @@ extension DataStream {
     /// Splits a stream of results into the successes and the failures.
     fileprivate func splitResults<Key, Value>(
         _ name: String
-    ) -> KafkaDeserializeOutput<Key, Value> where Item == Result<KafkaDecoded<Key, Value>, KafkaError> {
+    ) -> KafkaDeserializeOutput<Key, Value> where Item == Result<KafkaDecoded<Key, Value>, KafkaDeadLetter> {
         let parts = branch("\(name)_ok") { if case .success = $0 { return true } else { return false } }
         return KafkaDeserializeOutput(
             decoded: parts.trues.compactMap("\(name)_decoded") { try? $0.get() },

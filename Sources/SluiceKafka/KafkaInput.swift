@@ -4,8 +4,10 @@ import SluiceCore
 public struct KafkaInput {
     /// The messages read.
     public let messages: DataStream<KafkaMessage>
-    /// The errors Kafka reported while reading, each naming topic, partition and offset.
-    public let errors: DataStream<KafkaError>
+    /// The errors Kafka reported while reading, each naming topic,
+    /// partition and offset (`KafkaDeadLetter.message` is nil: no message
+    /// was read).
+    public let errors: DataStream<KafkaDeadLetter>
 }
 
 /// One thing read from Kafka: a message or an error.
@@ -60,6 +62,8 @@ extension Dataflow {
         let events = input(name, KafkaRoutingSource(source: source))
         return KafkaInput(
             messages: events.compactMap("\(name)_messages") { if case .message(let m) = $0 { return m } else { return nil } },
-            errors: events.compactMap("\(name)_errors") { if case .error(let e) = $0 { return e } else { return nil } })
+            errors: events.compactMap("\(name)_errors") {
+                if case .error(let e) = $0 { return KafkaDeadLetter(consumeError: e) } else { return nil }
+            })
     }
 }

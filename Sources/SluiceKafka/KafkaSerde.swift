@@ -52,12 +52,23 @@ extension KafkaDeserializer where Value == [UInt8] {
 }
 
 extension KafkaDeserializer {
-    /// JSON into a `Decodable` type.
-    /// - Parameter type: The type to decode.
-    public static func json(_ type: Value.Type) -> KafkaDeserializer<Value> where Value: Decodable {
+    /// JSON into a `Decodable` type, read by `decoder` (configure its date
+    /// strategy, e.g. `.iso8601`, and key strategy there).
+    ///
+    /// ```swift
+    /// let decoder = JSONDecoder()
+    /// decoder.dateDecodingStrategy = .iso8601
+    /// let orders = KafkaDeserializer.json(Order.self, decoder: decoder)
+    /// ```
+    /// - Parameters:
+    ///   - type: The type to decode.
+    ///   - decoder: The decoder; a default `JSONDecoder()` when omitted.
+    public static func json(_ type: Value.Type, decoder: JSONDecoder = JSONDecoder()) -> KafkaDeserializer<Value>
+    where Value: Decodable {
+        // JSONDecoder is Sendable (it guards its settings with a lock).
         KafkaDeserializer { bytes in
             do {
-                return try JSONDecoder().decode(Value.self, from: Data(bytes))
+                return try decoder.decode(Value.self, from: Data(bytes))
             } catch {
                 throw KafkaDeserializationReason(description: "not JSON for \(Value.self): \(error)")
             }
@@ -71,9 +82,17 @@ extension KafkaSerializer where Value == String {
 }
 
 extension KafkaSerializer {
-    /// JSON from an `Encodable` value.
-    public static func json() -> KafkaSerializer<Value> where Value: Encodable {
-        KafkaSerializer { try Array(JSONEncoder().encode($0)) }
+    /// JSON from an `Encodable` value, written by `encoder` (configure its
+    /// date strategy and output formatting there).
+    ///
+    /// ```swift
+    /// let encoder = JSONEncoder()
+    /// encoder.dateEncodingStrategy = .iso8601
+    /// let bytes = try KafkaSerializer<Order>.json(encoder: encoder).encode(order)
+    /// ```
+    /// - Parameter encoder: The encoder; a default `JSONEncoder()` when omitted.
+    public static func json(encoder: JSONEncoder = JSONEncoder()) -> KafkaSerializer<Value> where Value: Encodable {
+        KafkaSerializer { try Array(encoder.encode($0)) }
     }
 }
 

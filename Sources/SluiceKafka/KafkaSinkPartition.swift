@@ -27,7 +27,9 @@ private let deliveryCallback: @convention(c) (
     let reports = Unmanaged<DeliveryReports>.fromOpaque(opaque).takeUnretainedValue()
     let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "?"
     reports.record(
-        .deliveryFailed(topic: topic, partition: message.pointee.partition, reason: errorText(message.pointee.err)))
+        .deliveryFailed(
+            topic: topic, partition: message.pointee.partition,
+            reason: errorText(message.pointee.err) + KafkaDeadLetterNote.text(message)))
 }
 
 /// One worker's producer. At least once, it produces as items arrive and
@@ -105,7 +107,8 @@ public final class KafkaSinkPartition: CommittingSinkPartition {
                 if let failure = reports.take() { throw failure }
                 continue
             }
-            throw KafkaError.produceFailed(topic: topic, partition: message.partition, reason: errorText(code))
+            throw KafkaError.produceFailed(
+                topic: topic, partition: message.partition, reason: errorText(code) + KafkaDeadLetterNote.text(message.headers))
         }
     }
 

@@ -309,7 +309,7 @@ public final class KafkaSourcePartition: SourcePartition {
         return text
     }
 
-    private static func decode(_ raw: UnsafeMutablePointer<rd_kafka_message_t>, topic: String, partition: Int32) -> KafkaMessage {
+    static func decode(_ raw: UnsafeMutablePointer<rd_kafka_message_t>, topic: String, partition: Int32) -> KafkaMessage {
         let message = raw.pointee
         let key = message.key.map { Array(UnsafeRawBufferPointer(start: $0, count: message.key_len)) }
         let value = message.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: message.len)) }

@@ -1,13 +1,13 @@
 import ArgumentParser
 
 /// `sluice`: tools around Sluice dataflows. Each subcommand lives in its own
-/// file: `dev-broker` and `recovery` (init, inspect, check); `graph` will join them.
+/// file: `dev-broker`, `topics`, `produce`, `consume` and `recovery` (init, inspect, check).
 @main
 struct SluiceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
         abstract: "Tools for Sluice dataflows.",
         version: sluiceVersion,
-        subcommands: [DevBroker.self, RecoveryCommand.self]
+        subcommands: [DevBroker.self, TopicsCommand.self, ProduceCommand.self, ConsumeCommand.self, RecoveryCommand.self]
     )
 }

@@ -58,8 +58,9 @@ package final class ChildProcess {
     private let output = CollectedOutput()
     private let exited = DispatchSemaphore(value: 0)
 
-    /// Starts `executable` with `arguments`.
-    package init(_ executable: URL, _ arguments: [String]) throws {
+    /// Starts `executable` with `arguments`; `input`, when given, is written
+    /// to its standard input, which is then closed (otherwise it reads nothing).
+    package init(_ executable: URL, _ arguments: [String], input: Data? = nil) throws {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -67,11 +68,20 @@ package final class ChildProcess {
         let stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
+        let stdin = input.map { _ in Pipe() }
+        process.standardInput = stdin ?? FileHandle.nullDevice
         self.process = process
         let exited = self.exited
         process.terminationHandler = { _ in exited.signal() }
         try process.run()
+        if let stdin, let input {
+            // On its own thread: a large input must not block the test while the child starts.
+            let writer = stdin.fileHandleForWriting
+            Thread.detachNewThread {
+                writer.write(input)
+                try? writer.close()
+            }
+        }
         output.collect(stdout.fileHandleForReading, isStandardError: false)
         output.collect(stderr.fileHandleForReading, isStandardError: true)
     }

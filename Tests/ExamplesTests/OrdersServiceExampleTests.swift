@@ -26,7 +26,7 @@ import Testing
         var time: Date { OrdersServiceExampleTests.base.addingTimeInterval(Double(millis) / 1000) }
         /// Whole seconds are written without a fraction, the others with milliseconds.
         var json: String {
-            let time = millis % 1000 == 0 ? OrdersJSON.withoutFraction.format(self.time) : OrdersJSON.format(self.time)
+            let time = millis % 1000 == 0 ? Date.ISO8601FormatStyle().format(self.time) : KafkaJSON.format(self.time)
             return #"{"id":"\#(id)","customer":"\#(customer)","amount":\#(amount),"time":"\#(time)"}"#
         }
     }

@@ -45,7 +45,7 @@ let badPositions = Set(allPositions.filter { $0.offset % 7 == 0 || $0.offset % 1
             .output("decoded", decoded)
         out.decoded.map("value") { "\($0.key ?? "-")=\($0.value)" }.output("values", values)
         out.errors.map("where") { error -> Position in
-            guard case let .deserializationFailed(topic, partition, offset, _) = error else {
+            guard case let .deserializationFailed(topic, partition, offset, _) = error.error else {
                 throw KafkaError.embeddedBroker(reason: "unexpected error \(error)")
             }
             return Position(topic: topic, partition: partition, offset: offset)

@@ -13,7 +13,7 @@ import Testing
 
     /// What a `joinWindow` run emitted.
     struct Joined {
-        let down = TestingSink<(key: String, value: (window: WindowID, value: Row))>()
+        let down = TestingSink<(key: String, value: WindowResult<Row>)>()
         let late = TestingSink<(key: String, value: (window: WindowID, value: Side))>()
         let meta = TestingSink<(key: String, value: (window: WindowID, meta: WindowMetadata))>()
 

@@ -14,7 +14,7 @@ import Testing
     /// Values whose hundreds are their second: 0-9 s in window 0, 10-19 s in window 1.
     static func run(_ build: (KeyedStream<Int>) -> WindowOutput<Int, Int>) throws -> [Int] {
         let flow = Dataflow("extremes")
-        let sink = TestingSink<(key: String, value: (window: WindowID, value: Int))>()
+        let sink = TestingSink<(key: String, value: WindowResult<Int>)>()
         build(flow.input("values", TestingSource([105, 950, 420, 1_207, 1_999, 1_310])).keyOn("key") { _ in "k" })
             .down.output("out", sink)
         try expectRunSucceeds(flow, configuration: RunConfiguration(workers: 2))

@@ -60,6 +60,7 @@ private struct Payment: Codable, Sendable { let order: String; let time: Date; l
 
         let flow = Dataflow("sensors")
         let counts = TestingSink<String>()
+        let times = TestingSink<String>()
         let late = TestingSink<String>()
         let windows = flow.input("readings", TestingSource(readings))
             .keyOn("by_sensor") { $0.sensor }
@@ -67,9 +68,12 @@ private struct Payment: Codable, Sendable { let order: String; let time: Date; l
                          clock: EventClock(timestamp: { $0.time }, waitForSystemDuration: .seconds(2)),
                          windower: TumblingWindower(length: .seconds(10), alignTo: start))
         windows.down.map("format") { "\($0.key)#\($0.value.window)=\($0.value.value)" }.output("counts", counts)
+        windows.down.map("format_times") { "\($0.key) \(Int($0.value.start.timeIntervalSince(start)))-\(Int($0.value.end.timeIntervalSince(start)))s" }
+            .output("times", times)
         windows.late.map("format_late") { "\($0.key)@\($0.value.value.time.timeIntervalSince(start))" }.output("late", late)
         try run(flow, workers: 2)
         #expect(counts.items.sorted() == ["a#0=2", "a#1=1", "b#0=1", "b#1=1"])
+        #expect(times.items.sorted() == ["a 0-10s", "a 10-20s", "b 0-10s", "b 10-20s"])
         #expect(late.items == ["a@3.0"])
     }
 

@@ -34,7 +34,7 @@ enum WindowSupport {
 
     /// What the three output streams of one windowing operator received.
     struct Collected<Value: Sendable, Down: Sendable> {
-        let down = TestingSink<(key: String, value: (window: WindowID, value: Down))>()
+        let down = TestingSink<(key: String, value: WindowResult<Down>)>()
         let late = TestingSink<(key: String, value: (window: WindowID, value: Value))>()
         let meta = TestingSink<(key: String, value: (window: WindowID, meta: WindowMetadata))>()
 

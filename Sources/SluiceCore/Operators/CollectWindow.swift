@@ -7,7 +7,7 @@ extension DataStream {
     /// let start = Date(timeIntervalSince1970: 0)
     /// let clock = EventClock<Event>(timestamp: { $0.time }, waitForSystemDuration: .zero)
     /// let out = events.collectWindow("per_10s", clock: clock, windower: TumblingWindower(length: .seconds(10), alignTo: start))
-    /// out.down.output("windows", sink)   // (key, (window: id, value: [Event]))
+    /// out.down.output("windows", sink)   // (key, WindowResult: window id, start, end, value [Event])
     /// ```
     /// - Parameters:
     ///   - name: The step id.

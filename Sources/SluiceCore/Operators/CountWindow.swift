@@ -6,7 +6,7 @@ extension DataStream {
     /// let start = Date(timeIntervalSince1970: 0)
     /// let clock = EventClock<Reading>(timestamp: { $0.time }, waitForSystemDuration: .seconds(1))
     /// let counts = readingsBySensor.countWindow("per_10s", clock: clock, windower: TumblingWindower(length: .seconds(10), alignTo: start))
-    /// counts.down.output("counts", sink)   // (sensor, (window: id, value: count))
+    /// counts.down.output("counts", sink)   // (sensor, WindowResult: window id, start, end, value count)
     /// ```
     /// - Parameters:
     ///   - name: The step id.

@@ -7,7 +7,7 @@ extension DataStream {
     /// let pages = clicks.foldWindow(
     ///     "pages", clock: clock, windower: SessionWindower(gap: .seconds(30)),
     ///     initial: { [String]() }, { pages, click in pages + [click.page] }, merger: { $0 + $1 })
-    /// pages.down.output("sessions", sink)   // (user, (window: id, value: pages))
+    /// pages.down.output("sessions", sink)   // (user, WindowResult: window id, start, end, value pages)
     /// ```
     /// - Parameters:
     ///   - name: The step id.

@@ -20,7 +20,7 @@ extension DataStream {
     ///     timestamp: { $0.either(left: \.placedAt, right: \.paidAt) }, waitForSystemDuration: .seconds(5))
     /// let paid = orders.joinWindow("paid", payments, clock: clock,
     ///                              windower: TumblingWindower(length: .seconds(60), alignTo: start))
-    /// paid.down.output("rows", sink)   // (key, (window: id, value: (left: Order?, right: Payment?)))
+    /// paid.down.output("rows", sink)   // (key, WindowResult: window id, start, end, value (left: Order?, right: Payment?))
     /// ```
     /// - Parameters:
     ///   - name: The step id.

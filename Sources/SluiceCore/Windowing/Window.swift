@@ -52,9 +52,9 @@ extension DataStream {
         let events = inner.stateful("windows") { (resume: WindowState<Accumulator, Pending>?) in
             WindowLogic(state: resume, clock: clock, kind: kind, folding: folding, ordering: ordering)
         }
-        let down = events.compactMap("down") { item -> (key: String, value: (window: WindowID, value: Down))? in
-            guard case let .down(id, result) = item.value else { return nil }
-            return (item.key, (id, result))
+        let down = events.compactMap("down") { item -> (key: String, value: WindowResult<Down>)? in
+            guard case let .down(result) = item.value else { return nil }
+            return (item.key, result)
         }
         let late = events.compactMap("late") { item -> (key: String, value: (window: WindowID, value: Value))? in
             guard case let .late(id, value) = item.value else { return nil }

@@ -49,7 +49,7 @@ package struct WindowFolding<Value, Accumulator: Codable & Sendable, Down: Senda
 /// One thing a windowing step emits, before it is split into `down`, `late` and `meta`.
 @usableFromInline
 enum WindowEvent<Value: Sendable, Down: Sendable>: Sendable {
-    case down(WindowID, Down)
+    case down(WindowResult<Down>)
     case late(WindowID, Value)
     case meta(WindowID, WindowMetadata)
 }

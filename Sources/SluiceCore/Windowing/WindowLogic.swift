@@ -129,12 +129,16 @@ final class WindowLogic<
                 } else if let index = state.windows.index(forKey: id) {
                     try folding.fold(&state.windows.values[index].accumulator, value)
                     if let react = folding.react {
-                        try react(&state.windows.values[index].accumulator) { emit(.down(id, $0)) }
+                        try react(&state.windows.values[index].accumulator) {
+                            emit(.down(WindowResult(window: id, value: $0, start: open, end: close)))
+                        }
                     }
                 } else {
                     var accumulator = folding.initial()
                     try folding.fold(&accumulator, value)
-                    if let react = folding.react { try react(&accumulator) { emit(.down(id, $0)) } }
+                    if let react = folding.react {
+                        try react(&accumulator) { emit(.down(WindowResult(window: id, value: $0, start: open, end: close))) }
+                    }
                     state.windows[id] = OpenWindow(
                         openTime: open, closeTime: close, mergedIDs: [], accumulator: accumulator)
                     if earliestClosing.map({ close < $0 }) ?? true { earliestClosing = close }
@@ -148,7 +152,12 @@ final class WindowLogic<
             let merge = folding.merge ?? { _, _ in }
             let id = try state.session(for: time, gap: gap, initial: folding.initial, merge: merge)
             try folding.fold(&state.windows[id]!.accumulator, value)
-            if let react = folding.react { try react(&state.windows[id]!.accumulator) { emit(.down(id, $0)) } }
+            if let react = folding.react {
+                let (open, close) = (state.windows[id]!.openTime, state.windows[id]!.closeTime)
+                try react(&state.windows[id]!.accumulator) {
+                    emit(.down(WindowResult(window: id, value: $0, start: open, end: close)))
+                }
+            }
             recomputeEarliestClosing()
         }
     }
@@ -222,7 +231,9 @@ final class WindowLogic<
     /// Emits a closed window's results and its metadata.
     @inlinable
     func emitClosed(_ id: WindowID, _ window: OpenWindow<Accumulator>, emit: inout KeyedEmitter<Event>) throws {
-        try folding.finish(window.accumulator) { emit(.down(id, $0)) }
+        try folding.finish(window.accumulator) {
+            emit(.down(WindowResult(window: id, value: $0, start: window.openTime, end: window.closeTime)))
+        }
         emit(.meta(id, window.metadata))
     }
 
