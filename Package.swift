@@ -32,17 +32,23 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         .target(
             name: "SluiceEngine",
-            dependencies: [.product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+            ]
         ),
         // The public API of in-process dataflows: Dataflow, operators, core
         // steps, windows, file and console connectors, run, start.
         .target(
             name: "SluiceCore",
-            dependencies: ["SluiceEngine", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "SluiceEngine", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
         ),
         .target(
             name: "Sluice",
@@ -64,7 +70,10 @@ let package = Package(
         ),
         .target(
             name: "SluiceKafka",
-            dependencies: ["SluiceCore", "CRdKafka", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "SluiceCore", "CRdKafka", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
         ),
         .systemLibrary(
             name: "CSQLite", pkgConfig: "sqlite3",
@@ -80,6 +89,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         .executableTarget(
@@ -131,7 +141,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "SluiceBench",
-            dependencies: ["Sluice", "SluiceTesting", "SluiceRecovery"],
+            dependencies: [
+                "Sluice", "SluiceTesting", "SluiceRecovery", .product(name: "Metrics", package: "swift-metrics"),
+            ],
             path: "Benchmarks/SluiceBench"
         ),
         .executableTarget(
@@ -145,9 +157,25 @@ let package = Package(
             dependencies: ["SluiceCluster", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "SluiceRecoveryTests", dependencies: ["SluiceRecovery", "Sluice", "SluiceTesting"]),
-        .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka", "Sluice", "SluiceTesting"]),
+        .testTarget(
+            name: "SluiceKafkaTests",
+            dependencies: [
+                "SluiceKafka", "Sluice", "SluiceTesting", "MetricsTestSupport",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
+        ),
         // Runs built executables (`sluice`, `kafka-word-count`) as child processes in tests.
         .target(name: "ChildProcessSupport", path: "Tests/ChildProcessSupport"),
+        // The one metrics backend of the test process (swift-metrics bootstraps once per process).
+        .target(
+            name: "MetricsTestSupport",
+            dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            path: "Tests/MetricsTestSupport"
+        ),
         // Bounded async test helpers (a dedicated task executor) shared by the async test targets.
         .target(name: "AsyncTestSupport", path: "Tests/AsyncTestSupport"),
         // A TCP forwarder the multi-host (network namespace) test runs inside namespaces.
@@ -179,9 +207,11 @@ let package = Package(
         .testTarget(
             name: "SluiceTests",
             dependencies: [
-                "Sluice", "SluiceTesting", "SluiceRecovery", "AsyncTestSupport",
+                "Sluice", "SluiceTesting", "SluiceRecovery", "AsyncTestSupport", "MetricsTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
     ],

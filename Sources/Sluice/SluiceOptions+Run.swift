@@ -61,8 +61,17 @@ extension SluiceOptions {
             if status != 0 { throw ExitCode(status) }
             return
         }
-        let (configuration, cluster) = try settings(for: flow, environment: environment)
-        try runStoppingOnSignals(
-            flow, configuration: configuration, cluster: cluster, draining: try drainsOnStop(environment: environment))
+        var (configuration, cluster) = try settings(for: flow, environment: environment)
+        let draining = try drainsOnStop(environment: environment)
+        guard try ProgressMode.resolve(flag: progress, environment: environment).shows(stderrIsTerminal: isatty(2) == 1)
+        else {
+            return try runStoppingOnSignals(flow, configuration: configuration, cluster: cluster, draining: draining)
+        }
+        let measured = RunProgress()
+        configuration.progress = measured
+        let line = ProgressLine(progress: measured)
+        line.start()
+        defer { line.stop() }
+        try runStoppingOnSignals(flow, configuration: configuration, cluster: cluster, draining: draining)
     }
 }

@@ -101,6 +101,14 @@ public struct SluiceOptions: ParsableArguments {
         help: "On SIGINT/SIGTERM end the input and flush every step instead of suspending (env SLUICE_DRAIN_ON_STOP=1).")
     public var drainOnStop = false
 
+    /// When a finite run (a `tail: false` Kafka source, files) shows a
+    /// progress line on standard error: `auto` (when it is a terminal, the
+    /// default), `always` or `never` (`--progress`, `SLUICE_PROGRESS`).
+    @Option(
+        name: .customLong("progress"),
+        help: "Progress line of a finite run on stderr: auto (on a terminal), always or never (env SLUICE_PROGRESS).")
+    public var progress: ProgressMode?
+
     /// `--drain-on-stop`, or `SLUICE_DRAIN_ON_STOP` set to `1`/`true`/`yes`.
     /// - Parameter environment: Where `SLUICE_…` variables are read.
     /// - Returns: Whether a stop drains.

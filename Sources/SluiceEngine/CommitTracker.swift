@@ -17,6 +17,7 @@ package final class CommitTracker: Sendable {
     private let mailboxes: [Mailbox]
     /// Tells the other processes of a cluster about this process's writes.
     private let announce: (@Sendable (WorkerIndex, Epoch, Bool) -> Void)?
+    private let committedGauge = CommittedEpochGauge()
 
     /// - Parameters:
     ///   - workerCount: Workers in the whole run (every process).
@@ -52,6 +53,7 @@ package final class CommitTracker: Sendable {
             let (exchanged, original) = committedRaw.compareExchange(
                 expected: current, desired: candidate.rawValue, ordering: .acquiringAndReleasing)
             if exchanged {
+                committedGauge.record(candidate)
                 for mailbox in mailboxes { mailbox.wake() }
                 return
             }

@@ -40,6 +40,11 @@ package enum Execution {
             onFailure: { control.fail($0) })
         stop?.onStop { [weak stop] in network.announceStop(draining: stop?.isDrainRequested ?? false) }
 
+        ProcessMetrics.running(true)
+        defer {
+            ProcessMetrics.ready(false)
+            ProcessMetrics.running(false)
+        }
         let installers: [WorkerInstaller]
         do {
             let resume = try ClusterStart.recover(configuration.recoveryStore, network: network)
@@ -49,6 +54,7 @@ package enum Execution {
                 isLeader: network.isLeader)
             installers = try graph.steps.map { try $0.prepare(context) }
             _ = try network.sync(step: ClusterStart.preparedStep)
+            ProcessMetrics.ready(true)
         } catch {
             control.fail(error)
             throw error
