@@ -95,9 +95,12 @@ final class PeerChannelHandler: ChannelInboundHandler {
         let frame = unwrapInboundIn(data)
         switch (frame.kind, phase) {
         case (.heartbeat, .established):
-            // Answer pings (round-trip metrics); only on an established connection.
+            // Answer pings (round-trip metrics), only on an established
+            // connection and only while this side sends heartbeats at all
+            // (a mesh told to fall silent must look silent).
             switch HeartbeatProbe.parse(frame) {
-            case .ping(let sent)?: send(HeartbeatProbe.pongFrame(sent), on: context.channel)
+            case .ping(let sent)?:
+                if mesh.sendsHeartbeats { send(HeartbeatProbe.pongFrame(sent), on: context.channel) }
             case .pong(let sent)?: metrics?.roundTrip(nanoseconds: MonotonicNanos.now() &- sent)
             case nil: break
             }
