@@ -73,7 +73,7 @@ package final class Worker {
 
             try tellCommits()
             reportBusy()
-            metrics.inbox(depth: mailbox.pendingItems.load(ordering: .relaxed))
+            if metrics.isRecording { metrics.inbox(depth: mailbox.pendingItems.load(ordering: .relaxed)) }
 
             if !didWork && !isFinished {
                 mailbox.wait(until: wakeDeadline(now: now, throttled: throttled))

@@ -1,5 +1,8 @@
 import ChildProcessSupport
 import Foundation
+import Sluice
+import SluiceKafka
+import SluiceTesting
 import Testing
 
 /// A finite run of a real example shows its progress line on standard error
@@ -51,6 +54,27 @@ import Testing
         // The counts themselves went to the file, complete.
         let counts = try String(contentsOfFile: "\(directory)/out.txt", encoding: .utf8)
         #expect(counts.split(separator: "\n").contains("line 200000"))
+    }
+
+    @Test(.enabled(if: hasScript, "needs util-linux's script for a pseudo-terminal"))
+    func aFiniteKafkaRunOnATerminalCountsTheMessagesUpToTheEndOffsets() throws {
+        let kafka = try EmbeddedKafka()
+        try kafka.createTopic("lines", partitions: 4)
+        try kafka.createTopic("counts", partitions: 4)
+        let brokers = [kafka.bootstrapServers]
+        let produce = Dataflow("produce_lines")
+        let lines = (0..<4_000).map { KafkaSinkMessage(key: nil, value: "word\($0 % 50) line") }
+        produce.input("lines", TestingSource(lines, batchSize: 100)).output("kafka", KafkaSink(brokers: brokers, topic: "lines"))
+        try run(produce, workers: 1)
+
+        let command = [
+            try BuiltExecutable.url(named: "kafka-word-count").path, "--brokers", kafka.bootstrapServers,
+            "--input-topic", "lines", "--output-topic", "counts", "-w", "2",
+        ].map(quoted).joined(separator: " ")
+        let child = try ChildProcess(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"])
+        let exit = try child.waitForExit(timeout: .seconds(120))
+        #expect(exit == .init(exited: true, status: 0), "stdout: \(child.stdout)")
+        #expect(child.stdout.contains("\rsluice: 100% read (4,000 of 4,000 messages)"), "\(child.stdout.debugDescription)")
     }
 
     @Test func noLineWhenStandardErrorIsAPipe() throws {

@@ -162,6 +162,36 @@ import Testing
         }
     }
 
+    @Test func heartbeatsMeasureTheRoundTripToEachPeer() throws {
+        var options = ClusterMeshOptions()
+        options.heartbeatInterval = 0.05
+        let metrics = self.metrics
+        func flow(_ sink: TestingSink<Int>) -> Dataflow {
+            let flow = Dataflow("metrics_heartbeats")
+            flow.input("numbers", TestingSource(partitions: [[1], [2]]))
+                .map("await_rtt") { (number: Int) -> Int in
+                    // Hold the run until this process measured a round trip
+                    // (heartbeats go on while the worker waits); bounded.
+                    let deadline = Date(timeIntervalSinceNow: 20)
+                    while Date() < deadline {
+                        if !metrics.test.timers(label: "sluice_cluster_heartbeat_rtt_seconds").allSatisfy(\.values.isEmpty) {
+                            return number
+                        }
+                        Thread.sleep(forTimeInterval: 0.01)
+                    }
+                    return -number
+                }
+                .output("out", sink)
+            return flow
+        }
+        let sink = TestingSink<Int>()
+        let results = try runClusterMembers([flow(sink), flow(sink)], configuration: RunConfiguration(), options: options)
+        for result in results { try result.get() }
+        #expect(sink.items.sorted() == [1, 2], "a negative item waited 20 s for a round trip: \(sink.items)")
+        let samples = metrics.test.timers(label: "sluice_cluster_heartbeat_rtt_seconds").flatMap(\.values)
+        #expect(!samples.isEmpty && samples.allSatisfy { $0 > 0 && $0 < 20_000_000_000 }, "\(samples.prefix(5))")
+    }
+
     private func bytes() -> (sent: [String: Int64], received: [String: Int64]) {
         func byPeer(_ label: String) -> [String: Int64] {
             var totals: [String: Int64] = [:]
