@@ -20,24 +20,36 @@ final class BenchMetricsFactory: MetricsFactory, Sendable {
         label + "{" + dimensions.map { "\($0.0)=\"\($0.1)\"" }.joined(separator: ",") + "}"
     }
 
+    /// The series of `key` in `registry`, made (and kept) on first use.
+    private static func series<Handler>(
+        _ registry: borrowing Mutex<[String: Handler]>, _ key: String, _ make: () -> Handler
+    ) -> Handler {
+        registry.withLock { series in
+            if let existing = series[key] { return existing }
+            let made = make()
+            series[key] = made
+            return made
+        }
+    }
+
     func makeCounter(label: String, dimensions: [(String, String)]) -> CounterHandler {
-        counters.withLock { $0[Self.key(label, dimensions), default: BenchCounter()] }
+        Self.series(counters, Self.key(label, dimensions)) { BenchCounter() }
     }
 
     func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> FloatingPointCounterHandler {
-        floats.withLock { $0[Self.key(label, dimensions), default: BenchFloatCounter()] }
+        Self.series(floats, Self.key(label, dimensions)) { BenchFloatCounter() }
     }
 
     func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> RecorderHandler {
-        histograms.withLock { $0[Self.key(label, dimensions), default: BenchHistogram(buckets: BenchHistogram.sizes)] }
+        Self.series(histograms, Self.key(label, dimensions)) { BenchHistogram(buckets: BenchHistogram.sizes) }
     }
 
     func makeTimer(label: String, dimensions: [(String, String)]) -> TimerHandler {
-        histograms.withLock { $0[Self.key(label, dimensions), default: BenchHistogram(buckets: BenchHistogram.seconds)] }
+        Self.series(histograms, Self.key(label, dimensions)) { BenchHistogram(buckets: BenchHistogram.seconds) }
     }
 
     func makeMeter(label: String, dimensions: [(String, String)]) -> MeterHandler {
-        histograms.withLock { $0[Self.key(label, dimensions), default: BenchHistogram(buckets: BenchHistogram.sizes)] }
+        Self.series(histograms, Self.key(label, dimensions)) { BenchHistogram(buckets: BenchHistogram.sizes) }
     }
 
     func destroyCounter(_ handler: CounterHandler) {}
