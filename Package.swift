@@ -42,7 +42,9 @@ let package = Package(
     targets: [
         .target(
             name: "SluiceEngine",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+            ],
             // README.md: the engine's rooms, and where an epoch closes.
             exclude: ["README.md"]
         ),
@@ -50,7 +52,10 @@ let package = Package(
         // steps, windows, file and console connectors, run, start.
         .target(
             name: "SluiceCore",
-            dependencies: ["SluiceEngine", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "SluiceEngine", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
         ),
         // The monitoring HTTP endpoint (SwiftNIO HTTP/1.1, swift-prometheus), the
         // dataflow graph as JSON, mermaid and dot, and the live dashboard.
@@ -88,7 +93,10 @@ let package = Package(
         ),
         .target(
             name: "SluiceKafka",
-            dependencies: ["SluiceCore", "CRdKafka", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "SluiceCore", "CRdKafka", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
         ),
         .target(name: "SluiceKafkaTesting", dependencies: ["SluiceKafka"]),
         .systemLibrary(
@@ -105,6 +113,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         .executableTarget(
@@ -156,7 +165,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "SluiceBench",
-            dependencies: ["Sluice", "SluiceTesting", "SluiceRecovery"],
+            dependencies: [
+                "Sluice", "SluiceTesting", "SluiceRecovery", .product(name: "Metrics", package: "swift-metrics"),
+            ],
             path: "Benchmarks/SluiceBench"
         ),
         .executableTarget(
@@ -170,10 +181,26 @@ let package = Package(
             dependencies: ["SluiceCluster", "SluiceEngine", "ChildProcessSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "SluiceRecoveryTests", dependencies: ["SluiceRecovery", "Sluice", "SluiceTesting"]),
-        .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka", "Sluice", "SluiceTesting", "SluiceKafkaTesting"]),
+        .testTarget(
+            name: "SluiceKafkaTests",
+            dependencies: [
+                "SluiceKafka", "Sluice", "SluiceTesting", "SluiceKafkaTesting", "MetricsTestSupport",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
+        ),
         // Runs built executables (`sluice`, `kafka-word-count`) as child processes in tests,
         // and talks to them over loopback sockets.
         .target(name: "ChildProcessSupport", path: "Tests/ChildProcessSupport"),
+        // The one metrics backend of the test process (swift-metrics bootstraps once per process).
+        .target(
+            name: "MetricsTestSupport",
+            dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            path: "Tests/MetricsTestSupport"
+        ),
         // Bounded async test helpers (a dedicated task executor) shared by the async test targets.
         .target(name: "AsyncTestSupport", path: "Tests/AsyncTestSupport"),
         // A TCP forwarder the multi-host (network namespace) test runs inside namespaces.
@@ -219,9 +246,11 @@ let package = Package(
         .testTarget(
             name: "SluiceTests",
             dependencies: [
-                "Sluice", "SluiceTesting", "SluiceRecovery", "AsyncTestSupport",
+                "Sluice", "SluiceTesting", "SluiceRecovery", "AsyncTestSupport", "MetricsTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             // A store written by snapshot format 1, which every later version must resume.
             exclude: ["Upgrade/Fixtures"]

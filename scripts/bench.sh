@@ -9,6 +9,7 @@
 #   BENCH window-count-stream workers=<n> sluice=<items/s> per_key_clock=<window-count items/s> ratio=<stream/per-key>
 #   BENCH recovery-overhead workers=<n> with=<items/s> without=<items/s> ratio=<with/without>
 #   BENCH recovery-snapshots workers=<n> snapshots=<writes> mean_write_ms=<x> max_write_ms=<x> store_bytes=<n>
+#   BENCH metrics-overhead workers=1 on=<items/s> off=<items/s> ratio=<on/off>
 #   BENCH cluster keyed-count processes=<p> workers=<w> items=<N> items_per_s=<x>   (1x1, 1x2, 2x1)
 #   BENCH cluster cross-process-cost 2x1/1x2 ratio=<x>   (scripts/bench-cluster.sh)
 # (keyed-count with 1 s epochs, with and without a SQLite recovery store
@@ -110,6 +111,21 @@ for workers in 1 2; do
   LINES+=("BENCH recovery-overhead workers=$workers with=$with without=$without ratio=$(awk -v a="$with" -v b="$without" 'BEGIN { printf "%.2f", a / b }')")
   LINES+=("BENCH recovery-snapshots workers=$workers $SNAPSHOT_LINE")
 done
+
+# The cost of metrics: keyed-count with a Prometheus-like backend bootstrapped
+# (every Sluice metric recorded) against none (swift-metrics' no-op), the two
+# runs interleaved so that both see the same machine load; target ratio >= 0.97.
+metrics_once() { items_per_s "$SLUICE_BIN" --workload keyed-count --items "$SLUICE_ITEMS" --workers 1 --metrics "$1"; }
+log "running metrics-overhead (keyed-count, metrics on vs off)"
+metrics_on=0
+metrics_off=0
+for ((i = 0; i < REPEAT; i++)); do
+  rate="$(metrics_once off)" || exit 1
+  if ((rate > metrics_off)); then metrics_off="$rate"; fi
+  rate="$(metrics_once on)" || exit 1
+  if ((rate > metrics_on)); then metrics_on="$rate"; fi
+done
+LINES+=("BENCH metrics-overhead workers=1 on=$metrics_on off=$metrics_off ratio=$(awk -v a="$metrics_on" -v b="$metrics_off" 'BEGIN { printf "%.2f", a / b }')")
 
 log "running cluster layouts (keyed-count as 1x1, 1x2, 2x1 processes x workers)"
 CLUSTER_OUT="$(SLUICE_BENCH="$SLUICE_BIN" BENCH_REPEAT="$REPEAT" BENCH_RUN_TIMEOUT="$RUN_TIMEOUT" \

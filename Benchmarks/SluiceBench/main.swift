@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 // sluice-bench: the Sluice side of the Sluice-vs-Bytewax benchmark (see scripts/bench.sh
 // and Benchmarks/bytewax/bench_bytewax.py, which implements the same workloads).
@@ -28,6 +29,9 @@ import Foundation
 // recovery store every epoch, and the line adds
 //   snapshots=<writes> mean_write_ms=<x> max_write_ms=<x> store_bytes=<n>
 // and the sink's item count on stderr as a sanity check (exit 1 on mismatch).
+// With --metrics on, a Prometheus-like backend (BenchMetricsFactory) is
+// bootstrapped first, so every Sluice metric is recorded, and the line adds
+//   metrics=on series=<metric series created>
 
 #if canImport(Glibc)
 import Glibc
@@ -100,6 +104,8 @@ var workers = 1
 var epochSeconds: Double?
 var recoveryDirectory: String?
 var processes = 1
+/// `--metrics on`: a Prometheus-like backend records every Sluice metric.
+var metricsOn = false
 do {
     var args = CommandLine.arguments.dropFirst()
     while let flag = args.popFirst() {
@@ -116,6 +122,9 @@ do {
             guard let s = Double(value), s > 0 else { fail("--epoch-interval must be positive seconds") }
             epochSeconds = s
         case "--recovery-dir": recoveryDirectory = value
+        case "--metrics":
+            guard ["on", "off"].contains(value) else { fail("--metrics must be on or off") }
+            metricsOn = value == "on"
         case "--processes":
             guard let n = Int(value), n >= 1 else { fail("--processes must be a positive integer") }
             processes = n
@@ -123,6 +132,8 @@ do {
         }
     }
 }
+let metricsBackend = metricsOn ? BenchMetricsFactory() : nil
+if let metricsBackend { MetricsSystem.bootstrap(metricsBackend) }
 if workload == "codec" {
     runCodecBenchmark(items: items)
     exit(0)
@@ -249,4 +260,5 @@ if let timedStore, let recoveryDirectory {
         + " max_write_ms=\(String(format: "%.1f", millis.max() ?? 0)) store_bytes=\(bytes)"
 }
 let processesText = processes > 1 ? " processes=\(processes)" : ""
-print("RESULT workload=\(workload) workers=\(workers)\(processesText) items=\(items) seconds=\(secondsText) items_per_s=\(perSecond)\(recoveryText)")
+let metricsText = metricsBackend.map { " metrics=on series=\($0.seriesCount)" } ?? ""
+print("RESULT workload=\(workload) workers=\(workers)\(processesText) items=\(items) seconds=\(secondsText) items_per_s=\(perSecond)\(recoveryText)\(metricsText)")

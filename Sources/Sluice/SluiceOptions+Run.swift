@@ -72,8 +72,17 @@ extension SluiceOptions {
         do {
             var (configuration, cluster) = try settings(for: flow, environment: environment)
             configuration.status = monitor?.status
-            try runStoppingOnSignals(
-                flow, configuration: configuration, cluster: cluster, draining: try drainsOnStop(environment: environment))
+            let draining = try drainsOnStop(environment: environment)
+            guard try ProgressMode.resolve(flag: progress, environment: environment).shows(stderrIsTerminal: isatty(2) == 1)
+            else {
+                return try runStoppingOnSignals(flow, configuration: configuration, cluster: cluster, draining: draining)
+            }
+            let measured = RunProgress()
+            configuration.progress = measured
+            let line = ProgressLine(progress: measured)
+            line.start()
+            defer { line.stop() }
+            try runStoppingOnSignals(flow, configuration: configuration, cluster: cluster, draining: draining)
         } catch {
             monitor?.status.fail("\(error)")
             throw error

@@ -120,6 +120,14 @@ public struct SluiceOptions: ParsableArguments {
         help: "Print the dataflow as a 'mermaid' or 'dot' graph and exit without running it.")
     public var printGraph: GraphFormat?
 
+    /// When a finite run (a `tail: false` Kafka source, files) shows a
+    /// progress line on standard error: `auto` (when it is a terminal, the
+    /// default), `always` or `never` (`--progress`, `SLUICE_PROGRESS`).
+    @Option(
+        name: .customLong("progress"),
+        help: "Progress line of a finite run on stderr: auto (on a terminal), always or never (env SLUICE_PROGRESS).")
+    public var progress: ProgressMode?
+
     /// `--drain-on-stop`, or `SLUICE_DRAIN_ON_STOP` set to `1`/`true`/`yes`.
     /// - Parameter environment: Where `SLUICE_…` variables are read.
     /// - Returns: Whether a stop drains.

@@ -1,4 +1,5 @@
 import NIOCore
+import SluiceEngine
 
 /// Runs one connection: the handshake (hello; with a secret auth and
 /// details; accept), then data, heartbeats, goodbye and abort frames. Lives
@@ -38,6 +39,8 @@ final class PeerChannelHandler: ChannelInboundHandler {
     private var lastError: String?
     private var heartbeat: RepeatedTask?
     private var deadline: Scheduled<Void>?
+    /// The peer's metrics once established (nil without a metrics backend).
+    private var metrics: PeerMetrics?
 
     init(mesh: ClusterMesh, role: Role, frameLimit: FrameDecoder.Limit) {
         self.mesh = mesh
@@ -79,7 +82,7 @@ final class PeerChannelHandler: ChannelInboundHandler {
         let interval = TimeAmount.nanoseconds(Int64(mesh.options.heartbeatInterval * 1e9))
         let mesh = self.mesh
         heartbeat = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
-            if mesh.sendsHeartbeats { channel.writeAndFlush(Frame(.heartbeat).encoded(allocator: channel.allocator), promise: nil) }
+            if mesh.sendsHeartbeats { channel.writeAndFlush(HeartbeatProbe.pingFrame().encoded(allocator: channel.allocator), promise: nil) }
         }
         let timeout = mesh.options.handshakeTimeout
         deadline = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(timeout * 1e9))) { [self] in
@@ -91,6 +94,16 @@ final class PeerChannelHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         switch (frame.kind, phase) {
+        case (.heartbeat, .established):
+            // Answer pings (round-trip metrics), only on an established
+            // connection and only while this side sends heartbeats at all
+            // (a mesh told to fall silent must look silent).
+            switch HeartbeatProbe.parse(frame) {
+            case .ping(let sent)?:
+                if mesh.sendsHeartbeats { send(HeartbeatProbe.pongFrame(sent), on: context.channel) }
+            case .pong(let sent)?: metrics?.roundTrip(nanoseconds: MonotonicNanos.now() &- sent)
+            case nil: break
+            }
         case (.heartbeat, _):
             break
         case (.hello, .awaitingHello):
@@ -106,7 +119,9 @@ final class PeerChannelHandler: ChannelInboundHandler {
             frameLimit.bytes = Frame.maxLength
             mesh.authenticated(context.channel)
             mesh.established(peer!, channel: context.channel)
+            metrics = PeerMetrics(peer: peer!)
         case (.data, .established):
+            metrics?.received(frame.payload.readableBytes + 5)
             mesh.deliver(from: peer!, payload: frame.payload)
         case (.goodbye, .established):
             phase = .finished

@@ -28,8 +28,9 @@ struct KafkaRoutingSource: PartitionedSource {
         return Partition(inner: inner)
     }
 
-    final class Partition: SourcePartition {
+    final class Partition: SourcePartition, MeasuredPartition {
         let inner: KafkaSourcePartition
+        var readProgress: ReadProgress { inner.readProgress }
         init(inner: KafkaSourcePartition) { self.inner = inner }
 
         func nextBatch() throws -> [KafkaEvent]? {

@@ -90,6 +90,8 @@ extension KafkaSinkPartition {
                 rd_kafka_commit_transaction(client.handle, RDKafkaClient.milliseconds(flushTimeout))
             }
             if let failure = reports.take() { throw failure }
+            metrics?.transactionCommitted()
+            metrics?.produced(messages.count, queued: 0)
             try transaction.faults?.check(.afterCommit, chosen: chosen)
         } catch let crash as KafkaTransactionFaults.Crash {
             throw crash  // a "dead" process sends nothing more: no abort
@@ -97,6 +99,8 @@ extension KafkaSinkPartition {
             // Leave nothing half-done on the broker; the caller's run stops and recovery retries.
             if let abortError = rd_kafka_abort_transaction(client.handle, RDKafkaClient.milliseconds(flushTimeout)) {
                 rd_kafka_error_destroy(abortError)
+            } else {
+                metrics?.transactionAborted()
             }
             throw error
         }

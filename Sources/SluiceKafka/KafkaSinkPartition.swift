@@ -7,8 +7,13 @@ import Synchronization
 /// which is the worker thread: polls happen in `write` and `flush`).
 final class DeliveryReports: Sendable {
     private let firstFailure = Mutex<KafkaError?>(nil)
+    /// Where failures are counted, once the step is known.
+    let metrics = Mutex<KafkaProducerMetrics?>(nil)
 
-    func record(_ error: KafkaError) { firstFailure.withLock { if $0 == nil { $0 = error } } }
+    func record(_ error: KafkaError) {
+        metrics.withLock { $0?.deliveryFailed() }
+        firstFailure.withLock { if $0 == nil { $0 = error } }
+    }
     func take() -> KafkaError? {
         firstFailure.withLock { failure in
             let taken = failure
@@ -50,6 +55,8 @@ public final class KafkaSinkPartition: CommittingSinkPartition {
     private var failed = false
     /// The exactly-once state; nil at least once.
     var transaction: KafkaTransactionState?
+    /// Set when the engine names the step (and a metrics backend is bootstrapped).
+    private(set) var metrics: KafkaProducerMetrics?
 
     init(settings: [String: String], defaultTopic: String?, flushTimeout: Duration, transaction: KafkaTransactionState? = nil) throws {
         self.defaultTopic = defaultTopic
@@ -75,6 +82,7 @@ public final class KafkaSinkPartition: CommittingSinkPartition {
         if transaction != nil { return try hold(batch) }
         for message in batch { try produce(message) }
         rd_kafka_poll(client.handle, 0)
+        metrics?.produced(batch.count, queued: rd_kafka_outq_len(client.handle))
         if let failure = reports.take() {
             failed = true
             throw failure
@@ -217,6 +225,7 @@ public final class KafkaSinkPartition: CommittingSinkPartition {
             }
             code = rd_kafka_flush(client.handle, RDKafkaClient.milliseconds(min(.milliseconds(200), flushTimeout)))
         }
+        metrics?.queued(rd_kafka_outq_len(client.handle))
         if let failure = reports.take() { throw failure }
         if code != RD_KAFKA_RESP_ERR_NO_ERROR {
             let waiting = rd_kafka_outq_len(client.handle)
@@ -224,6 +233,14 @@ public final class KafkaSinkPartition: CommittingSinkPartition {
                 topic: defaultTopic ?? "?", partition: -1,
                 reason: "\(waiting) messages still undelivered after \(flushTimeout): \(errorText(code))")
         }
+    }
+}
+
+extension KafkaSinkPartition: StepLabelled {
+    package func label(step: StepID, worker: WorkerIndex) {
+        metrics = KafkaProducerMetrics(step: step)
+        let metrics = self.metrics
+        reports.metrics.withLock { $0 = metrics }
     }
 }
 

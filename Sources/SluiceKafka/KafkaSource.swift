@@ -127,7 +127,7 @@ public struct KafkaSource: PartitionedSource {
 }
 
 /// One Kafka topic-partition being read by one worker.
-public final class KafkaSourcePartition: SourcePartition {
+public final class KafkaSourcePartition: SourcePartition, MeasuredPartition {
     private let consumer: SharedConsumer
     private let pool: KafkaConsumerPool
     private let topicHandle: OpaquePointer
@@ -144,6 +144,9 @@ public final class KafkaSourcePartition: SourcePartition {
     var routesErrors = false
     /// Set when the partition cannot go on (its position is out of range).
     private var stopped = false
+    private let metrics: KafkaPartitionMetrics
+    /// Where this read started (for the progress line).
+    private let firstOffset: Int64
 
     init(
         consumer: SharedConsumer, pool: KafkaConsumerPool, topic: String, partition: Int32, resumeOffset: Int64?,
@@ -177,6 +180,8 @@ public final class KafkaSourcePartition: SourcePartition {
             }
         }
         endOffset = tail ? nil : marks.high
+        firstOffset = nextOffset
+        metrics = KafkaPartitionMetrics(topic: topic, partition: partition, initialHigh: marks.high)
         buffer = .allocate(capacity: batchSize)
     }
 
@@ -187,7 +192,10 @@ public final class KafkaSourcePartition: SourcePartition {
     }
 
     public func nextBatch() throws -> [KafkaMessage]? {
-        if let endOffset, nextOffset >= endOffset { return nil }
+        if let endOffset, nextOffset >= endOffset {
+            metrics.ended(position: nextOffset)
+            return nil
+        }
         if stopped { return nil }
         if !started {
             guard rd_kafka_consume_start(topicHandle, partition, nextOffset) == 0 else {
@@ -198,6 +206,7 @@ public final class KafkaSourcePartition: SourcePartition {
         }
         let count = rd_kafka_consume_batch(topicHandle, partition, 0, buffer, batchSize)
         guard count >= 0 else {
+            metrics.fetchFailed()
             throw KafkaError.consumeFailed(
                 topic: topic, partition: partition, offset: nextOffset, reason: errorText(rd_kafka_last_error()))
         }
@@ -213,6 +222,7 @@ public final class KafkaSourcePartition: SourcePartition {
                     reachedEnd(at: message.offset)
                     continue
                 }
+                metrics.fetchFailed()
                 let error = KafkaError.consumeFailed(
                     topic: topic, partition: partition, offset: message.offset >= 0 ? message.offset : nextOffset,
                     reason: Self.messageError(message))
@@ -228,6 +238,7 @@ public final class KafkaSourcePartition: SourcePartition {
             messages.append(Self.decode(raw, topic: topic, partition: partition))
             nextOffset = message.offset + 1
         }
+        metrics.update(client: consumer.client, position: nextOffset)
         if let failure { throw failure }
         return messages
     }
@@ -293,6 +304,13 @@ public final class KafkaSourcePartition: SourcePartition {
     }
 
     public func snapshot() -> Int64 { nextOffset }
+
+    /// Messages (offsets) read of those up to the end seen at start; no total when tailing.
+    package var readProgress: ReadProgress {
+        let end = endOffset.map { max($0, firstOffset) }
+        let read = min(nextOffset, end ?? .max) - firstOffset
+        return ReadProgress(done: read, total: end.map { $0 - firstOffset }, unit: "messages")
+    }
 
     public func close() throws {
         if started {

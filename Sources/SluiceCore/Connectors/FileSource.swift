@@ -34,10 +34,13 @@ public struct FileSource: PartitionedSource {
     }
 
     /// One open file.
-    public final class Partition: SourcePartition {
+    public final class Partition: SourcePartition, MeasuredPartition {
         private let path: String
         private var file: UnsafeMutablePointer<FILE>?
         private var offset: Int64
+        /// Where this read started and the file's size then (the progress line).
+        private let startOffset: Int64
+        private var sizeAtStart: Int64 = 0
         private let batchSize: Int
         private var buffer: UnsafeMutablePointer<CChar>?
         private var capacity = 0
@@ -46,8 +49,11 @@ public struct FileSource: PartitionedSource {
             self.path = path
             self.offset = offset
             self.batchSize = batchSize
+            self.startOffset = offset
             guard let file = fopen(path, "r") else { throw FileConnectorError.cannotOpen(path: path, errno: errno) }
             self.file = file
+            var status = stat()
+            if fstat(fileno(file), &status) == 0 { sizeAtStart = max(Int64(status.st_size), offset) }
             if offset > 0 && fseeko(file, off_t(offset), SEEK_SET) != 0 {
                 fclose(file)
                 throw FileConnectorError.cannotSeek(path: path, offset: offset, errno: errno)
@@ -82,6 +88,12 @@ public struct FileSource: PartitionedSource {
         }
 
         public func snapshot() -> Int64 { offset }
+
+        /// Bytes read of the file's size at start.
+        package var readProgress: ReadProgress {
+            ReadProgress(
+                done: min(offset, sizeAtStart) - startOffset, total: sizeAtStart - startOffset, unit: "bytes")
+        }
 
         public func close() throws {
             if let file { fclose(file) }

@@ -61,7 +61,8 @@ extension Dataflow {
                     InputNode(
                         step: stepID, partitions: partitions, output: output,
                         startEpoch: builder.configuration.startEpoch, snapshots: builder.snapshots,
-                        policy: watermarks?.policy, restoredEventTimes: eventTimes))
+                        policy: watermarks?.policy, restoredEventTimes: eventTimes, worker: builder.worker,
+                        progress: builder.configuration.progress))
             }
         })
         return DataStream(flow: self, id: down, scope: rootScope)
@@ -107,7 +108,7 @@ extension Dataflow {
                     InputNode(
                         step: stepID, partitions: [(key, partition)], output: output,
                         startEpoch: builder.configuration.startEpoch, snapshots: builder.snapshots,
-                        policy: watermarks?.policy))
+                        policy: watermarks?.policy, worker: builder.worker, progress: builder.configuration.progress))
             }
         })
         return DataStream(flow: self, id: down, scope: rootScope)

@@ -25,9 +25,10 @@ extension DataStream {
                 } catch {
                     throw DataflowError.sinkFailed(step: stepID, partition: key, underlying: error)
                 }
+                (partition as? any StepLabelled)?.label(step: stepID, worker: builder.worker)
                 let node = OutputNode(
                     step: stepID, partitions: [(key, partition)], localIndex: nil, snapshots: builder.snapshots,
-                    startEpoch: builder.configuration.startEpoch)
+                    startEpoch: builder.configuration.startEpoch, worker: builder.worker)
                 builder.emitter(up, of: Item.self).subscribe(node)
                 builder.addShutdownHook(node)
             }
@@ -70,9 +71,10 @@ extension DataStream {
                     throw DataflowError.sinkFailed(step: stepID, partition: key, underlying: error)
                 }
                 guard let collector = builder.snapshots else { preconditionFailure("checked above: a recovery store is set") }
+                (partition as? any StepLabelled)?.label(step: stepID, worker: builder.worker)
                 let node = CommittingOutputNode(
                     step: stepID, key: key, partition: partition, collector: collector,
-                    startEpoch: builder.configuration.startEpoch)
+                    startEpoch: builder.configuration.startEpoch, worker: builder.worker)
                 builder.emitter(up, of: Item.self).subscribe(node)
                 builder.addShutdownHook(node)
                 builder.addCommitter(node)
@@ -132,7 +134,8 @@ extension DataStream {
                 let node = OutputNode(
                     step: stepID, partitions: partitions,
                     localIndex: { item in positions[Self.checkedIndex(sink.partition(for: item, of: count), count: count)] },
-                    snapshots: builder.snapshots, recordsPositions: true, startEpoch: builder.configuration.startEpoch)
+                    snapshots: builder.snapshots, recordsPositions: true, startEpoch: builder.configuration.startEpoch,
+                    worker: builder.worker)
                 builder.addShutdownHook(node)
                 let routed = try installExchange(
                     builder, exchange: exchange, step: stepID, routing: routing, from: up, of: Item.self)

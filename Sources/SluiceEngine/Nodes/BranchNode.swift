@@ -5,6 +5,7 @@ package final class BranchNode<Item>: BatchConsumer {
     private let predicate: (Item) throws -> Bool
     private let trues: Emitter<Item>
     private let falses: Emitter<Item>
+    private let metrics: StepMetrics
 
     package init(
         step: StepID, worker: WorkerIndex, trues: Emitter<Item>, falses: Emitter<Item>,
@@ -15,11 +16,13 @@ package final class BranchNode<Item>: BatchConsumer {
         self.trues = trues
         self.falses = falses
         self.predicate = predicate
+        self.metrics = StepMetrics(step: step, worker: worker)
     }
 
     package func receive(_ batch: [Item]) throws {
         var yes: [Item] = []
         var no: [Item] = []
+        let start = metrics.start()
         do {
             for item in batch {
                 if try forItem(item, { try predicate(item) }) { yes.append(item) } else { no.append(item) }
@@ -27,6 +30,7 @@ package final class BranchNode<Item>: BatchConsumer {
         } catch {
             throw stepError(error, step: step, worker: worker)
         }
+        metrics.batch(in: batch.count, out: batch.count, since: start)
         try trues.emit(yes)
         try falses.emit(no)
     }

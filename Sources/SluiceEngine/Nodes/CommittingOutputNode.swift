@@ -11,11 +11,18 @@ package final class CommittingOutputNode<Partition: CommittingSinkPartition>: Ba
     private var storedPrepared = false
     private var committedThrough: Epoch?
     private var closed = false
+    private let metrics: StepMetrics
+    private let commitLatency: CommitLatency
 
     /// - Parameters:
     ///   - key: The record key of this worker's prepared writes (`worker-N`).
     ///   - collector: The worker's snapshot collector (required: commits follow snapshots).
-    package init(step: StepID, key: PartitionKey, partition: Partition, collector: SnapshotCollector, startEpoch: Epoch) {
+    package init(
+        step: StepID, key: PartitionKey, partition: Partition, collector: SnapshotCollector, startEpoch: Epoch,
+        worker: WorkerIndex = WorkerIndex(0)
+    ) {
+        self.metrics = StepMetrics(step: step, worker: worker)
+        self.commitLatency = CommitLatency(step: step, worker: worker)
         self.step = step
         self.key = key
         self.partition = partition
@@ -23,6 +30,7 @@ package final class CommittingOutputNode<Partition: CommittingSinkPartition>: Ba
     }
 
     package func receive(_ batch: [Partition.Item]) throws {
+        metrics.taken(batch.count)
         try sinkCall { try partition.write(batch) }
     }
 
@@ -51,7 +59,9 @@ package final class CommittingOutputNode<Partition: CommittingSinkPartition>: Ba
     package func committed(upTo epoch: Epoch) throws {
         guard committedThrough.map({ epoch > $0 }) ?? true else { return }
         committedThrough = epoch
+        let start = commitLatency.start()
         try sinkCall { try partition.commit(epoch) }
+        commitLatency.committed(since: start)
     }
 
     private func sinkCall<T>(_ body: () throws -> T) throws -> T {

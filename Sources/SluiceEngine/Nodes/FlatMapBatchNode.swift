@@ -14,6 +14,7 @@ package final class FlatMapBatchNode<In, Out>: BatchConsumer {
     private let transform: ([In], BatchContext) throws -> [Out]
     private let output: Emitter<Out>
     private var epoch: Epoch
+    private let metrics: StepMetrics
 
     package init(
         step: StepID, worker: WorkerIndex, startEpoch: Epoch, output: Emitter<Out>,
@@ -24,15 +25,18 @@ package final class FlatMapBatchNode<In, Out>: BatchConsumer {
         self.epoch = startEpoch
         self.output = output
         self.transform = transform
+        self.metrics = StepMetrics(step: step, worker: worker)
     }
 
     package func receive(_ batch: [In]) throws {
         let result: [Out]
+        let start = metrics.start()
         do {
             result = try transform(batch, BatchContext(worker: worker, epoch: epoch))
         } catch {
             throw stepError(error, step: step, worker: worker)
         }
+        metrics.batch(in: batch.count, out: result.count, since: start)
         try output.emit(result)
     }
 

@@ -11,6 +11,8 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
         let partition: Partition
         var awake: Date?
         var ended = false
+        /// The partition's progress as last added to the run's, if measured.
+        var measured: (partition: any MeasuredPartition, last: ReadProgress)?
     }
 
     private let step: StepID
@@ -23,6 +25,9 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
     private let idleBackoff: TimeInterval = 0.001
     private let policy: WatermarkPolicy<Partition.Item>?
     private var watermarks: PartitionWatermarks
+    private let metrics: StepMetrics
+    /// The run's progress (shown on a terminal); nil measures nothing.
+    private let progress: RunProgress?
 
     /// - Parameters:
     ///   - policy: How to derive the watermark; nil sends none.
@@ -30,8 +35,11 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
     package init(
         step: StepID, partitions: [(PartitionKey, Partition)], output: Emitter<Partition.Item>,
         startEpoch: Epoch = Epoch(1), snapshots: SnapshotCollector? = nil,
-        policy: WatermarkPolicy<Partition.Item>? = nil, restoredEventTimes: [Date?]? = nil
+        policy: WatermarkPolicy<Partition.Item>? = nil, restoredEventTimes: [Date?]? = nil,
+        worker: WorkerIndex = WorkerIndex(0), progress: RunProgress? = nil
     ) {
+        self.metrics = StepMetrics(step: step, worker: worker)
+        self.progress = progress
         self.step = step
         self.output = output
         self.owned = partitions.map { Owned(key: $0.0, partition: $0.1, awake: nil) }
@@ -40,6 +48,27 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
         self.watermarks = PartitionWatermarks(
             restored: restoredEventTimes ?? Array(repeating: nil, count: partitions.count),
             allowance: policy?.allowance ?? 0, idleAfter: policy?.idleAfter ?? 0)
+        if let progress {
+            for index in owned.indices {
+                guard let measured = owned[index].partition as? any MeasuredPartition else {
+                    progress.markUnmeasurable()
+                    continue
+                }
+                let start = measured.readProgress
+                progress.add(start)
+                owned[index].measured = (measured, start)
+            }
+        }
+    }
+
+    /// Adds what partition `index` read since last asked to the run's
+    /// progress; an ended partition has read all it had to.
+    private func measure(_ index: Int, ended: Bool) {
+        guard let progress, let measured = owned[index].measured else { return }
+        var now = measured.partition.readProgress
+        if ended, let total = now.total { now.done = total }
+        progress.advance(by: now.done - measured.last.done)
+        owned[index].measured = (measured.partition, now)
     }
 
     /// Every owned partition's position (ended ones included) and, with a
@@ -86,6 +115,7 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
                 throw DataflowError.sourceFailed(step: step, partition: owned[index].key, underlying: error)
             }
             guard let batch else {
+                measure(index, ended: true)
                 owned[index].ended = true
                 watermarks.ended(index)
                 do { try part.close() } catch {
@@ -107,6 +137,8 @@ package final class InputNode<Partition: SourcePartition>: InputDriver {
                     }
                     watermarks.sawItems(index, maxEventTime: latest, now: now)
                 }
+                metrics.emitted(batch.count)
+                if progress != nil { measure(index, ended: false) }
                 try output.emit(batch)
             }
         }

@@ -11,12 +11,14 @@ package final class OutputNode<Partition: SinkPartition>: BatchConsumer, Shutdow
     private var snapshots: SnapshotParticipant?
     /// Whether the partitions' positions are worth storing (partitioned sinks).
     private let recordsPositions: Bool
+    private let metrics: StepMetrics
 
     package init(
         step: StepID, partitions: [(key: PartitionKey, partition: Partition)],
         localIndex: ((Partition.Item) -> Int)?, snapshots: SnapshotCollector? = nil,
-        recordsPositions: Bool = false, startEpoch: Epoch = Epoch(1)
+        recordsPositions: Bool = false, startEpoch: Epoch = Epoch(1), worker: WorkerIndex = WorkerIndex(0)
     ) {
+        self.metrics = StepMetrics(step: step, worker: worker)
         self.step = step
         self.partitions = partitions
         self.localIndex = localIndex
@@ -32,6 +34,7 @@ package final class OutputNode<Partition: SinkPartition>: BatchConsumer, Shutdow
     }
 
     package func receive(_ batch: [Partition.Item]) throws {
+        metrics.taken(batch.count)
         guard let localIndex, partitions.count > 1 else {
             guard let only = partitions.first else {
                 preconditionFailure("items routed to a worker that owns no partition of \(step)")

@@ -54,6 +54,7 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
     @usableFromInline let tracksChanges: Bool
     /// Where this node reports changed keys, if recovery is on.
     private var snapshots: SnapshotParticipant?
+    private let metrics: StepMetrics
 
     /// - Parameters:
     ///   - tracksChanges: Record changed keys per epoch (recovery needs it).
@@ -71,6 +72,7 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
         self.tracksChanges = snapshots != nil
         self.snapshots = SnapshotParticipant(snapshots, startEpoch: startEpoch)
         self.build = build
+        self.metrics = StepMetrics(step: step, worker: worker)
         self.kernel = kernel ?? { node, batch, emitter in try node.processItems(batch, &emitter) }
         self.watermarkKernel = watermarkKernel ?? { node, watermark, emitter in try node.fireWatermarkDue(watermark, &emitter) }
     }
@@ -79,6 +81,7 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
         var emitter = KeyedEmitter<Logic.Output>()
         emitter.watermark = streamWatermark
         emitter.items.reserveCapacity(batch.count)
+        let start = metrics.start()
         do {
             if Logic.prefersBatches {
                 try receiveGrouped(batch, emitter: &emitter)
@@ -88,6 +91,7 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
         } catch {
             throw stepError(error, step: step, worker: worker)
         }
+        metrics.batch(in: batch.count, out: emitter.items.count, since: start)
         try output.emit(emitter.items)
     }
 

@@ -55,6 +55,11 @@ package enum Execution {
         stop?.onStop { [weak stop] in network.announceStop(draining: stop?.isDrainRequested ?? false) }
         if let status { stop?.onStop { status.enter(.stopping) } }
 
+        ProcessMetrics.running(true)
+        defer {
+            ProcessMetrics.ready(false)
+            ProcessMetrics.running(false)
+        }
         let installers: [WorkerInstaller]
         do {
             status?.enter(.resuming)
@@ -66,6 +71,7 @@ package enum Execution {
             installers = try graph.steps.map { try $0.prepare(context) }
             _ = try network.sync(step: ClusterStart.preparedStep)
             status?.enter(.running)
+            ProcessMetrics.ready(true)
         } catch {
             control.fail(error)
             throw error

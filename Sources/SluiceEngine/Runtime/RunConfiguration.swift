@@ -54,6 +54,9 @@ public struct RunConfiguration: Sendable {
     /// The other processes of a cluster run (nil: this process alone). Set
     /// by `run(_:configuration:cluster:)` and `cliMain`'s `-i/-a`.
     package var transport: (any ProcessTransport)?
+    /// Where sources add how far a finite read has come (the progress line);
+    /// nil (the default) measures nothing.
+    package var progress: RunProgress?
 
     /// Creates a configuration.
     /// - Parameters:

@@ -17,12 +17,14 @@ package final class Worker {
     private var toldCommitted: Epoch?
     /// The inbox state last told to other processes.
     private var reportedBusy = false
+    private let metrics: WorkerMetrics
 
     package init(builder: WorkerBuilder, control: ExecutionControl) {
         self.builder = builder
         self.control = control
         self.epoch = builder.configuration.startEpoch
         self.nextEpochDeadline = clock.now.advanced(by: builder.configuration.epochInterval)
+        self.metrics = WorkerMetrics(worker: builder.worker)
     }
 
     private var isFinished: Bool {
@@ -33,6 +35,7 @@ package final class Worker {
     package func run() throws {
         defer { shutdown() }
         let mailbox = builder.mailbox
+        metrics.current(epoch)
         while !isFinished {
             if control.isStopped { return }
             var didWork = false
@@ -58,6 +61,7 @@ package final class Worker {
 
             let now = Date()
             let throttled = isThrottled()
+            metrics.throttled(throttled)
             if !throttled {
                 for input in builder.inputs where !input.isFinished {
                     if try input.poll(now: now) { didWork = true }
@@ -69,6 +73,7 @@ package final class Worker {
 
             try tellCommits()
             reportBusy()
+            if metrics.isRecording { metrics.inbox(depth: mailbox.pendingItems.load(ordering: .relaxed)) }
 
             if !didWork && !isFinished {
                 mailbox.wait(until: wakeDeadline(now: now, throttled: throttled))
@@ -102,10 +107,13 @@ package final class Worker {
     }
 
     private func closeEpoch() throws {
+        let start = metrics.isRecording ? MonotonicNanos.now() : 0
         for input in builder.inputs where !input.isFinished {
             try input.closeEpoch(epoch)
         }
         epoch = epoch.next
+        metrics.closed(since: start)
+        metrics.current(epoch)
         nextEpochDeadline = clock.now.advanced(by: builder.configuration.epochInterval)
     }
 

@@ -19,6 +19,7 @@ package final class CommitTracker: Sendable {
     private let announce: (@Sendable (WorkerIndex, Epoch, Bool) -> Void)?
     /// Hears of this process's snapshots and of every commit (for monitoring).
     private let status: RunStatus?
+    private let committedGauge = CommittedEpochGauge()
 
     /// - Parameters:
     ///   - workerCount: Workers in the whole run (every process).
@@ -61,6 +62,7 @@ package final class CommitTracker: Sendable {
                 expected: current, desired: candidate.rawValue, ordering: .acquiringAndReleasing)
             if exchanged {
                 status?.recordCommitted(candidate)
+                committedGauge.record(candidate)
                 for mailbox in mailboxes { mailbox.wake() }
                 return
             }

@@ -23,6 +23,8 @@ package final class SnapshotWriter: @unchecked Sendable {
     private var writing = false
     private var failure: (any Error)?
     private var closed = false
+    /// Written only by the writer thread.
+    private let metrics: SnapshotMetrics
 
     package init(
         store: any RecoveryStore, worker: WorkerIndex, tracker: CommitTracker?, maxPending: Int = 2,
@@ -33,6 +35,7 @@ package final class SnapshotWriter: @unchecked Sendable {
         self.tracker = tracker
         self.maxPending = max(1, maxPending)
         self.onFailure = onFailure
+        self.metrics = SnapshotMetrics(worker: worker)
         let thread = Thread { [self] in self.loop() }
         thread.name = "sluice-snap-w\(worker.rawValue)"
         thread.start()
@@ -91,7 +94,9 @@ package final class SnapshotWriter: @unchecked Sendable {
 
             var failed: (any Error)?
             do {
+                let start = metrics.start()
                 try store.write(epoch: next.epoch, worker: worker, records: next.records, ended: next.ended)
+                metrics.wrote(next.records, since: start)
                 tracker?.wrote(worker: worker, epoch: next.epoch, ended: next.ended)
             } catch {
                 failed = error
