@@ -22,8 +22,7 @@ command -v java >/dev/null || { echo "flink setup: java not found" >&2; exit 1; 
 
 if [[ ! -f "$LIB/flink-dist-$FLINK_VERSION.jar" ]]; then
   echo "flink setup: pip install apache-flink==$FLINK_VERSION (jars only) into $TARGET" >&2
-  rm -rf "$TARGET"
-  if ! "$PY" -m pip install -q --disable-pip-version-check --no-deps --target "$TARGET" \
+  if ! "$PY" -m pip install -q --disable-pip-version-check --no-deps --upgrade --target "$TARGET" \
       "apache-flink==$FLINK_VERSION" "apache-flink-libraries==$FLINK_VERSION" >&2; then
     echo "flink setup: pip could not install apache-flink==$FLINK_VERSION" >&2
     exit 1
