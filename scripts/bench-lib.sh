@@ -10,13 +10,15 @@ build_sluice_bench() {
   echo "$(swift build -c release "${scratch_args[@]}" --show-bin-path)/sluice-bench"
 }
 
-# Runs one benchmark command and prints its items_per_s (the RESULT line goes to stderr).
+# Runs one benchmark command and prints its items_per_s (the RESULT line goes to stderr,
+# and is appended to the file $RESULT_LOG when that is set).
 items_per_s() {
   local out line
   out="$(timeout "$RUN_TIMEOUT" "$@")" || { log "FAILED: $*"; exit 1; }
   line="$(grep '^RESULT ' <<<"$out" | tail -n 1)"
   [[ -n "$line" ]] || { log "no RESULT line from: $*"; exit 1; }
   echo "$line" >&2
+  if [[ -n "${RESULT_LOG:-}" ]]; then echo "$line" >>"$RESULT_LOG"; fi
   sed -E 's/.* items_per_s=([0-9]+).*/\1/' <<<"$line"
 }
 
@@ -29,4 +31,10 @@ best_of() {
     if ((rate > best)); then best="$rate"; fi
   done
   echo "$best"
+}
+
+# Prints the largest max_rss_kb of the RESULT lines in a file, in MB (1 decimal), or n/a.
+peak_rss_mb() {
+  sed -nE 's/.* max_rss_kb=([0-9]+).*/\1/p' "$1" |
+    awk 'BEGIN { m = -1 } { if ($1 > m) m = $1 } END { if (m < 0) print "n/a"; else printf "%.1f\n", m / 1024 }'
 }

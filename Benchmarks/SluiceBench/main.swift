@@ -23,7 +23,9 @@ import Foundation
 // The input is split into W TestingSource partitions (P x W with --processes;
 // batch size 1000) so each worker reads a share. Input data is generated
 // before timing; only `run` is timed. Prints exactly one line on stdout:
-//   RESULT workload=<w> workers=<n> items=<N> seconds=<s> items_per_s=<x>
+//   RESULT workload=<w> workers=<n> items=<N> seconds=<s> items_per_s=<x> ... max_rss_kb=<k> input_rss_kb=<k>
+// (max_rss_kb: the process's peak resident set, VmHWM, which includes the generated input;
+// input_rss_kb: the resident set with the input generated, just before the run)
 // (with --processes P: `processes=<P>` after `workers=<W per process>`)
 // With --recovery-dir (a fresh directory), the run snapshots into a SQLite
 // recovery store every epoch, and the line adds
@@ -217,6 +219,8 @@ if let recoveryDirectory {
     configuration.recoveryStore = timedStore
 }
 
+/// Resident memory with the input generated, before the run (the peak includes the input).
+let inputResidentKB = ResidentMemory.current() ?? -1
 let clock = ContinuousClock()
 let elapsed: Duration
 do {
@@ -261,4 +265,5 @@ if let timedStore, let recoveryDirectory {
 }
 let processesText = processes > 1 ? " processes=\(processes)" : ""
 let metricsText = metricsBackend.map { " metrics=on series=\($0.seriesCount)" } ?? ""
-print("RESULT workload=\(workload) workers=\(workers)\(processesText) items=\(items) seconds=\(secondsText) items_per_s=\(perSecond)\(recoveryText)\(metricsText)")
+let memoryText = " max_rss_kb=\(ResidentMemory.peak() ?? -1) input_rss_kb=\(inputResidentKB)"
+print("RESULT workload=\(workload) workers=\(workers)\(processesText) items=\(items) seconds=\(secondsText) items_per_s=\(perSecond)\(recoveryText)\(metricsText)\(memoryText)")
