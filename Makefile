@@ -24,7 +24,7 @@ DEMO_WORDS   ?= 200000
 DEMO_LINES   ?= 20000
 DEMO_WORKERS ?= 2
 
-.PHONY: help deps build test check-core test-redpanda demo demo-file bench check-deploy clean
+.PHONY: help deps build test check-core docs test-redpanda demo demo-file bench check-deploy clean
 
 help: ## List the targets
 	@echo "Usage: make <target>"
@@ -41,9 +41,13 @@ test: deps ## Build and run all tests (what CI runs)
 	$(SWIFT) build --build-tests
 	$(SWIFT) test $(TEST_FLAGS)
 	bash scripts/check-core-product.sh
+	bash scripts/check-docs.sh
 
 check-core: ## Check that SluiceCore and SluiceKafka build without NIO, Crypto, SQLite or ArgumentParser
 	bash scripts/check-core-product.sh
+
+docs: ## Build the DocC documentation into .build/docs (fails on DocC warnings)
+	bash scripts/check-docs.sh
 
 # Builds first so the broker is not idle during compilation; the broker is
 # always taken down again, whether the tests pass, fail or are interrupted.
