@@ -22,12 +22,19 @@ for target in "${targets[@]}"; do
     args+=(--target "$target")
 done
 
+# With several targets the plugin puts each archive in a folder of its own
+# under --output-path; with one it makes --output-path the archive itself.
+output_path=$OUTPUT
+if [ ${#targets[@]} -eq 1 ]; then
+    output_path="$OUTPUT/${targets[0]}.doccarchive"
+fi
+
 mkdir -p "$OUTPUT"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 started=$SECONDS
 if ! "$SWIFT" package --disable-sandbox --allow-writing-to-directory "$OUTPUT" \
-    generate-documentation "${args[@]}" --output-path "$OUTPUT" --warnings-as-errors 2>&1 | tee "$log"; then
+    generate-documentation "${args[@]}" --output-path "$output_path" --warnings-as-errors 2>&1 | tee "$log"; then
     echo "check-docs: generating the documentation failed (warnings count as errors; see above)" >&2
     exit 1
 fi
