@@ -24,7 +24,7 @@ DEMO_WORDS   ?= 200000
 DEMO_LINES   ?= 20000
 DEMO_WORKERS ?= 2
 
-.PHONY: help deps build test test-librdkafka-current check-core test-redpanda demo demo-file bench check-deploy clean
+.PHONY: help deps build test test-librdkafka-current check-core docs test-redpanda demo demo-file bench check-deploy clean
 
 help: ## List the targets
 	@echo "Usage: make <target>"
@@ -37,12 +37,13 @@ deps: ## Install missing system packages (librdkafka-dev, libsqlite3-dev, pkg-co
 build: deps ## Debug build of every target
 	$(SWIFT) build
 
-# All tests on the system's librdkafka, the core-product check, then the
+# All tests on the system's librdkafka, the core-product and docs checks, then the
 # Kafka suites again on a current librdkafka (the same build).
 test: deps ## Build and run all tests (what CI runs)
 	$(SWIFT) build --build-tests
 	$(SWIFT) test $(TEST_FLAGS)
 	bash scripts/check-core-product.sh
+	bash scripts/check-docs.sh
 	SWIFT=$(SWIFT) bash scripts/librdkafka-current.sh
 
 # The Kafka suites again, with librdkafka from PyPI's confluent-kafka wheel
@@ -54,6 +55,9 @@ test-librdkafka-current: deps ## Run the Kafka tests against a current librdkafk
 
 check-core: ## Check that SluiceCore, SluiceKafka and SluiceKafkaTesting build without NIO, Crypto, SQLite or ArgumentParser
 	bash scripts/check-core-product.sh
+
+docs: ## Build the DocC documentation into .build/docs (fails on DocC warnings)
+	bash scripts/check-docs.sh
 
 # Builds first so the broker is not idle during compilation; the broker is
 # always taken down again, whether the tests pass, fail or are interrupted.
