@@ -73,6 +73,14 @@ public final class MonitoringServer: Sendable {
             status: status)
     }
 
+    /// How long a connection may take to send a complete request before it
+    /// is closed (10 s; tests shorten it). Set before `start()`.
+    package var requestTimeout: TimeAmount {
+        get { requestTimeoutSetting.withLock { $0 } }
+        set { requestTimeoutSetting.withLock { $0 = newValue } }
+    }
+    private let requestTimeoutSetting = Mutex<TimeAmount>(.seconds(10))
+
     /// The port it listens on once started (the chosen one for port 0).
     public var boundPort: Int? { channel.withLock { $0?.localAddress?.port } }
 
@@ -126,13 +134,14 @@ public final class MonitoringServer: Sendable {
 
     private func bootstrap() -> ServerBootstrap {
         let routes = routes
+        let requestTimeout = requestTimeout
         return ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.backlog, value: 64)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // A connection that sends no complete request within 10 s is closed.
-                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .seconds(10)))
+                    // A connection that sends no complete request in time is closed.
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: requestTimeout))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(MonitorHTTPHandler(routes: routes))
                 }

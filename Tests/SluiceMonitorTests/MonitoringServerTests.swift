@@ -176,8 +176,12 @@ struct MonitoringServerTests {
     /// A silent or half-sent request does not hold a connection for ever,
     /// and garbage gets an answer or a close, never a hang.
     @Test func idleAndMalformedConnectionsAreClosed() throws {
-        let (server, probe) = try serve(makeEndlessFlow())
+        // A 1 s request timeout instead of 10 s: the test waits for it twice.
+        let server = try MonitoringServer(address: "127.0.0.1:0", flow: makeEndlessFlow(), registry: PrometheusCollectorRegistry())
+        server.requestTimeout = .seconds(1)
+        try server.start()
         defer { server.stop() }
+        let probe = HTTPProbe(port: try #require(server.boundPort))
         var patient = probe
         patient.timeout = 30
         #expect(try patient.rawExchange([]).isEmpty)
