@@ -7,7 +7,7 @@ import Testing
 package let hangBound: TimeInterval = 30
 
 /// Runs `body` on `DedicatedThreadExecutor.shared` and returns its value,
-/// or records an issue and throws once `hangBound` passed (cancelling `body`,
+/// or records an issue and throws once `seconds` (`hangBound` unless given) passed (cancelling `body`,
 /// but not waiting for it: a hung body must fail the test, not hang it).
 /// The bound is kept by Dispatch, not by a task.
 ///
@@ -15,11 +15,12 @@ package let hangBound: TimeInterval = 30
 /// let result = try await withinHangBound { try await plan.run(configuration: configuration) }
 /// ```
 package func withinHangBound<Value: Sendable>(
-    sourceLocation: SourceLocation = #_sourceLocation, _ body: @escaping @Sendable () async throws -> Value
+    seconds: TimeInterval = hangBound, sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: @escaping @Sendable () async throws -> Value
 ) async throws -> Value {
-    let outcome = await raceAgainstBound(seconds: hangBound, body)
+    let outcome = await raceAgainstBound(seconds: seconds, body)
     if case .failure(let error) = outcome, error is BoundPassed {
-        Issue.record("did not finish within \(Int(hangBound)) s: it hangs", sourceLocation: sourceLocation)
+        Issue.record("did not finish within \(Int(seconds)) s: it hangs", sourceLocation: sourceLocation)
     }
     return try outcome.get()
 }
