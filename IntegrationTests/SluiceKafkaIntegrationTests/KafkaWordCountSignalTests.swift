@@ -155,8 +155,13 @@ import Testing
         let exit = try cluster.members[0].waitForExit(timeout: .seconds(30))
         #expect(exit == ChildProcess.Exit(exited: true, status: 128 + SIGTERM), "\(exit); \(cluster.members[0].stderr)")
         cluster.members[1].send(SIGCONT)
+        // Process 1 wakes with process 0's stop request and its closed
+        // connection both waiting: it fails naming the lost peer (1), or it
+        // read the stop first and stopped as asked (0). Either way it exits.
         let other = try cluster.members[1].waitForExit(timeout: .seconds(30))
-        #expect(other == ChildProcess.Exit(exited: true, status: 1), "\(other); \(cluster.members[1].stderr)")
+        #expect(
+            [ChildProcess.Exit(exited: true, status: 1), ChildProcess.Exit(exited: true, status: 0)].contains(other),
+            "\(other); \(cluster.members[1].stderr)")
     }
 
     /// Rounds of a random signal (SIGTERM or SIGKILL) to a random member at a
