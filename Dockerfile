@@ -10,8 +10,9 @@
 # Swift runtime and Foundation linked in statically (--static-swift-stdlib),
 # and a slim Debian of the same release (bookworm) runs them with only the
 # C libraries they load: librdkafka, SQLite, CA certificates (TLS to Kafka
-# and to S3) and time zones. For your own program, add its product to
-# PRODUCTS. Checked statically by scripts/check-deploy.py (`make test`):
+# and to S3) and time zones. (Code that imports FoundationNetworking or
+# FoundationXML would also need libcurl4 or libxml2; the check below says
+# so.) For your own program, add its product to PRODUCTS. Checked statically by scripts/check-deploy.py (`make test`):
 # no Docker engine runs these checks.
 
 # ---- build -----------------------------------------------------------------

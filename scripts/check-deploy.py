@@ -38,6 +38,9 @@ SWIFT_RELEASE = "6.3"
 BACKUP_VARIABLES = ("SLUICE_BACKUP_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION")
 OPTIONAL_BACKUP_VARIABLES = ("AWS_ENDPOINT_URL",)
 RUNTIME_PACKAGES = ("librdkafka1", "libsqlite3-0", "ca-certificates")
+# Foundation's parts that load a C library at run time, even with the Swift
+# runtime linked in statically: the library's Debian package.
+FOUNDATION_LIBRARIES = {"FoundationNetworking": "libcurl4", "FoundationXML": "libxml2"}
 BUILD_PACKAGES = ("librdkafka-dev", "libsqlite3-dev")
 
 
@@ -61,6 +64,21 @@ def load_manifests():
 def package_products(package_text):
     """The executable products Package.swift declares."""
     return set(re.findall(r'\.executable\(\s*name:\s*"([^"]+)"', package_text))
+
+
+def foundation_imports():
+    """The parts of Foundation that load a C library (FOUNDATION_LIBRARIES)
+    which a file under Sources/ or Examples/ imports."""
+    found = set()
+    pattern = re.compile(r"^\s*(?:@\w+\s+)*(?:(?:public|package|internal)\s+)?import\s+(" +
+                         "|".join(FOUNDATION_LIBRARIES) + r")\b", re.M)
+    for top in ("Sources", "Examples"):
+        for folder, _, files in os.walk(os.path.join(ROOT, top)):
+            for name in files:
+                if name.endswith(".swift"):
+                    with open(os.path.join(folder, name), errors="replace") as handle:
+                        found |= set(pattern.findall(handle.read()))
+    return found
 
 
 def env_of(container):
@@ -130,7 +148,7 @@ def stage_argument(stage, name):
     return None
 
 
-def check_dockerfile(text, products):
+def check_dockerfile(text, products, imports=frozenset()):
     """The Dockerfile builds with the official Swift image and runs on slim
     Debian as a non-root user; returns (problems, facts) where facts holds
     what the manifests must agree with: the image title, the binaries, the
@@ -153,6 +171,11 @@ def check_dockerfile(text, products):
     for package in RUNTIME_PACKAGES:
         if package not in installed_packages(run):
             problems.append(f"Dockerfile: the runtime stage does not install {package}")
+    for module in sorted(imports):
+        package = FOUNDATION_LIBRARIES[module]
+        if package not in installed_packages(run):
+            problems.append(f"Dockerfile: the code imports {module}, which loads {package} at run time; "
+                            "the runtime stage does not install it")
     build_commands = stage_text(build, "RUN")
     if "swift build -c release" not in build_commands:
         problems.append("Dockerfile: the build stage has no `swift build -c release`")
@@ -511,9 +534,9 @@ def check_systemd(unit_text, env_text):
 
 # ---- self-test -----------------------------------------------------------------
 
-def self_test(objects, dockerfile, products, unit_text, env_text):
+def self_test(objects, dockerfile, products, imports, unit_text, env_text):
     """Each broken copy must be caught: the checks can fail."""
-    _, facts = check_dockerfile(dockerfile, products)
+    _, facts = check_dockerfile(dockerfile, products, imports)
 
     def broken(change):
         copied = copy.deepcopy(objects)
@@ -597,8 +620,11 @@ def self_test(objects, dockerfile, products, unit_text, env_text):
         "no Swift runtime": lambda t: t.replace("--static-swift-stdlib", ""),
     }
     for name, change in docker_cases.items():
-        if not check_dockerfile(change(dockerfile), products)[0]:
+        if not check_dockerfile(change(dockerfile), products, imports)[0]:
             missed.append(name)
+    stripped = re.sub(r"\b(libcurl4|libxml2)\b", "", dockerfile)
+    if not check_dockerfile(stripped, products, {"FoundationNetworking"})[0]:
+        missed.append("code that imports FoundationNetworking, without libcurl4")
     if not check_systemd(unit_text.replace("-i %i", ""), env_text):
         missed.append("a unit without -i %i")
     if not check_systemd(unit_text, env_text + "SLUICE_PROCESS_ID=0\n"):
@@ -627,10 +653,11 @@ def main():
     products = package_products(read("Package.swift"))
     unit_text = read("deploy", "systemd", "sluice@.service")
     env_text = read("deploy", "systemd", "cluster.env.example")
-    problems, facts = check_dockerfile(dockerfile, products)
+    imports = foundation_imports()
+    problems, facts = check_dockerfile(dockerfile, products, imports)
     problems += check_kubernetes(objects, facts) + check_systemd(unit_text, env_text)
     if "--self-test" in sys.argv[1:]:
-        problems += self_test(objects, dockerfile, products, unit_text, env_text)
+        problems += self_test(objects, dockerfile, products, imports, unit_text, env_text)
     for problem in problems:
         print(f"check-deploy: {problem}", file=sys.stderr)
     if problems:
