@@ -164,10 +164,11 @@ public struct SluiceOptions: ParsableArguments {
         guard var cluster = try ClusterConfiguration.resolve(processID: processID, addresses: addresses, environment: environment)
         else { return nil }
         if clusterStartupTimeout != nil || environment["SLUICE_CLUSTER_STARTUP_TIMEOUT"] != nil {
-            cluster.startupTimeout = try resolve(
+            let seconds = try resolve(
                 clusterStartupTimeout, flag: "--cluster-startup-timeout", variable: "SLUICE_CLUSTER_STARTUP_TIMEOUT",
                 environment: environment, default: 30.0, requirement: "a number of seconds from 1 to 86400"
             ) { (1...86_400).contains($0) }
+            cluster.startupTimeout = .milliseconds(Int64((seconds * 1000).rounded()))
         }
         return cluster
     }
