@@ -66,6 +66,10 @@ extension WindowClock {
     /// No limit.
     public var maxAheadOfSystemTime: Duration? { nil }
 
+    /// `maxAheadOfSystemTime` in seconds.
+    @available(*, deprecated, renamed: "maxAheadOfSystemTime", message: "a Duration now")
+    public var futureLimit: TimeInterval? { maxAheadOfSystemTime?.seconds }
+
     /// `.fail`.
     public var futureTimestamps: BadTimestampPolicy { .fail }
 
