@@ -199,7 +199,8 @@ let package = Package(
         .testTarget(
             name: "SluiceBackupTests",
             dependencies: [
-                "SluiceBackup", "SluiceRecovery", "Sluice", "SluiceTesting", "MetricsTestSupport",
+                "SluiceBackup", "SluiceRecovery", "Sluice", "SluiceTesting", "MetricsTestSupport", "ChildProcessSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

@@ -109,10 +109,12 @@ struct BackupRoundTripTests {
         runner.start()
         var previous: Int64 = -1
         var restores = 0
+        var restoresWhileRunning = 0
         for _ in 0..<4 {
             // A new manifest since the last restore; once the run is over, none comes.
             guard uploader.waitUntilUploaded(previous + 1, timeout: .seconds(restores == 0 ? 60 : 10)) else { break }
             let target = dir.file("restore-\(restores)")
+            if finished.withLock({ $0 == nil }) { restoresWhileRunning += 1 }
             let epoch = try #require(try backup.restore(name: "live", to: target))
             #expect(epoch > previous)
             previous = epoch
@@ -122,6 +124,7 @@ struct BackupRoundTripTests {
             #expect(try reopened.resumePoint()?.epoch == Epoch(UInt64(epoch)))
         }
         #expect(restores >= 1)
+        print("theLatestManifestRestoresToASoundStoreWhileARunWrites: \(restores) restores, \(restoresWhileRunning) while the run wrote")
         #expect(done.wait(timeout: .now() + 120) == .success, "the run did not end within 120 s (a hang)")
         try #require(finished.withLock { $0 }).get()
         try uploader.finish(timeout: .seconds(60))
