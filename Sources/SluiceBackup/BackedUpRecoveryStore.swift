@@ -26,18 +26,23 @@ public final class BackedUpRecoveryStore: RecoveryStore {
         self.uploader = uploader
     }
 
+    /// The store's resume point.
     public func resumePoint() throws -> ResumePoint? { try store.resumePoint() }
 
+    /// Starts an execution of the store (its compaction runs while no upload reads the files; the next upload is a base).
     public func beginExecution(workerCount: Int) throws {
         try uploader.pausingUploads { try store.beginExecution(workerCount: workerCount) }
     }
 
+    /// Writes to the store, then tells the uploader the committed epoch the store has seen.
     public func write(epoch: Epoch, worker: WorkerIndex, records: [SnapshotRecord], ended: Bool) throws {
         try store.write(epoch: epoch, worker: worker, records: records, ended: ended)
         if let committed = store.trackedCommittedEpoch { uploader.committed(committed) }
     }
 
+    /// Records the running execution's token in the store.
     public func markExecution(_ token: String) throws { try store.markExecution(token) }
 
+    /// The store's execution token.
     public func executionMark() throws -> String? { try store.executionMark() }
 }

@@ -27,6 +27,7 @@ public enum BackupError: Error, CustomStringConvertible, Sendable, Equatable {
     /// A local file or directory could not be read or written.
     case localFile(path: String, reason: String)
 
+    /// The message, naming bucket, key, endpoint or path.
     public var description: String {
         switch self {
         case let .invalidURL(url, reason):

@@ -43,5 +43,6 @@ public struct BackupLocation: Sendable, Hashable, CustomStringConvertible {
         return [prefix, cleaned].filter { !$0.isEmpty }.joined(separator: "/") + "/"
     }
 
+    /// `s3://bucket/prefix`.
     public var description: String { prefix.isEmpty ? "s3://\(bucket)" : "s3://\(bucket)/\(prefix)" }
 }

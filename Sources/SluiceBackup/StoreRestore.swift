@@ -40,13 +40,25 @@ enum StoreRestore {
         guard problems.isEmpty else { throw BackupError.restoredStoreDamaged(directory: directory, problems: problems) }
         do {
             if manager.fileExists(atPath: target.path) {
-                guard try manager.contentsOfDirectory(atPath: target.path).isEmpty else {
-                    throw BackupError.localFile(path: target.path, reason: "is not empty; restore only into a missing or empty directory")
+                // A wiped directory may keep its lock file (`.lock`): only database files count.
+                let leftovers = try manager.contentsOfDirectory(atPath: target.path).filter {
+                    $0.hasPrefix("part-") || $0.hasPrefix(".part-") || $0.contains(".sqlite")
                 }
-                try manager.removeItem(atPath: target.path)
+                guard leftovers.isEmpty else {
+                    throw BackupError.localFile(
+                        path: target.path,
+                        reason: "is not empty (\(leftovers.sorted().prefix(3).joined(separator: ", "))); restore only into a missing or empty directory")
+                }
+                // part-0 last: until it is in place the directory holds no store a run would open.
+                let staged = try manager.contentsOfDirectory(atPath: staging)
+                let files = staged.filter { $0 != "part-0.sqlite" } + staged.filter { $0 == "part-0.sqlite" }
+                for file in files { try manager.moveItem(atPath: "\(staging)/\(file)", toPath: "\(target.path)/\(file)") }
+                moved = true
+                try? manager.removeItem(atPath: staging)
+            } else {
+                try manager.moveItem(atPath: staging, toPath: target.path)
+                moved = true
             }
-            try manager.moveItem(atPath: staging, toPath: target.path)
-            moved = true
         } catch let error as BackupError {
             throw error
         } catch {

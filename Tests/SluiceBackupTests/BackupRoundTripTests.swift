@@ -78,8 +78,11 @@ struct BackupRoundTripTests {
         let listed = Set(try backup.client.list(prefix: backup.location.storePrefix("p")).map(\.key))
         #expect(listed == Set(manifest.objectKeys + [backup.manifestKey("p")]))
 
+        // A directory wiped with `rm dir/*` keeps its lock file: it still counts as empty.
         let restored = dir.file("restored")
-        #expect(try backup.restore(name: "p", to: restored) == 5)
+        try FileManager.default.createDirectory(atPath: restored, withIntermediateDirectories: false)
+        #expect(FileManager.default.createFile(atPath: restored + "/.lock", contents: Data()))
+        #expect(try backup.restoreIfMissing(directory: restored, name: "p") == .restored(epoch: 5))
         let reopened = try SQLiteRecoveryStore(directory: restored, flowID: DirectStoreWrites.flowID)
         let point = try #require(try reopened.resumePoint())
         #expect(point.epoch == Epoch(5))
