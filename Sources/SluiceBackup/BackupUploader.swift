@@ -48,8 +48,12 @@ public final class BackupUploader: @unchecked Sendable {
     private var manifest: BackupManifest?
     private var sinceBase = 0
     private var thread: Thread?
-    /// Back-off after the n-th failure in a row: 0.2 s doubling, at most `maxBackoff`.
-    package var maxBackoff: Duration = .seconds(30)
+    private var backoffCap: Duration = .seconds(30)
+    /// Back-off after the n-th failure in a row: 0.2 s doubling, at most this (default 30 s).
+    package var maxBackoff: Duration {
+        get { condition.lock(); defer { condition.unlock() }; return backoffCap }
+        set { condition.lock(); backoffCap = newValue; condition.unlock() }
+    }
 
     /// An uploader for `directory`.
     /// - Parameters:
@@ -209,8 +213,8 @@ public final class BackupUploader: @unchecked Sendable {
                 "backup upload failed; retrying",
                 metadata: ["bucket": "\(backup.location.bucket)", "store": "\(name)", "attempt": "\(attempt)",
                            "error": "\(failure)"])
-            let backoff = min(Self.seconds(maxBackoff), 0.2 * pow(2, Double(min(attempt - 1, 10))))
             condition.lock()
+            let backoff = min(Self.seconds(backoffCap), 0.2 * pow(2, Double(min(attempt - 1, 10))))
             let until = min(Date().addingTimeInterval(backoff), stopping ? stopDeadline : .distantFuture)
             while Date() < until { _ = condition.wait(until: until) }
             condition.unlock()
