@@ -89,7 +89,7 @@ final class WindowLogic<
             try assign(value, at: time, watermark: watermark, emit: &emit)
         }
         try advance(to: watermark, emit: &emit)
-        scheduleWake(now: now)
+        scheduleWake(now: now, keepingEarlier: true)
         return .retain
     }
 
@@ -126,7 +126,7 @@ final class WindowLogic<
             try kind.forEachWindow(containing: time) { id, open, close in
                 if close <= watermark {
                     emit(.late(id, value))
-                } else if let index = state.windows.index(forKey: id) {
+                } else if let index = openWindow(id) {
                     try folding.fold(&state.windows.values[index].accumulator, value)
                     if let react = folding.react {
                         try react(&state.windows.values[index].accumulator) {
@@ -160,6 +160,18 @@ final class WindowLogic<
             }
             recomputeEarliestClosing()
         }
+    }
+
+    /// The index of the open window `id`, if open. Tumbling windows have one
+    /// open window per key nearly always: that case compares the id instead
+    /// of hashing it.
+    @inlinable
+    func openWindow(_ id: WindowID) -> Dictionary<WindowID, OpenWindow<Accumulator>>.Index? {
+        if state.windows.count == 1 {
+            let only = state.windows.startIndex
+            return state.windows.keys[only] == id ? only : nil
+        }
+        return state.windows.index(forKey: id)
     }
 
     /// The stream watermark for this key: the engine's, or the highest the
@@ -245,8 +257,14 @@ final class WindowLogic<
     /// Sets when the engine should next call `onNotify`: when the watermark
     /// reaches the earliest closing time or held item, in the engine's
     /// system time.
+    ///
+    /// With `keepingEarlier` (on items), an earlier wake-up already set
+    /// stays: an item moves the exact time only by the time between two
+    /// items, and an early `onNotify` closes nothing that is not due (it
+    /// recomputes from the clock and sets the exact time). So most items
+    /// leave the key's timer, and the engine's entry for it, untouched.
     @inlinable
-    func scheduleWake(now: Date) {
+    func scheduleWake(now: Date, keepingEarlier: Bool = false) {
         var earliest = earliestClosing
         if let held = state.pending.first?.time, earliest.map({ held < $0 }) ?? true { earliest = held }
         guard let earliest, let due = state.clock.systemTime(whenWatermarkReaches: earliest) else {
@@ -254,7 +272,9 @@ final class WindowLogic<
             return
         }
         let engineNow = clock.readsSystemTime ? now : Date()
-        wakeAt = engineNow.addingTimeInterval(max(due.timeIntervalSince(now), Self.minimumWakeDelay))
+        let wake = engineNow.addingTimeInterval(max(due.timeIntervalSince(now), Self.minimumWakeDelay))
+        if keepingEarlier, let wakeAt, wakeAt <= wake { return }
+        wakeAt = wake
     }
 
     @inlinable
