@@ -43,6 +43,9 @@ final class WindowLogic<
     @usableFromInline @exclusivity(unchecked) var earliestClosing: Date?
     /// When the engine should call `onNotify` (system time), if a window is open.
     @usableFromInline @exclusivity(unchecked) var wakeAt: Date?
+    /// The event time `wakeAt` waits for (the earliest closing time or held
+    /// item when it was set).
+    @usableFromInline @exclusivity(unchecked) var wakeFor: Date?
 
     /// The least time between timer calls, so a clock that runs behind the
     /// engine's system time (an injected test clock) cannot spin the worker.
@@ -214,6 +217,7 @@ final class WindowLogic<
         try advance(to: .distantFuture, emit: &emit)
         try close(emit: &emit) { _ in true }
         wakeAt = nil
+        wakeFor = nil
         return .retain
     }
 
@@ -258,23 +262,28 @@ final class WindowLogic<
     /// reaches the earliest closing time or held item, in the engine's
     /// system time.
     ///
-    /// With `keepingEarlier` (on items), an earlier wake-up already set
-    /// stays: an item moves the exact time only by the time between two
-    /// items, and an early `onNotify` closes nothing that is not due (it
-    /// recomputes from the clock and sets the exact time). So most items
-    /// leave the key's timer, and the engine's entry for it, untouched.
+    /// With `keepingEarlier` (on items), an earlier wake-up already set for
+    /// the same event time stays: an item moves the exact time only by the
+    /// difference between the system time and the event time passed since
+    /// the last one, and an early `onNotify` closes nothing that is not due
+    /// (it recomputes from the clock and sets the exact time). So while a
+    /// key's windows stay the same, items that move the time later leave the
+    /// key's timer, and the engine's entry for it, untouched; a new earliest
+    /// window gets its exact time.
     @inlinable
     func scheduleWake(now: Date, keepingEarlier: Bool = false) {
         var earliest = earliestClosing
         if let held = state.pending.first?.time, earliest.map({ held < $0 }) ?? true { earliest = held }
         guard let earliest, let due = state.clock.systemTime(whenWatermarkReaches: earliest) else {
             wakeAt = nil
+            wakeFor = nil
             return
         }
         let engineNow = clock.readsSystemTime ? now : Date()
         let wake = engineNow.addingTimeInterval(max(due.timeIntervalSince(now), Self.minimumWakeDelay))
-        if keepingEarlier, let wakeAt, wakeAt <= wake { return }
+        if keepingEarlier, wakeFor == earliest, let wakeAt, wakeAt <= wake { return }
         wakeAt = wake
+        wakeFor = earliest
     }
 
     @inlinable

@@ -22,9 +22,9 @@ import Foundation
 ///
 /// ```swift
 /// var table = StatefulKeyTable<RunningSum>(tracksChanges: true)
-/// let index = try table.open("a") { RunningSum(resume: $0) }
+/// let (index, logic) = try table.open("a") { RunningSum(resume: $0) }
 /// var emit = KeyedEmitter<Int>(key: "a")
-/// table.settle(at: index, try table.logic(at: index).onItem(1, emit: &emit))
+/// table.settle(at: index, logic, try logic.onItem(1, emit: &emit))
 /// print(table.takeChanged().map(\.key))   // ["a"]
 /// ```
 @usableFromInline
@@ -71,55 +71,68 @@ package struct StatefulKeyTable<Logic: StatefulLogic> {
 
     /// The key's entry for a call into its logic: found, or made with a
     /// fresh logic (`build(nil)`); marked changed either way (invariant 5).
-    /// - Returns: The entry's index, valid until `settle`.
-    @inlinable
-    package mutating func open(_ key: String, build: (Logic.State?) throws -> Logic) throws -> Index {
+    /// - Returns: The entry's index, valid until `settle`, and its logic.
+    @inlinable @inline(__always)
+    package mutating func open(
+        _ key: String, build: (Logic.State?) throws -> Logic
+    ) throws -> (index: Index, logic: Logic) {
         if let index = entries.index(forKey: key) {
-            if tracksChanges && !entries.values[index].changed {
-                entries.values[index].changed = true
-                changedKeys.append(key)
-            }
-            return index
+            // In place (the modify accessor), not a copy of the entry.
+            let (logic, marked) = Self.mark(&entries.values[index], tracksChanges)
+            if marked { changedKeys.append(key) }
+            return (index, logic)
         }
         let logic = try build(nil)
         entries[key] = Entry(logic: logic, changed: tracksChanges)
         if tracksChanges { changedKeys.append(key) }
-        return entries.index(forKey: key)!
+        return (entries.index(forKey: key)!, logic)
+    }
+
+    /// Marks an entry changed (with tracking); returns its logic and whether it was not marked yet.
+    @inlinable @inline(__always)
+    static func mark(_ entry: inout Entry, _ tracksChanges: Bool) -> (Logic, Bool) {
+        guard tracksChanges, !entry.changed else { return (entry.logic, false) }
+        entry.changed = true
+        return (entry.logic, true)
     }
 
     /// The logic of the entry at `index`.
     @inlinable
     package func logic(at index: Index) -> Logic { entries.values[index].logic }
 
-    /// Records the outcome of a call into the logic at `index` (invariant 2):
-    /// `.discard` removes the entry (it was marked changed when opened);
-    /// otherwise its due times follow the logic's.
-    @inlinable
-    package mutating func settle(at index: Index, _ action: StateAction) {
+    /// Records the outcome of a call into `logic`, the logic at `index`
+    /// (invariant 2): `.discard` removes the entry (it was marked changed
+    /// when opened); otherwise its due times follow the logic's.
+    @inlinable @inline(__always)
+    package mutating func settle(at index: Index, _ logic: Logic, _ action: StateAction) {
         if action == .discard {
             entries.remove(at: index)
             return
         }
-        let logic = entries.values[index].logic
         let due = logic.notifyAt()
-        if due != entries.values[index].due {
-            entries.values[index].due = due
-            if let due, earliestDue.map({ due < $0 }) ?? true { earliestDue = due }
-        }
         let watermarkDue = logic.notifyAtWatermark()
-        if watermarkDue != entries.values[index].watermarkDue {
-            entries.values[index].watermarkDue = watermarkDue
-            if let watermarkDue, earliestWatermarkDue.map({ watermarkDue < $0 }) ?? true {
-                earliestWatermarkDue = watermarkDue
-            }
+        let (dueMoved, watermarkDueMoved) = Self.record(&entries.values[index], due, watermarkDue)
+        if dueMoved, let due, earliestDue.map({ due < $0 }) ?? true { earliestDue = due }
+        if watermarkDueMoved, let watermarkDue, earliestWatermarkDue.map({ watermarkDue < $0 }) ?? true {
+            earliestWatermarkDue = watermarkDue
         }
+    }
+
+    /// Writes the due times into an entry in place; returns which ones moved.
+    @inlinable @inline(__always)
+    static func record(_ entry: inout Entry, _ due: Date?, _ watermarkDue: Date?) -> (Bool, Bool) {
+        let dueMoved = due != entry.due
+        if dueMoved { entry.due = due }
+        let watermarkDueMoved = watermarkDue != entry.watermarkDue
+        if watermarkDueMoved { entry.watermarkDue = watermarkDue }
+        return (dueMoved, watermarkDueMoved)
     }
 
     /// Adds a key rebuilt from a resumed snapshot: not changed, with the due
     /// times its logic asks for.
     package mutating func insertRestored(_ key: String, _ logic: Logic) {
         entries[key] = Entry(logic: logic, changed: false)
-        settle(at: entries.index(forKey: key)!, .retain)
+        settle(at: entries.index(forKey: key)!, logic, .retain)
     }
 
     /// The keys whose `due` is at most `now`, in key order, with their `due`

@@ -90,15 +90,15 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
     }
 
     /// Calls `key`'s logic (built if new) through `body` and settles the outcome.
-    @inlinable
+    @inlinable @inline(__always)
     func call(
         _ key: String, in table: inout StatefulKeyTable<Logic>, _ emitter: inout KeyedEmitter<Logic.Output>,
         _ body: (Logic, inout KeyedEmitter<Logic.Output>) throws -> StateAction
     ) throws {
         emitter.currentKey = key
-        let index = try table.open(key, build: build)
-        let action = try body(table.logic(at: index), &emitter)
-        table.settle(at: index, action)
+        let (index, logic) = try table.open(key, build: build)
+        let action = try body(logic, &emitter)
+        table.settle(at: index, logic, action)
     }
 
     /// Runs `body` with the key table and a fresh emitter, puts the table
