@@ -174,9 +174,11 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
         var table = takeTable()
         defer { keys = table }
         for item in batch {
-            try call(item.key, in: &table, &emitter) { logic, emit in
-                try forItem(item, { try logic.onItem(item.value, emit: &emit) })
-            }
+            // `call`'s three steps, spelled out so the logic's `onItem` inlines here.
+            emitter.currentKey = item.key
+            let (index, logic) = try table.open(item.key, build: build)
+            let action = try forItem(item, { try logic.onItem(item.value, emit: &emitter) })
+            table.settle(at: index, logic, action)
         }
     }
 
