@@ -43,6 +43,9 @@ final class WindowLogic<
     @usableFromInline @exclusivity(unchecked) var earliestClosing: Date?
     /// When the engine should call `onNotify` (system time), if a window is open.
     @usableFromInline @exclusivity(unchecked) var wakeAt: Date?
+    /// The event time `wakeAt` waits for (the earliest closing time or held
+    /// item when it was set).
+    @usableFromInline @exclusivity(unchecked) var wakeFor: Date?
 
     /// The least time between timer calls, so a clock that runs behind the
     /// engine's system time (an injected test clock) cannot spin the worker.
@@ -93,7 +96,7 @@ final class WindowLogic<
             try assign(value, at: time, watermark: watermark, emit: &emit)
         }
         try advance(to: watermark, emit: &emit)
-        scheduleWake(now: now)
+        scheduleWake(now: now, keepingEarlier: true)
         return .retain
     }
 
@@ -130,7 +133,7 @@ final class WindowLogic<
             try kind.forEachWindow(containing: time) { id, open, close in
                 if close <= watermark {
                     emit(.late(id, value))
-                } else if let index = state.windows.index(forKey: id) {
+                } else if let index = openWindow(id) {
                     try folding.fold(&state.windows.values[index].accumulator, value)
                     if let react = folding.react {
                         try react(&state.windows.values[index].accumulator) {
@@ -164,6 +167,18 @@ final class WindowLogic<
             }
             recomputeEarliestClosing()
         }
+    }
+
+    /// The index of the open window `id`, if open. Tumbling windows have one
+    /// open window per key nearly always: that case compares the id instead
+    /// of hashing it.
+    @inlinable
+    func openWindow(_ id: WindowID) -> Dictionary<WindowID, OpenWindow<Accumulator>>.Index? {
+        if state.windows.count == 1 {
+            let only = state.windows.startIndex
+            return state.windows.keys[only] == id ? only : nil
+        }
+        return state.windows.index(forKey: id)
     }
 
     /// The stream watermark for this key: the engine's, or the highest the
@@ -206,6 +221,7 @@ final class WindowLogic<
         try advance(to: .distantFuture, emit: &emit)
         try close(emit: &emit) { _ in true }
         wakeAt = nil
+        wakeFor = nil
         return .retain
     }
 
@@ -249,16 +265,29 @@ final class WindowLogic<
     /// Sets when the engine should next call `onNotify`: when the watermark
     /// reaches the earliest closing time or held item, in the engine's
     /// system time.
+    ///
+    /// With `keepingEarlier` (on items), an earlier wake-up already set for
+    /// the same event time stays: an item moves the exact time only by the
+    /// difference between the system time and the event time passed since
+    /// the last one, and an early `onNotify` closes nothing that is not due
+    /// (it recomputes from the clock and sets the exact time). So while a
+    /// key's windows stay the same, items that move the time later leave the
+    /// key's timer, and the engine's entry for it, untouched; a new earliest
+    /// window gets its exact time.
     @inlinable
-    func scheduleWake(now: Date) {
+    func scheduleWake(now: Date, keepingEarlier: Bool = false) {
         var earliest = earliestClosing
         if let held = state.pending.first?.time, earliest.map({ held < $0 }) ?? true { earliest = held }
         guard let earliest, let due = state.clock.systemTime(whenWatermarkReaches: earliest) else {
             wakeAt = nil
+            wakeFor = nil
             return
         }
         let engineNow = clock.readsSystemTime ? now : Date()
-        wakeAt = engineNow.addingTimeInterval(max(due.timeIntervalSince(now), Self.minimumWakeDelay))
+        let wake = engineNow.addingTimeInterval(max(due.timeIntervalSince(now), Self.minimumWakeDelay))
+        if keepingEarlier, wakeFor == earliest, let wakeAt, wakeAt <= wake { return }
+        wakeAt = wake
+        wakeFor = earliest
     }
 
     @inlinable

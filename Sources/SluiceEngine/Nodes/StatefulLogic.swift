@@ -104,8 +104,10 @@ public protocol StatefulLogic<Value, Output>: AnyObject {
     func snapshot() -> State
 }
 
+// The defaults are `@inlinable` so a logic that keeps them (`statefulMap`'s)
+// costs nothing for them in the specialized per-item loop.
 extension StatefulLogic {
-    public static var prefersBatches: Bool { false }
+    @inlinable public static var prefersBatches: Bool { false }
 
     public func onBatch(_ values: [Value], emit: inout KeyedEmitter<Output>) throws -> StateAction {
         for (index, value) in values.enumerated() {
@@ -118,9 +120,14 @@ extension StatefulLogic {
         return .retain
     }
 
+    @inlinable
     public func onNotify(emit: inout KeyedEmitter<Output>) throws -> StateAction { .retain }
+    @inlinable
     public func onEOF(emit: inout KeyedEmitter<Output>) throws -> StateAction { .retain }
+    @inlinable
     public func notifyAt() -> Date? { nil }
+    @inlinable
     public func onWatermark(_ watermark: Date, emit: inout KeyedEmitter<Output>) throws -> StateAction { .retain }
+    @inlinable
     public func notifyAtWatermark() -> Date? { nil }
 }

@@ -3,14 +3,37 @@ import Foundation
 /// The keyed stateful core step on one worker: one `StatefulLogic` per key
 /// this worker owns (the exchange in front of it routes keys here), with
 /// timers, end-of-input flush, and per-epoch tracking of changed keys. Keys
-/// also wait for the stream's event-time watermark (`notifyAtWatermark`);
-/// the due time is kept in the key's entry, so the per-item path pays no
-/// extra hashing for it.
+/// also wait for the stream's event-time watermark (`notifyAtWatermark`).
+///
+/// Invariants:
+/// - All per-key bookkeeping lives in one `StatefulKeyTable` (`keys`): the
+///   key's logic, its changed flag, its system-time due time and its
+///   watermark due time, in one entry (see the table's invariants). There is
+///   no second table or cache to keep in step.
+/// - Every entry point (items, grouped batches, timers, watermarks, end of
+///   input, restore) calls a key's logic the same way: `keys.open` (find or
+///   build the entry, mark it changed), the call, `keys.settle` (record the
+///   due times, or remove the entry on `.discard`). Suspend and barriers only
+///   read the changed keys (`keys.takeChanged`).
+/// - During a call into the table the node moves it into a local (and back,
+///   even on a throw), so the per-item loop pays no exclusivity checks; no
+///   logic can reach the node meanwhile, and output is emitted only after the
+///   table is back.
+/// - Keys are called in key order wherever several are due at once (timers,
+///   watermark, end of input), so runs are deterministic.
 ///
 /// Speed: the per-item loop (`processItems`) is `@inlinable`. The public
 /// `stateful` operator passes a closure that calls it from code specialized in
 /// the caller's module, so for concrete types the loop runs without generic
 /// dispatch; without that closure the node runs the same loop unspecialized.
+/// The loop hashes each item's key once.
+///
+/// ```swift
+/// let node = StatefulNode<RunningSum>(step: StepID("sum"), worker: WorkerIndex(0), output: Emitter()) {
+///     RunningSum(resume: $0)
+/// }
+/// try node.receive([(key: "a", value: 1)])
+/// ```
 @usableFromInline
 package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriven {
     package typealias Input = (key: String, value: Logic.Value)
@@ -26,38 +49,16 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
     private let output: Emitter<Output>
     private let kernel: BatchKernel
     private let watermarkKernel: WatermarkKernel
-    /// A key's logic, whether it changed since the last snapshot, and the
-    /// watermark at which it wants `onWatermark`.
-    @usableFromInline
-    struct Entry {
-        @usableFromInline let logic: Logic
-        @usableFromInline var changed: Bool
-        @usableFromInline var watermarkDue: Date?
-        @usableFromInline init(logic: Logic, changed: Bool) {
-            self.logic = logic
-            self.changed = changed
-        }
-    }
-
-    @usableFromInline var logics: [String: Entry] = [:]
-    @usableFromInline var timers: [String: Date] = [:]
-    @usableFromInline var earliestTimer: Date?
+    /// Every key this worker holds, with its bookkeeping.
+    @usableFromInline var keys: StatefulKeyTable<Logic>
     /// The stream's watermark as last received (event time).
     @usableFromInline var streamWatermark: Date = .distantPast
-    /// No key's `watermarkDue` is earlier (it may be stale-early after a
-    /// key's due time moved later; the next scan fixes it).
-    @usableFromInline var earliestWatermarkDue: Date?
-    /// Keys whose state changed since the last snapshot (possibly repeated);
-    /// a key is added when its entry turns `changed` or it is discarded, so the
-    /// per-item path pays no extra hashing.
-    @usableFromInline package internal(set) var changedKeys: [String] = []
-    @usableFromInline let tracksChanges: Bool
     /// Where this node reports changed keys, if recovery is on.
     private var snapshots: SnapshotParticipant?
     private let metrics: StepMetrics
 
     /// - Parameters:
-    ///   - tracksChanges: Record changed keys per epoch (recovery needs it).
+    ///   - snapshots: The worker's snapshot collector; nil without recovery (no change tracking).
     ///   - kernel: Calls `processItems` from specialized code; nil runs it unspecialized.
     ///   - watermarkKernel: Calls `fireWatermarkDue` from specialized code; nil runs it unspecialized.
     ///   - build: Makes a key's logic from its resume state (nil for a new key).
@@ -69,13 +70,55 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
         self.step = step
         self.worker = worker
         self.output = output
-        self.tracksChanges = snapshots != nil
+        self.keys = StatefulKeyTable(tracksChanges: snapshots != nil)
         self.snapshots = SnapshotParticipant(snapshots, startEpoch: startEpoch)
         self.build = build
         self.metrics = StepMetrics(step: step, worker: worker)
         self.kernel = kernel ?? { node, batch, emitter in try node.processItems(batch, &emitter) }
         self.watermarkKernel = watermarkKernel ?? { node, watermark, emitter in try node.fireWatermarkDue(watermark, &emitter) }
     }
+
+    // MARK: - The one bookkeeping path
+
+    /// Moves the key table out of the node for a call (see the invariants);
+    /// the caller puts it back with `keys = table`, also on a throw.
+    @inlinable
+    func takeTable() -> StatefulKeyTable<Logic> {
+        var table = StatefulKeyTable<Logic>(tracksChanges: keys.tracksChanges)
+        swap(&table, &keys)
+        return table
+    }
+
+    /// Calls `key`'s logic (built if new) through `body` and settles the outcome.
+    @inlinable @inline(__always)
+    func call(
+        _ key: String, in table: inout StatefulKeyTable<Logic>, _ emitter: inout KeyedEmitter<Logic.Output>,
+        _ body: (Logic, inout KeyedEmitter<Logic.Output>) throws -> StateAction
+    ) throws {
+        emitter.currentKey = key
+        let (index, logic) = try table.open(key, build: build)
+        let action = try body(logic, &emitter)
+        table.settle(at: index, logic, action)
+    }
+
+    /// Runs `body` with the key table and a fresh emitter, puts the table
+    /// back, then emits what the logic emitted.
+    private func withTable(
+        _ body: (inout StatefulKeyTable<Logic>, inout KeyedEmitter<Logic.Output>) throws -> Void
+    ) throws {
+        var emitter = KeyedEmitter<Logic.Output>()
+        emitter.watermark = streamWatermark
+        do {
+            var table = takeTable()
+            defer { keys = table }
+            try body(&table, &emitter)
+        } catch {
+            throw stepError(error, step: step, worker: worker)
+        }
+        try output.emit(emitter.items)
+    }
+
+    // MARK: - Items
 
     package func receive(_ batch: [Input]) throws {
         var emitter = KeyedEmitter<Logic.Output>()
@@ -104,14 +147,17 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
                 groups[item.key] = [item.value]
             }
         }
+        var table = takeTable()
+        defer { keys = table }
         for key in order {
-            emitter.currentKey = key
             var values = groups[key]!
             while true {
-                let logic = try logic(for: key)
-                emitter.unhandledAfterDiscard = 0
-                let action = try logic.onBatch(values, emit: &emitter)
-                try settle(key, logic, action)
+                var action = StateAction.retain
+                try call(key, in: &table, &emitter) { logic, emit in
+                    emit.unhandledAfterDiscard = 0
+                    action = try logic.onBatch(values, emit: &emit)
+                    return action
+                }
                 // The default `onBatch` stops at a discard; a fresh logic takes the rest.
                 let left = emitter.unhandledAfterDiscard
                 guard action == .discard, left > 0 else { break }
@@ -121,139 +167,30 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
     }
 
     /// Handles each item of a batch with its key's logic.
-    ///
-    /// The key table is moved into a local for the batch (and back after, even
-    /// on a throw), so the loop pays no per-item exclusivity checks on it.
     @inlinable
     package func processItems(
         _ batch: [(key: String, value: Logic.Value)], _ emitter: inout KeyedEmitter<Logic.Output>
     ) throws {
-        var table = logics
-        logics = [:]
-        var earliestDue = earliestWatermarkDue
-        defer {
-            logics = table
-            earliestWatermarkDue = earliestDue
-        }
-        var anyTimers = !timers.isEmpty
+        var table = takeTable()
+        defer { keys = table }
         for item in batch {
+            // `call`'s three steps, spelled out so the logic's `onItem` inlines here.
             emitter.currentKey = item.key
-            let logic: Logic
-            var slot: [String: Entry].Index
-            if let index = table.index(forKey: item.key) {
-                slot = index
-                logic = table.values[index].logic
-                if tracksChanges && !table.values[index].changed {
-                    table.values[index].changed = true
-                    changedKeys.append(item.key)
-                }
-            } else {
-                logic = try build(nil)
-                table[item.key] = Entry(logic: logic, changed: tracksChanges)
-                slot = table.index(forKey: item.key)!
-                if tracksChanges { changedKeys.append(item.key) }
-            }
+            let (index, logic) = try table.open(item.key, build: build)
             let action = try forItem(item, { try logic.onItem(item.value, emit: &emitter) })
-            if action == .discard {
-                table.remove(at: slot)
-            } else {
-                let due = logic.notifyAtWatermark()
-                if due != table.values[slot].watermarkDue {
-                    table.values[slot].watermarkDue = due
-                    if let due, earliestDue.map({ due < $0 }) ?? true { earliestDue = due }
-                }
-            }
-            if anyTimers || (action == .retain && logic.notifyAt() != nil) {
-                updateTimer(item.key, logic, action)
-                anyTimers = !timers.isEmpty
-            }
+            table.settle(at: index, logic, action)
         }
     }
 
-    @inlinable
-    func logic(for key: String) throws -> Logic {
-        if let existing = logics[key] { return existing.logic }
-        let created = try build(nil)
-        logics[key] = Entry(logic: created, changed: false)
-        return created
-    }
+    // MARK: - Timers and watermarks
 
-    /// Notes that `key`'s state changed (once per snapshot while it lives).
-    @inlinable
-    func markChanged(_ key: String) {
-        guard tracksChanges else { return }
-        if let index = logics.index(forKey: key) {
-            guard !logics.values[index].changed else { return }
-            logics.values[index].changed = true
-        }
-        changedKeys.append(key)
-    }
-
-    @inlinable
-    func settle(_ key: String, _ logic: Logic, _ action: StateAction) throws {
-        markChanged(key)
-        if action == .discard {
-            logics.removeValue(forKey: key)
-        } else {
-            updateWatermarkDue(key, logic)
-        }
-        updateTimer(key, logic, action)
-    }
-
-    /// Records when a retained key wants `onWatermark`.
-    @usableFromInline
-    func updateWatermarkDue(_ key: String, _ logic: Logic) {
-        guard let index = logics.index(forKey: key) else { return }
-        let due = logic.notifyAtWatermark()
-        logics.values[index].watermarkDue = due
-        if let due, earliestWatermarkDue.map({ due < $0 }) ?? true { earliestWatermarkDue = due }
-    }
-
-    /// Records, moves or drops a key's timer after a call into its logic.
-    @usableFromInline
-    func updateTimer(_ key: String, _ logic: Logic, _ action: StateAction) {
-        if action == .retain, let due = logic.notifyAt() {
-            timers[key] = due
-            if earliestTimer.map({ due < $0 }) ?? true { earliestTimer = due }
-        } else if !timers.isEmpty, timers.removeValue(forKey: key) != nil {
-            recomputeEarliest()
-        }
-    }
-
-    @usableFromInline
-    func recomputeEarliest() { earliestTimer = timers.values.min() }
-
-    package var nextTimer: Date? { earliestTimer }
+    package var nextTimer: Date? { keys.earliestDue }
 
     package func fireTimers(now: Date) throws {
-        let due = timers.filter { $0.value <= now }.keys.sorted()
-        var emitter = KeyedEmitter<Logic.Output>()
-        emitter.watermark = streamWatermark
-        do {
-            for key in due {
-                timers.removeValue(forKey: key)
-                guard let logic = logics[key]?.logic else { continue }
-                emitter.currentKey = key
-                try settle(key, logic, try logic.onNotify(emit: &emitter))
+        try withTable { table, emitter in
+            for key in table.takeDue(now: now) {
+                try call(key, in: &table, &emitter) { logic, emit in try logic.onNotify(emit: &emit) }
             }
-        } catch {
-            throw stepError(error, step: step, worker: worker)
-        }
-        recomputeEarliest()
-        try output.emit(emitter.items)
-    }
-
-    /// Rebuilds the logic of keys from a resumed snapshot.
-    /// Rebuilt keys with a pending `notifyAt` get their timers back.
-    package func restore(_ states: [String: Logic.State]) throws {
-        for (key, state) in states {
-            let logic: Logic
-            do { logic = try build(state) } catch {
-                throw stepError(error, step: step, worker: worker)
-            }
-            logics[key] = Entry(logic: logic, changed: false)
-            updateTimer(key, logic, .retain)
-            updateWatermarkDue(key, logic)
         }
     }
 
@@ -262,7 +199,7 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
     private func advanceWatermark(to mark: Watermark) throws {
         guard mark.time > streamWatermark else { return }
         streamWatermark = mark.time
-        guard let earliest = earliestWatermarkDue, earliest <= streamWatermark else { return }
+        guard let earliest = keys.earliestWatermarkDue, earliest <= streamWatermark else { return }
         var emitter = KeyedEmitter<Logic.Output>()
         emitter.watermark = streamWatermark
         do {
@@ -274,41 +211,36 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
     }
 
     /// Calls `onWatermark` on every key whose due time `watermark` has
-    /// reached, in key order, then recomputes the earliest due time.
+    /// reached, in key order.
     @inlinable
     package func fireWatermarkDue(_ watermark: Date, _ emitter: inout KeyedEmitter<Logic.Output>) throws {
-        var due: [String] = []
-        for (key, entry) in logics {
-            if let time = entry.watermarkDue, time <= watermark { due.append(key) }
+        var table = takeTable()
+        defer { keys = table }
+        for key in table.takeWatermarkDue(watermark) {
+            try call(key, in: &table, &emitter) { logic, emit in try logic.onWatermark(watermark, emit: &emit) }
         }
-        due.sort()
-        for key in due {
-            guard let logic = logics[key]?.logic else { continue }
-            emitter.currentKey = key
-            try settle(key, logic, try logic.onWatermark(watermark, emit: &emitter))
+    }
+
+    // MARK: - Recovery and progress
+
+    /// Rebuilds the logic of keys from a resumed snapshot; their due times
+    /// (timers, watermark) come back with them.
+    package func restore(_ states: [String: Logic.State]) throws {
+        for (key, state) in states {
+            let logic: Logic
+            do { logic = try build(state) } catch {
+                throw stepError(error, step: step, worker: worker)
+            }
+            keys.insertRestored(key, logic)
         }
-        var earliest: Date?
-        for entry in logics.values {
-            if let time = entry.watermarkDue, earliest.map({ time < $0 }) ?? true { earliest = time }
-        }
-        earliestWatermarkDue = earliest
     }
 
     /// The changed keys' states (nil for discarded ones), then forgets them.
-    private func takeChangedRecords() throws -> [SnapshotRecord] {
-        defer { changedKeys.removeAll(keepingCapacity: true) }
-        var seen = Set<String>(minimumCapacity: changedKeys.count)
-        var records: [SnapshotRecord] = []
-        records.reserveCapacity(changedKeys.count)
-        for key in changedKeys where seen.insert(key).inserted {
-            guard let index = logics.index(forKey: key) else {
-                records.append(SnapshotRecord(step: step, key: key, state: nil))
-                continue
-            }
-            logics.values[index].changed = false
-            records.append(try .encoding(logics.values[index].logic.snapshot(), step: step, key: key, what: "state"))
+    package func takeChangedRecords() throws -> [SnapshotRecord] {
+        try keys.takeChanged().map { key, logic in
+            guard let logic else { return SnapshotRecord(step: step, key: key, state: nil) }
+            return try .encoding(logic.snapshot(), step: step, key: key, what: "state")
         }
-        return records
     }
 
     package func progress(_ signal: Progress) throws {
@@ -318,18 +250,11 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
         case .watermark(let mark):
             try advanceWatermark(to: mark)
         case .end:
-            var emitter = KeyedEmitter<Logic.Output>()
-            emitter.watermark = streamWatermark
-            do {
-                for key in logics.keys.sorted() {
-                    let logic = logics[key]!.logic
-                    emitter.currentKey = key
-                    try settle(key, logic, try logic.onEOF(emit: &emitter))
+            try withTable { table, emitter in
+                for key in table.sortedKeys() {
+                    try call(key, in: &table, &emitter) { logic, emit in try logic.onEOF(emit: &emit) }
                 }
-            } catch {
-                throw stepError(error, step: step, worker: worker)
             }
-            try output.emit(emitter.items)
             try snapshots?.ended(records: try takeChangedRecords())
         case .suspend:
             // The run stops to resume later: nothing is flushed, every key
@@ -339,6 +264,9 @@ package final class StatefulNode<Logic: StatefulLogic>: BatchConsumer, TimerDriv
         try output.signal(signal)
     }
 
-    /// The logic of a key, if this worker holds state for it (for tests).
-    package func state(of key: String) -> Logic.State? { logics[key]?.logic.snapshot() }
+    /// The state of a key, if this worker holds it (for tests).
+    package func state(of key: String) -> Logic.State? { keys.logic(of: key)?.snapshot() }
+
+    /// Keys changed or discarded since the last snapshot, possibly repeated (for tests).
+    package var changedKeys: [String] { keys.changedKeys }
 }
