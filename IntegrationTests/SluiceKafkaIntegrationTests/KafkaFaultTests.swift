@@ -2,6 +2,7 @@ import Foundation
 import Sluice
 import SluiceKafka
 import SluiceTesting
+import SluiceTestSupport
 import Synchronization
 import Testing
 
@@ -49,7 +50,7 @@ struct KafkaFaultTests {
         /// Waits until the broker is up again (bounded) and throws what went wrong.
         func end() throws {
             guard happened else { return }
-            guard over.wait(timeout: .now() + hangBound.timeInterval) == .success else {
+            guard over.wait(timeout: .after(hangBound)) == .success else {
                 Issue.record("the broker did not come back within \(hangBound)")
                 throw TestStopped()
             }

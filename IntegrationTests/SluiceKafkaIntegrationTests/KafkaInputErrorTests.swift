@@ -1,5 +1,6 @@
 import Foundation
 import Sluice
+import SluiceTestSupport
 @testable import SluiceKafka
 import SluiceTesting
 import Synchronization

@@ -1,7 +1,7 @@
-import ChildProcessSupport
 import Foundation
 import Sluice
 import SluiceKafka
+import SluiceTestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -1,8 +1,8 @@
-import ChildProcessSupport
 import Foundation
 import Sluice
 import SluiceKafka
 import SluiceRecovery
+import SluiceTestSupport
 import Testing
 
 /// The `kafka-word-count` example as a cluster of separate OS processes on

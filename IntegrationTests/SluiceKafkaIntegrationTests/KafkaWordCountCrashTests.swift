@@ -1,9 +1,9 @@
-import ChildProcessSupport
 import Foundation
 import Sluice
 import SluiceKafka
 import SluiceRecovery
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// Exactly-once resume under `kill -9`, end to end: the `kafka-word-count`

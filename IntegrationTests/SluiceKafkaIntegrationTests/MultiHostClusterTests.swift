@@ -1,8 +1,8 @@
-import ChildProcessSupport
 import Foundation
 import Sluice
 import SluiceKafka
 import SluiceRecovery
+import SluiceTestSupport
 import Testing
 
 /// `kafka-word-count` as a cluster of three "hosts" on one machine: network

@@ -1,6 +1,6 @@
-import ChildProcessSupport
 import Foundation
 import Sluice
+import SluiceTestSupport
 import Testing
 
 @testable import AnomalyDetector

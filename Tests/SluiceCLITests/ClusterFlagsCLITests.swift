@@ -1,5 +1,5 @@
-import ChildProcessSupport
 import Foundation
+import SluiceTestSupport
 import Testing
 
 /// A program's cluster flags are checked before anything runs: a bad value

@@ -1,5 +1,5 @@
-import ChildProcessSupport
 import Foundation
+import SluiceTestSupport
 import Testing
 
 /// The files in `deploy/` parse and agree with each other, checked by

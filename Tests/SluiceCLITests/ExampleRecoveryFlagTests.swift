@@ -1,5 +1,5 @@
-import ChildProcessSupport
 import Foundation
+import SluiceTestSupport
 import Testing
 
 /// Every example honours `-r`: a second run over the same input with the

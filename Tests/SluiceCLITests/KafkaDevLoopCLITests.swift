@@ -1,5 +1,5 @@
-import ChildProcessSupport
 import Foundation
+import SluiceTestSupport
 #if canImport(Glibc)
     import Glibc
 #endif

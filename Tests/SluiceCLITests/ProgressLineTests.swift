@@ -1,8 +1,8 @@
-import ChildProcessSupport
 import Foundation
 import Sluice
 import SluiceKafka
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// A finite run of a real example shows its progress line on standard error

@@ -1,8 +1,8 @@
-import ChildProcessSupport
 import Foundation
 import Sluice
 import SluiceRecovery
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// `sluice recovery init/inspect/check`, run as child processes on real

@@ -1,5 +1,5 @@
-import ChildProcessSupport
 import Foundation
+import SluiceTestSupport
 import Testing
 
 @Suite struct VersionTests {

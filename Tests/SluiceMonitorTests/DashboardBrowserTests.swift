@@ -1,10 +1,10 @@
-import ChildProcessSupport
 import CoreMetrics
 import Foundation
 import Prometheus
 import Sluice
 import SluiceMonitor
 import SluiceRecovery
+import SluiceTestSupport
 import Synchronization
 import Testing
 

@@ -1,6 +1,6 @@
-import ChildProcessSupport
 import Foundation
 import SluiceMonitor
+import SluiceTestSupport
 import Testing
 
 /// `--processes 2 --metrics-address 127.0.0.1:0`: each copy serves its own

@@ -1,7 +1,7 @@
-import ChildProcessSupport
 import Foundation
 import Prometheus
 import SluiceMonitor
+import SluiceTestSupport
 import Testing
 
 /// A bad `--metrics-address` stops an example binary at start with exit

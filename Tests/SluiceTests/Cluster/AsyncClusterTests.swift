@@ -1,7 +1,7 @@
-import AsyncTestSupport
 import Foundation
 import Sluice
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// Two cluster members in this test process, each awaited by a task of its

@@ -1,7 +1,7 @@
-import AsyncTestSupport
 import Foundation
 import Sluice
 import SluiceTesting
+import SluiceTestSupport
 import Synchronization
 import Testing
 
@@ -95,14 +95,14 @@ import Testing
         }
         // Process 1 never comes; ask for the stop while process 0 waits for it.
         if !stop.isStopRequested {
-            let listening = ContinuousClock.now + .seconds(Int(hangBound))
+            let listening = ContinuousClock.now + hangBound
             while !Self.isListening(port: addresses[0].port), ContinuousClock.now < listening {
                 Thread.sleep(forTimeInterval: 0.01)
             }
             stop.requestStop()
         }
-        guard done.wait(timeout: .now() + hangBound) == .success else {
-            Issue.record("the member still waits for its peers \(Int(hangBound)) s after the stop")
+        guard done.wait(timeout: .after(hangBound)) == .success else {
+            Issue.record("the member still waits for its peers \(hangBound) after the stop")
             return nil
         }
         return outcome.withLock { $0 }

@@ -1,12 +1,13 @@
 import Foundation
 import Sluice
+import SluiceTestSupport
 import Synchronization
 import Testing
 
 /// Runs each flow as one member of a cluster on 127.0.0.1 (flow `i` is
 /// process `i`), each on its own thread with its own TCP connections, and
 /// returns how each ended. Bounded: a member that does not return within
-/// `runBound` is recorded as an issue (and reported as `RunTimedOut`).
+/// `hangBound` is recorded as an issue (and reported as `TestStopped`).
 func runClusterMembers(
     _ flows: [Dataflow], configuration: RunConfiguration, options: ClusterMeshOptions = ClusterMeshOptions(),
     sourceLocation: SourceLocation = #_sourceLocation
@@ -37,9 +38,9 @@ func runClusterMembers(
         thread.stackSize = 8 << 20
         thread.start()
     }
-    guard group.wait(timeout: .now() + runBound) == .success else {
-        Issue.record("a cluster member did not return within \(Int(runBound)) s", sourceLocation: sourceLocation)
-        return flows.indices.map { _ in .failure(RunTimedOut(workers: configurations[0].workers)) }
+    guard group.wait(timeout: .after(hangBound)) == .success else {
+        Issue.record("a cluster member did not return within \(hangBound)", sourceLocation: sourceLocation)
+        return flows.indices.map { _ in .failure(TestStopped()) }
     }
     return outcomes.withLock { results in flows.indices.map { results[$0]! } }
 }

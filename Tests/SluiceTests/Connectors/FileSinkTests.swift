@@ -1,6 +1,7 @@
 import Foundation
 import Sluice
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 @Suite struct FileSinkTests {
@@ -16,7 +17,7 @@ import Testing
             let input = (0..<250).map { "line \($0)" }
             let flow = Dataflow("test")
             flow.input("in", TestingSource(input, batchSize: 8)).output("save", FileSink(path: path))
-            try OpsSupport.runBounded(flow, workers: 1)
+            try runToEnd(flow, workers: 1)
             #expect(try lines(of: path) == input)
         }
     }
@@ -29,7 +30,7 @@ import Testing
                 let flow = Dataflow("test")
                 flow.input("in", TestingSource(partitions: partitions, batchSize: 5))
                     .output("save", FileSink(path: path))
-                try OpsSupport.runBounded(flow, workers: workers)
+                try runToEnd(flow, workers: workers)
                 let written = try lines(of: path)
                 #expect(written.sorted() == Array(partitions.joined()).sorted(), "workers=\(workers)")
                 for (index, partition) in partitions.enumerated() {
@@ -49,7 +50,7 @@ import Testing
                     .redistribute("spread")
                     .map("format") { "n=\($0)" }
                     .output("save", FileSink(path: path))
-                try OpsSupport.runBounded(flow, workers: workers)
+                try runToEnd(flow, workers: workers)
                 #expect(try lines(of: path).sorted() == (0..<400).map { "n=\($0)" }.sorted(), "workers=\(workers)")
             }
         }
@@ -60,7 +61,7 @@ import Testing
             let path = try OpsSupport.writeFile(String(repeating: "old content\n", count: 100), named: "out.txt", in: directory)
             let flow = Dataflow("test")
             flow.input("in", TestingSource(["new"])).output("save", FileSink(path: path))
-            try OpsSupport.runBounded(flow, workers: 2)
+            try runToEnd(flow, workers: 2)
             #expect(try String(contentsOfFile: path, encoding: .utf8) == "new\n")
         }
     }
@@ -71,7 +72,7 @@ import Testing
                 let path = directory.appendingPathComponent("empty-\(workers).txt").path
                 let flow = Dataflow("test")
                 flow.input("in", TestingSource<String>([])).output("save", FileSink(path: path))
-                try OpsSupport.runBounded(flow, workers: workers)
+                try runToEnd(flow, workers: workers)
                 #expect(FileManager.default.fileExists(atPath: path), "workers=\(workers)")
                 #expect(try String(contentsOfFile: path, encoding: .utf8) == "", "workers=\(workers)")
             }
@@ -86,7 +87,7 @@ import Testing
                 let input = (0..<10).map { "short \($0)" }
                 let flow = Dataflow("test")
                 flow.input("in", TestingSource(input, batchSize: 3)).output("save", FileSink(path: path))
-                try OpsSupport.runBounded(flow, workers: workers)
+                try runToEnd(flow, workers: workers)
                 #expect(try lines(of: path) == input, "workers=\(workers)")
                 if let open = OpsSupport.openDescriptorCount(for: path) {
                     #expect(open == 0, "\(path) is still open after the run (workers=\(workers))")
@@ -103,7 +104,7 @@ import Testing
             let input = ["before", "a\u{0}b", "after"]
             let flow = Dataflow("test")
             flow.input("in", TestingSource(input, batchSize: 3)).output("save", FileSink(path: path))
-            try OpsSupport.runBounded(flow, workers: 1)
+            try runToEnd(flow, workers: 1)
             let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
             #expect(bytes == Data("before\na\u{0}b\nafter\n".utf8))
         }
@@ -117,7 +118,7 @@ import Testing
                 let output = directory.appendingPathComponent("copy-\(workers).txt").path
                 let flow = Dataflow("test")
                 flow.input("in", FileSource(path: input, batchSize: 2)).output("save", FileSink(path: output))
-                try OpsSupport.runBounded(flow, workers: workers)
+                try runToEnd(flow, workers: workers)
                 #expect(try Data(contentsOf: URL(fileURLWithPath: output)) == Data(text.utf8), "workers=\(workers)")
             }
         }
@@ -130,11 +131,11 @@ import Testing
         try OpsSupport.withTemporaryDirectory { directory in
             for workers in workerCounts {
                 let path = directory.appendingPathComponent("epochs-\(workers).txt").path
-                let cancelled = OpsFlag()
+                let cancelled = Flag()
                 let flow = Dataflow("test")
                 flow.input("in", WaitForFileSource(path: path, line: "first", cancelled: cancelled))
                     .output("save", FileSink(path: path))
-                try OpsSupport.runBounded(flow, workers: workers, epochInterval: .milliseconds(10)) {
+                try runToEnd(flow, workers: workers, epochInterval: .milliseconds(10)) {
                     cancelled.set()
                 }
                 #expect(try lines(of: path) == ["first", "last"], "workers=\(workers)")
@@ -148,7 +149,7 @@ import Testing
 private struct WaitForFileSource: PartitionedSource {
     let path: String
     let line: String
-    let cancelled: OpsFlag
+    let cancelled: Flag
 
     func listPartitions() throws -> [PartitionKey] { ["only"] }
 
@@ -160,10 +161,10 @@ private struct WaitForFileSource: PartitionedSource {
         private enum Stage { case start, waiting, done }
         private let path: String
         private let line: String
-        private let cancelled: OpsFlag
+        private let cancelled: Flag
         private var stage = Stage.start
 
-        init(path: String, line: String, cancelled: OpsFlag) {
+        init(path: String, line: String, cancelled: Flag) {
             self.path = path
             self.line = line
             self.cancelled = cancelled

@@ -1,6 +1,7 @@
 import Foundation
 import Sluice
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 @Suite struct FileSourceTests {
@@ -47,7 +48,7 @@ import Testing
             flow.input("in", FileSource(paths: paths, batchSize: 5))
                 .inspectDebug("where") { seen.append(OpsObserved($0)) }
                 .output("out", TestingSink<String>())
-            try OpsSupport.runBounded(flow, workers: 3)
+            try runToEnd(flow, workers: 3)
             var workerOfFile: [Int: Set<Int>] = [:]
             for observed in seen.values {
                 let file = Int(observed.item.dropFirst().prefix { $0 != "-" })!
@@ -121,7 +122,7 @@ import Testing
             let flow = Dataflow("test")
             let sink = TestingSink<String>()
             flow.input("in", FileSource(paths: paths, batchSize: 4)).output("out", sink)
-            try OpsSupport.runBounded(flow, workers: 2)
+            try runToEnd(flow, workers: 2)
             #expect(sink.items.count == 70)
             for path in paths {
                 if let open = OpsSupport.openDescriptorCount(for: path) {
@@ -139,7 +140,7 @@ import Testing
                 let flow = Dataflow("test")
                 flow.input("lines", FileSource(paths: [present, missing])).output("out", TestingSink<String>())
                 let error = try #require(throws: DataflowError.self, "workers=\(workers)") {
-                    try OpsSupport.runBounded(flow, workers: workers)
+                    try runToEnd(flow, workers: workers)
                 }
                 guard case let .sourceFailed(step, partition, underlying) = error else {
                     Issue.record("expected sourceFailed, got \(error)")
@@ -165,7 +166,7 @@ import Testing
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
             let flow = Dataflow("test")
             flow.input("lines", FileSource(path: folder)).output("out", TestingSink<String>())
-            let error = try #require(throws: DataflowError.self) { try OpsSupport.runBounded(flow, workers: 2) }
+            let error = try #require(throws: DataflowError.self) { try runToEnd(flow, workers: 2) }
             guard case let .sourceFailed(step, partition, _) = error else {
                 Issue.record("expected sourceFailed, got \(error)")
                 return

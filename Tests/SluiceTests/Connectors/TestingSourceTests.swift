@@ -1,5 +1,6 @@
 import Sluice
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 @Suite struct TestingSourceTests {
@@ -66,7 +67,7 @@ import Testing
             let first = Dataflow("test")
             first.input("in", source).output("out", firstSink)
             let error = try #require(throws: DataflowError.self, "workers=\(workers)") {
-                try OpsSupport.runBounded(first, workers: workers)
+                try runToEnd(first, workers: workers)
             }
             guard case let .sourceFailed(step, partition, underlying) = error else {
                 Issue.record("expected sourceFailed, got \(error)")
@@ -87,7 +88,7 @@ import Testing
             let secondSink = TestingSink<Int>()
             let second = Dataflow("test")
             second.input("in", source).output("out", secondSink)
-            try OpsSupport.runBounded(second, workers: workers)
+            try runToEnd(second, workers: workers)
             #expect(secondSink.items == [1, 2, 3], "workers=\(workers)")
         }
     }
@@ -100,7 +101,7 @@ import Testing
             let sink = TestingSink<Int>()
             flow.input("in", source).output("out", sink)
             do {
-                try OpsSupport.runBounded(flow, workers: 1)
+                try runToEnd(flow, workers: 1)
                 #expect(sink.items == [1, 2, 3], "attempt \(attempt)")
             } catch let error as DataflowError {
                 failures += 1
@@ -118,7 +119,7 @@ import Testing
         for _ in 0..<2 {
             let flow = Dataflow("test")
             flow.input("in", TestingSource(events: events)).output("out", TestingSink<Int>())
-            #expect(throws: DataflowError.self) { try OpsSupport.runBounded(flow, workers: 1) }
+            #expect(throws: DataflowError.self) { try runToEnd(flow, workers: 1) }
         }
     }
 
@@ -138,7 +139,7 @@ import Testing
             flow.input("in", TestingSource(partitions: partitions, batchSize: 3))
                 .inspectDebug("where") { seen.append(OpsObserved($0)) }
                 .output("out", sink)
-            try OpsSupport.runBounded(flow, workers: workers)
+            try runToEnd(flow, workers: workers)
 
             var readers: [Int: Set<Int>] = [:]
             for observed in seen.values { readers[observed.item / 100, default: []].insert(observed.worker) }
@@ -159,7 +160,7 @@ import Testing
         flow.input("in", TestingSource(partitions: [["a1", "a2"], ["b1", "b2", "b3"], ["c1"]]))
             .inspectDebug("where") { seen.append(OpsObserved($0)) }
             .output("out", TestingSink<String>())
-        try OpsSupport.runBounded(flow, workers: 3)
+        try runToEnd(flow, workers: 3)
         var partitionsOfWorker: [Int: Set<Character>] = [:]
         for observed in seen.values { partitionsOfWorker[observed.worker, default: []].insert(observed.item.first!) }
         #expect(partitionsOfWorker.keys.sorted() == [0, 1, 2])
@@ -172,7 +173,7 @@ import Testing
             let flow = Dataflow("test")
             let sink = TestingSink<Int>()
             flow.input("in", TestingSource<Int>(partitions: [])).output("out", sink)
-            try OpsSupport.runBounded(flow, workers: workers)
+            try runToEnd(flow, workers: workers)
             #expect(sink.items.isEmpty, "workers=\(workers)")
         }
     }

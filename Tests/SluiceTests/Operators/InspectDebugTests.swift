@@ -1,6 +1,7 @@
 import Foundation
 import Sluice
 import SluiceTesting
+import SluiceTestSupport
 import Synchronization
 import Testing
 
@@ -51,7 +52,7 @@ import Testing
                     seen.append(OpsObserved(info))
                 }
                 .output("out", sink)
-            try OpsSupport.runBounded(flow, workers: workers, epochInterval: .milliseconds(20)) {
+            try runToEnd(flow, workers: workers, epochInterval: .milliseconds(20)) {
                 progress.cancel()
             }
 
@@ -73,7 +74,7 @@ import Testing
 /// The highest epoch each worker's inspector has reported.
 private final class EpochProgress: Sendable {
     private let highest: Mutex<[UInt64]>
-    private let cancelled = OpsFlag()
+    private let cancelled = Flag()
 
     init(workers: Int) { highest = Mutex(Array(repeating: 0, count: workers)) }
 

@@ -1,5 +1,6 @@
 import Sluice
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 @Suite struct MapTests {

@@ -1,5 +1,6 @@
 import Sluice
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 @Suite struct MergeTests {
@@ -89,7 +90,7 @@ import Testing
             local.merge("all", spread, keyed)
                 .inspectDebug("after") { afterMerge.record($0) }
                 .output("out", sink)
-            try OpsSupport.runBounded(flow, workers: workers, epochInterval: .milliseconds(5)) { tracker.cancel() }
+            try runToEnd(flow, workers: workers, epochInterval: .milliseconds(5)) { tracker.cancel() }
 
             let source = atSource.byItem
             let merged = afterMerge.byItem

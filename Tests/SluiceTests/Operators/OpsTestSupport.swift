@@ -1,63 +1,17 @@
 import Foundation
 import Sluice
 import SluiceTesting
+import SluiceTestSupport
 import Synchronization
 import Testing
 
 /// Helpers for the stateless-operator and connector tests (namespaced so they
 /// cannot clash with other test files' helpers).
 enum OpsSupport {
-    /// A run that did not return within its bound.
-    struct RunTimedOut: Error, CustomStringConvertible {
-        let bound: Duration
-        var description: String { "the run did not return within \(bound)" }
-    }
-
-    /// Runs `flow` on a background thread and waits for it at most `bound`.
-    ///
-    /// The bound only turns a hang into a failure; it never decides a pass.
-    /// On timeout `onTimeout` is called (to let a test's source end, so the
-    /// stray thread finishes) and `RunTimedOut` is thrown.
-    /// - Throws: The run's own error, or `RunTimedOut`.
-    static func runBounded(
-        _ flow: Dataflow, workers: Int, epochInterval: Duration = .seconds(10), maxPendingItemsPerWorker: Int? = nil,
-        bound: Duration = .seconds(30), onTimeout: () -> Void = {}
-    ) throws {
-        var settings = RunConfiguration(workers: workers)
-        settings.epochInterval = epochInterval
-        if let maxPendingItemsPerWorker { settings.maxPendingItemsPerWorker = maxPendingItemsPerWorker }
-        let configuration = settings
-        let box = FlowBox(flow: flow)
-        let outcome = Mutex<Result<Void, any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            let result = Result { try run(box.flow, configuration: configuration) }
-            outcome.withLock { $0 = result }
-            done.signal()
-        }
-        thread.name = "ops-test-run"
-        thread.start()
-        if done.wait(timeout: .now() + bound.opsSeconds) == .timedOut {
-            onTimeout()
-            throw RunTimedOut(bound: bound)
-        }
-        try outcome.withLock { $0 }!.get()
-    }
-
-    /// Moves a flow to the thread that runs it.
-    // @unchecked: the flow is fully built before the thread starts and only
-    // that thread touches it afterwards.
-    private struct FlowBox: @unchecked Sendable {
-        let flow: Dataflow
-    }
-
     /// Runs `body` with a fresh temporary directory, removed afterwards.
     static func withTemporaryDirectory<Value>(_ body: (URL) throws -> Value) throws -> Value {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("sluice-ops-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        return try body(directory)
+        let directory = try TemporaryDirectory(prefix: "sluice-ops")
+        return try withExtendedLifetime(directory) { try body(directory.url) }
     }
 
     /// Writes `text` to `name` in `directory` and returns the file's path.
@@ -98,15 +52,6 @@ final class OpsRecorder<Value: Sendable>: Sendable {
     var values: [Value] { storage.withLock { $0 } }
 }
 
-/// A flag set from one thread and read from others.
-final class OpsFlag: Sendable {
-    private let value = Atomic<Bool>(false)
-
-    func set() { value.store(true, ordering: .releasing) }
-
-    var isSet: Bool { value.load(ordering: .acquiring) }
-}
-
 /// What `inspectDebug` reported for one item, in comparable form.
 struct OpsObserved<Item: Sendable>: Sendable {
     let item: Item
@@ -122,19 +67,11 @@ struct OpsObserved<Item: Sendable>: Sendable {
     }
 }
 
-extension Duration {
-    /// The duration in seconds (for Dispatch timeouts).
-    fileprivate var opsSeconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) / 1e18
-    }
-}
-
 /// The highest epoch seen per source partition, fed by an `inspectDebug`
 /// right after the input; tells `OpsTickingSource` when to stop.
 final class OpsEpochTracker: Sendable {
     private let highest = Mutex<[Int: UInt64]>([:])
-    private let cancelled = OpsFlag()
+    private let cancelled = Flag()
     private let target: UInt64
 
     /// - Parameter target: The epoch each partition must reach before it ends.

@@ -1,5 +1,6 @@
 import Sluice
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 @Suite struct RedistributeTests {
@@ -13,7 +14,7 @@ import Testing
             .redistribute("spread")
             .inspectDebug("after") { after.append($0.worker.rawValue) }
             .output("out", sink)
-        try OpsSupport.runBounded(flow, workers: 3)
+        try runToEnd(flow, workers: 3)
 
         // One partition is read by one worker; after the exchange, several work.
         #expect(Set(before.values).count == 1)
@@ -43,7 +44,7 @@ import Testing
             .redistribute("spread")
             .inspectDebug("after") { after.append($0.worker.rawValue) }
             .output("out", sink)
-        try OpsSupport.runBounded(flow, workers: 3)
+        try runToEnd(flow, workers: 3)
         #expect(Set(after.values).count > 1)
         #expect(sink.items.sorted() == Array(0..<30))
     }
@@ -74,7 +75,7 @@ import Testing
                 .redistribute("spread")
                 .inspectDebug("after") { after.record($0) }
                 .output("out", TestingSink<Int>())
-            try OpsSupport.runBounded(flow, workers: workers, epochInterval: .milliseconds(5)) { tracker.cancel() }
+            try runToEnd(flow, workers: workers, epochInterval: .milliseconds(5)) { tracker.cancel() }
             #expect(after.byItem == atSource.byItem, "workers=\(workers)")
             #expect(atSource.byItem.values.contains { $0.contains(3) }, "the run ended before epoch 3")
         }
@@ -91,7 +92,7 @@ import Testing
                 flow.input("in", TestingSource(partitions: partitions, batchSize: 5))
                     .redistribute("spread")
                     .output("out", sink)
-                try OpsSupport.runBounded(
+                try runToEnd(
                     flow, workers: workers, epochInterval: epochInterval, maxPendingItemsPerWorker: 8)
                 #expect(sink.items.sorted() == Array(0..<4000), "workers=\(workers), epoch=\(epochInterval)")
             }

@@ -1,6 +1,7 @@
 import Foundation
 import Sluice
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// Exactly-once resume with the engine's recovery protocol and the in-memory
@@ -195,21 +196,6 @@ private struct CommitThenAbortSource: PartitionedSource {
         #expect(resumedAt > 0 && resumedAt <= 300, "resumed at \(resumedAt), after committed \(committed)")
         // Totals are exact: the restored fold state plus the items after it.
         #expect(second.items.sorted() == ["k0=100", "k1=100", "k2=100", "k3=100"])
-    }
-}
-
-/// Records which epochs each worker wrote, passing everything to an in-memory store.
-private final class RecordingStore: RecoveryStore, @unchecked Sendable {
-    // @unchecked: `written` is guarded by `lock`; `inner` is thread-safe.
-    let inner = InMemoryRecoveryStore()
-    private let lock = NSLock()
-    private var written: [(worker: Int, epoch: UInt64, ended: Bool)] = []
-    var writes: [(worker: Int, epoch: UInt64, ended: Bool)] { lock.withLock { written } }
-    func resumePoint() throws -> ResumePoint? { try inner.resumePoint() }
-    func beginExecution(workerCount: Int) throws { try inner.beginExecution(workerCount: workerCount) }
-    func write(epoch: Epoch, worker: WorkerIndex, records: [SnapshotRecord], ended: Bool) throws {
-        lock.withLock { written.append((worker.rawValue, epoch.rawValue, ended)) }
-        try inner.write(epoch: epoch, worker: worker, records: records, ended: ended)
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Sluice
 import SluiceTesting
+import SluiceTestSupport
 import Synchronization
 import Testing
 
@@ -43,12 +44,6 @@ import Testing
 
             func snapshot() -> Int { position }
         }
-    }
-
-    final class Flag: Sendable {
-        private let value = Atomic<Bool>(false)
-        var isSet: Bool { value.load(ordering: .acquiring) }
-        func set() { value.store(true, ordering: .releasing) }
     }
 
     @Test func aRestoredKeysTimeoutFiresWithoutNewItems() throws {

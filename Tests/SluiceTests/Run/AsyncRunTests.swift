@@ -1,8 +1,9 @@
-import AsyncTestSupport
 import Foundation
 import Sluice
+import SluiceEngine
 import SluiceRecovery
 import SluiceTesting
+import SluiceTestSupport
 import Synchronization
 import Testing
 
@@ -124,7 +125,7 @@ import Testing
     @Test func awaitingRunsLeaveTheirThreadToOtherTasks() async throws {
         let pings = Atomic<Int>(0)
         let target = 2_000
-        let giveUp = Date().addingTimeInterval(hangBound)
+        let giveUp = Date().addingTimeInterval(hangBound.seconds)
         let runs = ProcessInfo.processInfo.activeProcessorCount + 1
         let plans = try (0..<runs).map { index in
             let flow = Dataflow("busy_\(index)")

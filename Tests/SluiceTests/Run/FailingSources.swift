@@ -1,5 +1,6 @@
 import Foundation
 import Sluice
+import SluiceTestSupport
 import Synchronization
 
 /// A partitioned source for error tests: named partitions of integers, with

@@ -1,7 +1,7 @@
 import Foundation
-import MetricsTestSupport
 import Sluice
 import SluiceTesting
+import SluiceTestSupport
 import Synchronization
 import Testing
 

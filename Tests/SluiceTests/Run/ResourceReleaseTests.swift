@@ -1,5 +1,6 @@
 import Sluice
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// Every source and sink partition a run opens is closed exactly once, whether

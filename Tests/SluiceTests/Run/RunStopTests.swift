@@ -1,6 +1,7 @@
 import Foundation
 import Sluice
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// A failure stops the whole run: every worker wakes and returns (even one

@@ -1,8 +1,8 @@
-import AsyncTestSupport
 import Foundation
 import Sluice
 import SluiceRecovery
 import SluiceTesting
+import SluiceTestSupport
 import Synchronization
 import Testing
 
@@ -112,7 +112,7 @@ final class HeldWriteStore: RecoveryStore, Sendable {
     func write(epoch: Epoch, worker: WorkerIndex, records: [SnapshotRecord], ended: Bool) throws {
         if hold.compareExchange(expected: true, desired: false, ordering: .acquiringAndReleasing).exchanged {
             writeHeld.fire()
-            _ = released.wait(timeout: .now() + hangBound)
+            _ = released.wait(timeout: .after(hangBound))
         }
         try inner.write(epoch: epoch, worker: worker, records: records, ended: ended)
     }

@@ -1,6 +1,6 @@
-import AsyncTestSupport
 import Foundation
 import Sluice
+import SluiceTestSupport
 import Synchronization
 
 /// A source for the watermark tests: each partition plays a script of items

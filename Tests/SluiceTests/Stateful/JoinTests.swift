@@ -1,5 +1,6 @@
 import Sluice
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// One input of the join tests: a value for the left or the right side.

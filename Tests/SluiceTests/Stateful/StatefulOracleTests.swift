@@ -1,6 +1,7 @@
 import PropertyBased
 import Sluice
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 // Oracle tests: the stateful operators against naive reference
@@ -48,7 +49,7 @@ private func onEveryWorkerCount<Sinks>(
     for workers in workerCounts {
         let flow = Dataflow("oracle")
         let sinks = build(flow)
-        try runBounded(flow, workers: workers, epochInterval: shortEpochs ? .milliseconds(1) : .seconds(10))
+        try runToEnd(flow, workers: workers, epochInterval: shortEpochs ? .milliseconds(1) : .seconds(10))
         check(workers, sinks)
     }
 }

@@ -1,48 +1,12 @@
 import Foundation
 import Sluice
 import SluiceTesting
+import SluiceTestSupport
 import Synchronization
 import Testing
 
 // Helpers shared by the stateful operator tests (StatefulTests, JoinTests,
 // CollectTests, the …Final tests and StatefulOracleTests).
-
-/// The longest one run may take before a test fails instead of hanging. It
-/// only bounds a broken run; no test passes or fails because of timing.
-let runBound: TimeInterval = 30
-
-/// A run that did not return within `runBound`.
-struct RunTimedOut: Error, CustomStringConvertible {
-    let workers: Int
-    var description: String { "the flow did not finish within \(Int(runBound)) s with \(workers) worker(s)" }
-}
-
-/// Carries the flow to the helper thread of `runBounded`, and its outcome back.
-// @unchecked: the flow is built before the thread starts and only read by it
-// (through `run`); the test thread never touches it again while it runs. The
-// outcome is guarded by its mutex.
-private final class FlowHandoff: @unchecked Sendable {
-    let flow: Dataflow
-    let outcome = Mutex<Result<Void, any Error>?>(nil)
-    init(_ flow: Dataflow) { self.flow = flow }
-}
-
-/// Runs `flow` on a helper thread and waits at most `runBound` for it.
-/// - Throws: What the run throws, or `RunTimedOut`.
-func runBounded(_ flow: Dataflow, workers: Int, epochInterval: Duration = .seconds(10)) throws {
-    let configuration = RunConfiguration(workers: workers, epochInterval: epochInterval)
-    let handoff = FlowHandoff(flow)
-    let done = DispatchSemaphore(value: 0)
-    let thread = Thread {
-        let result = Result { try run(handoff.flow, configuration: configuration) }
-        handoff.outcome.withLock { $0 = result }
-        done.signal()
-    }
-    thread.stackSize = 8 << 20
-    thread.start()
-    guard done.wait(timeout: .now() + runBound) == .success else { throw RunTimedOut(workers: workers) }
-    try handoff.outcome.withLock { $0 }!.get()
-}
 
 /// Builds a fresh flow with `build` for 1, 2 and 3 workers, runs each (bounded)
 /// and returns the sink's items per worker count.
@@ -53,7 +17,7 @@ func outputsPerWorkerCount<Out: Sendable>(
     for count in workerCounts {
         let flow = Dataflow("test")
         let sink = build(flow)
-        try runBounded(flow, workers: count, epochInterval: epochInterval)
+        try runToEnd(flow, workers: count, epochInterval: epochInterval)
         results[count] = sink.items
     }
     return results
@@ -97,25 +61,10 @@ func expectSameMultisetOnEveryWorkerCount<Out: Comparable & Sendable>(
     return single
 }
 
-/// A flag set by one thread (a sink or inspect step) and read by another (a source).
-final class Flag: Sendable {
-    private let value = Mutex(false)
-    func set() { value.withLock { $0 = true } }
-    var isSet: Bool { value.withLock { $0 } }
-}
-
-/// A counter shared between worker threads.
-final class SharedCounter: Sendable {
-    private let value = Mutex(0)
-    /// Adds one and returns the new count.
-    @discardableResult func increment() -> Int { value.withLock { $0 += 1; return $0 } }
-    var count: Int { value.withLock { $0 } }
-}
-
 /// A one-partition source that keeps the run alive until something downstream
 /// has been observed: it emits `first` as one batch, then answers "nothing yet"
 /// (polled again a few ms later) until `until` is set, then emits `then` as one
-/// batch and ends. If `until` is never set it gives up after `runBound / 2`
+/// batch and ends. If `until` is never set it gives up after `hangBound / 2`
 /// and records that in `gaveUp`, so a missing observation fails the test
 /// instead of hanging it.
 struct KeepAliveSource<Item: Sendable>: PartitionedSource {
@@ -143,7 +92,7 @@ struct KeepAliveSource<Item: Sendable>: PartitionedSource {
         private let until: Flag
         private let gaveUp: Flag
         private var phase = Phase.first
-        private let giveUpAt = Date().addingTimeInterval(runBound / 2)
+        private let giveUpAt = ContinuousClock.now + hangBound / 2
 
         init(first: [Item], then: [Item], until: Flag, gaveUp: Flag) {
             self.first = first
@@ -162,7 +111,7 @@ struct KeepAliveSource<Item: Sendable>: PartitionedSource {
                     phase = .then
                     return []
                 }
-                if Date() > giveUpAt {
+                if ContinuousClock.now > giveUpAt {
                     gaveUp.set()
                     phase = .done
                     return nil
@@ -193,12 +142,4 @@ extension DataStream {
     func keyed<Value: Comparable>(_ name: String = "keyed") -> KeyedStream<Value> where Item == KV<Value> {
         map(name) { (key: $0.key, value: $0.value) }
     }
-}
-
-/// A configuration that snapshots every 1 ms epoch into `store`, for recovery tests.
-func recoveryConfiguration(workers: Int, store: any RecoveryStore) -> RunConfiguration {
-    var configuration = RunConfiguration(workers: workers)
-    configuration.epochInterval = .milliseconds(1)
-    configuration.recoveryStore = store
-    return configuration
 }

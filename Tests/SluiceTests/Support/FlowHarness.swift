@@ -1,9 +1,7 @@
 import Sluice
 import SluiceTesting
+import SluiceTestSupport
 import Testing
-
-/// The worker counts every operator test runs with.
-let workerCounts = [1, 2, 3]
 
 /// Builds a fresh flow with `build` (which returns the sink it wrote to), runs
 /// it with each worker count, and returns the sink's items per worker count.
@@ -15,9 +13,7 @@ func runEachWorkerCount<Out: Sendable>(
     for count in workers {
         let flow = Dataflow("test")
         let sink = build(flow)
-        var configuration = RunConfiguration(workers: count)
-        configuration.epochInterval = epochInterval
-        try run(flow, configuration: configuration)
+        try runToEnd(flow, workers: count, epochInterval: epochInterval)
         results[count] = sink.items
     }
     return results

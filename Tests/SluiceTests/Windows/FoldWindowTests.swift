@@ -1,6 +1,7 @@
 import Foundation
 import Sluice
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// `foldWindow`, with the worked examples of Bytewax's windowing

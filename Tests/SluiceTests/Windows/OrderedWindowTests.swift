@@ -1,6 +1,7 @@
 import Foundation
 import Sluice
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// The `ordered` option: items shuffled within the clock's allowance give

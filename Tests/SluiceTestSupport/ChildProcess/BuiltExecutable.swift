@@ -30,8 +30,9 @@ package enum BuiltExecutable {
         if let executable = Bundle.main.executableURL { directories.append(executable.deletingLastPathComponent()) }
         for bundle in Bundle.allBundles { directories.append(bundle.bundleURL.deletingLastPathComponent()) }
         // Last resort: the default build directory of this package.
+        // (Tests/SluiceTestSupport/ChildProcess/BuiltExecutable.swift)
         let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
         directories.append(packageRoot.appendingPathComponent(".build/debug"))
         let candidates = directories.map { $0.appendingPathComponent(name).standardizedFileURL }
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {

@@ -7,24 +7,40 @@ import Glibc
 /// A minimal HTTP/1.1 GET over a real TCP connection to 127.0.0.1, with a
 /// receive timeout: a server that does not answer fails the test instead
 /// of hanging it.
-struct HTTPProbe {
-    struct Response {
-        let status: Int
-        let headers: [String: String]
-        let body: String
+///
+/// ```swift
+/// let reply = try HTTPProbe(port: 8080).get("/healthz")   // reply.status == 200
+/// ```
+package struct HTTPProbe {
+    /// An answer: status, headers (lowercased names) and body.
+    package struct Response {
+        /// The status code.
+        package let status: Int
+        /// The header fields, by lowercased name.
+        package let headers: [String: String]
+        /// The body as text.
+        package let body: String
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    /// Why a request failed (refused, timed out, malformed answer).
+    package struct Failure: Error, CustomStringConvertible {
+        package let description: String
     }
 
-    let port: Int
+    /// The port on 127.0.0.1.
+    package let port: Int
     /// Seconds a read may wait before the request counts as hung.
-    var timeout = 10
+    package var timeout = 10
+
+    /// A probe of `127.0.0.1:port` whose reads wait at most `timeout` seconds.
+    package init(port: Int, timeout: Int = 10) {
+        self.port = port
+        self.timeout = timeout
+    }
 
     /// Connects, sends `bytes` (possibly no complete request) and returns
     /// what the server sent before it closed the connection.
-    func rawExchange(_ bytes: [UInt8]) throws -> [UInt8] {
+    package func rawExchange(_ bytes: [UInt8]) throws -> [UInt8] {
         let socket = try connected()
         defer { close(socket) }
         if !bytes.isEmpty { _ = send(socket, bytes, bytes.count, 0) }
@@ -60,7 +76,10 @@ struct HTTPProbe {
         return socket
     }
 
-    func get(_ path: String) throws -> Response {
+    /// `GET path` with `Connection: close`.
+    /// - Returns: The answer.
+    /// - Throws: `Failure` when nothing listens or the answer is late or malformed.
+    package func get(_ path: String) throws -> Response {
         let socket = try connected()
         defer { close(socket) }
         let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
@@ -93,7 +112,7 @@ struct HTTPProbe {
     }
 
     /// Polls `path` until `condition` holds for an answer, failing after `seconds`.
-    func waitFor(_ path: String, seconds: Double = 20, _ condition: (Response) -> Bool) throws -> Response {
+    package func waitFor(_ path: String, seconds: Double = 20, _ condition: (Response) -> Bool) throws -> Response {
         let deadline = Date(timeIntervalSinceNow: seconds)
         var last: Response?
         while Date() < deadline {

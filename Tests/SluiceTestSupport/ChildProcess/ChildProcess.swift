@@ -99,7 +99,7 @@ package final class ChildProcess {
     package func waitFor(
         _ what: String, timeout: Duration = .seconds(30), _ condition: (_ stdout: String, _ stderr: String) -> Bool
     ) throws {
-        let deadline = DispatchTime.now() + timeout.timeInterval
+        let deadline = DispatchTime.after(timeout)
         while !condition(stdout, stderr) {
             guard output.changed.wait(timeout: deadline) == .success else {
                 if condition(stdout, stderr) { return }
@@ -129,7 +129,7 @@ package final class ChildProcess {
 
     /// Waits for the process to end, failing (and killing it) after `timeout`.
     package func waitForExit(timeout: Duration = .seconds(30)) throws -> Exit {
-        guard exited.wait(timeout: .now() + timeout.timeInterval) == .success else {
+        guard exited.wait(timeout: .after(timeout)) == .success else {
             kill(process.processIdentifier, SIGKILL)
             throw TimedOut(what: "the process to exit", stdout: stdout, stderr: stderr)
         }
@@ -137,18 +137,12 @@ package final class ChildProcess {
         // The process is gone, but its last output may still be in the pipes:
         // wait (bounded) until both readers have reached the end.
         for _ in 0..<2 {
-            guard output.drained.wait(timeout: .now() + timeout.timeInterval) == .success else {
+            guard output.drained.wait(timeout: .after(timeout)) == .success else {
                 throw TimedOut(what: "the end of the process's output", stdout: stdout, stderr: stderr)
             }
         }
         output.drained.signal()
         output.drained.signal()
         return Exit(exited: process.terminationReason == .exit, status: process.terminationStatus)
-    }
-}
-
-extension Duration {
-    var timeInterval: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

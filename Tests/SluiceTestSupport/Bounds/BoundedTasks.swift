@@ -4,28 +4,28 @@ import Synchronization
 
 /// Thrown by `raceAgainstBound` when its body did not finish in time.
 package struct BoundPassed: Error, CustomStringConvertible {
-    /// The bound, in seconds.
-    package let seconds: Double
-    package var description: String { "did not finish within \(Int(seconds)) s: it hangs" }
+    /// The bound.
+    package let bound: Duration
+    package var description: String { "did not finish within \(bound): it hangs" }
 }
 
 /// Runs `body` on `DedicatedThreadExecutor.shared` and returns its outcome,
-/// or `BoundPassed` once `seconds` passed (cancelling `body`, but not
+/// or `BoundPassed` once `bound` passed (cancelling `body`, but not
 /// waiting for it: a hung body must fail the test, not hang it). The bound
 /// is kept by Dispatch, not by a task. Shared by the async test targets,
 /// which record an issue on `BoundPassed`.
 ///
 /// ```swift
-/// let outcome = await raceAgainstBound(seconds: 30) { try await plan.run(configuration: configuration) }
+/// let outcome = await raceAgainstBound(.seconds(30)) { try await plan.run(configuration: configuration) }
 /// ```
 package func raceAgainstBound<Value: Sendable>(
-    seconds: Double, _ body: @escaping @Sendable () async throws -> Value
+    _ bound: Duration, _ body: @escaping @Sendable () async throws -> Value
 ) async -> Result<Value, any Error> {
     await withCheckedContinuation { continuation in
         let once = ResumeOnce(continuation)
         let work = Task(executorPreference: DedicatedThreadExecutor.shared) { once.resume(await Result(catching: body)) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
-            if once.resume(.failure(BoundPassed(seconds: seconds))) { work.cancel() }
+        DispatchQueue.global().asyncAfter(deadline: .after(bound)) {
+            if once.resume(.failure(BoundPassed(bound: bound))) { work.cancel() }
         }
     }
 }

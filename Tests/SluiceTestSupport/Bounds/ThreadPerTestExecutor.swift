@@ -1,0 +1,52 @@
+import Foundation
+import Synchronization
+
+/// A task executor that runs its jobs on a thread of its own, started when a
+/// job arrives and ended when none is left (a later job starts a new one).
+/// `OwnThread` gives each test case one, so a test that blocks (a dataflow
+/// run, a child process, a poll) blocks this thread, never one of the few
+/// threads of Swift's cooperative pool.
+///
+/// ```swift
+/// try await withTaskExecutorPreference(ThreadPerTestExecutor(name: "my-test")) { try await body() }
+/// ```
+package final class ThreadPerTestExecutor: TaskExecutor {
+    private struct State {
+        var jobs: [UnownedJob] = []
+        var threadRunning = false
+    }
+
+    private let name: String
+    private let state = Mutex(State())
+
+    /// An executor whose threads carry `name`.
+    package init(name: String) { self.name = name }
+
+    package func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        let startThread = state.withLock { state -> Bool in
+            state.jobs.append(unowned)
+            guard !state.threadRunning else { return false }
+            state.threadRunning = true
+            return true
+        }
+        guard startThread else { return }
+        let thread = Thread { [self] in drain() }
+        thread.name = name
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Runs jobs until none is left, then lets the thread end.
+    private func drain() {
+        while let job = state.withLock({ state -> UnownedJob? in
+            if state.jobs.isEmpty {
+                state.threadRunning = false
+                return nil
+            }
+            return state.jobs.removeFirst()
+        }) {
+            job.runSynchronously(on: asUnownedTaskExecutor())
+        }
+    }
+}
