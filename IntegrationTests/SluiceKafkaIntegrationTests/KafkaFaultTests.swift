@@ -11,6 +11,7 @@ import Testing
 /// embedded broker may duplicate on the writing side is explained there).
 /// Fault injection needs the embedded broker.
 @Suite(
+    .onOwnThread,
     .enabled(
         if: !TestBroker.usesExternalBroker,
         "fault injection needs the embedded broker; KAFKA_BOOTSTRAP_SERVERS points at a real one"))

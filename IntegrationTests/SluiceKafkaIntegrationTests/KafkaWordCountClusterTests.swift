@@ -9,7 +9,7 @@ import Testing
 /// 127.0.0.1, on the embedded broker (which lives in this test process):
 /// every input partition read by exactly one worker, exact counts, and
 /// fail-fast plus exactly-once resume when one process is killed.
-@Suite(.serialized) struct KafkaWordCountClusterTests {
+@Suite(.serialized, .onOwnThread) struct KafkaWordCountClusterTests {
     static let flowID = "kafka_word_count"
     static let inputStep = StepID("kafka_word_count.lines")
 

@@ -5,7 +5,7 @@ import Testing
 /// The files in `deploy/` parse and agree with each other, checked by
 /// `scripts/check-deploy.py` (also `make check-deploy`), whose self-test
 /// proves that broken copies are caught.
-@Suite struct DeployFilesTests {
+@Suite(.onOwnThread) struct DeployFilesTests {
     private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 

@@ -9,7 +9,7 @@ import Testing
 /// `GET /healthz` while its dataflow runs; SIGTERM shuts the whole
 /// `ServiceGroup` down gracefully (exit 0, the HTTP port closed), and a
 /// restart with the same `-r` continues where the stop suspended.
-@Suite struct OrdersServiceBinaryTests {
+@Suite(.onOwnThread) struct OrdersServiceBinaryTests {
     /// Orders of 3 customers (by index modulo 3), a second apart from
     /// 2024-06-18T10:00:00Z, each of 1.5, as JSON keyed by customer.
     static func orders(_ range: Range<Int>) -> [KafkaSinkMessage] {

@@ -5,7 +5,10 @@ import Testing
 /// calls a synchronous test on a pool thread, and the pool has as many
 /// threads as cores (two here): a handful of long blocking tests (child
 /// processes, dataflow runs, polls) would otherwise stall every async test
-/// of the process for minutes. Give it to suites whose tests block for long.
+/// of the process for minutes. Give it to suites whose tests block for long
+/// (waiting, not computing). At most `width` such test cases run at once (the
+/// others wait suspended), so moving them off the pool does not start them all
+/// together.
 ///
 /// ```swift
 /// @Suite(.onOwnThread) struct ClusterKillTests {
@@ -13,6 +16,10 @@ import Testing
 /// }
 /// ```
 package struct OwnThreadTrait: TestTrait, SuiteTrait, TestScoping {
+    /// How many test cases with this trait run at once, in the whole process.
+    package static let width = 3
+    private static let limiter = AsyncLimiter(width: width)
+
     /// Applies to every test of a suite it is given to.
     package var isRecursive: Bool { true }
 
@@ -21,8 +28,10 @@ package struct OwnThreadTrait: TestTrait, SuiteTrait, TestScoping {
     ) async throws {
         // Only a test case runs a test's body; a suite or test as a whole passes through.
         guard testCase != nil else { return try await function() }
-        let executor = ThreadPerTestExecutor(name: "test-\(test.name.prefix(40))")
-        try await withTaskExecutorPreference(executor) { try await function() }
+        try await Self.limiter.holding {
+            let executor = ThreadPerTestExecutor(name: "test-\(test.name.prefix(40))")
+            try await withTaskExecutorPreference(executor) { try await function() }
+        }
     }
 }
 

@@ -49,9 +49,7 @@ package final class Signal: Sendable {
     /// - Returns: True if the signal fired, false if the wait gave up.
     @discardableResult
     package func waitAsync(bound: Duration = hangBound) async -> Bool {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: self.wait(bound: bound)) }
-        }
+        (try? await onOwnThread("signal-wait") { self.wait(bound: bound) }) ?? false
     }
 
     /// True if a wait gave up before the signal fired.

@@ -8,7 +8,7 @@ import Testing
 /// A stop asked of one member of a cluster (SIGTERM to one pod of a rolling
 /// update, `stop()`) stops every member gracefully: all return normally and
 /// what the others read reaches the sinks.
-@Suite struct ClusterStopTests {
+@Suite(.onOwnThread) struct ClusterStopTests {
     /// (members, workers per member, the member asked to stop, the member whose worker has items).
     static let layouts: [(members: Int, workers: Int, stopped: Int, reading: Int)] = [
         (2, 1, 0, 1), (2, 1, 1, 0), (2, 2, 1, 0), (3, 1, 2, 0),
@@ -73,7 +73,7 @@ import Testing
 /// A stop asked while a member still waits for its peers ends the wait after
 /// a short grace: the member returns normally (nothing ran, nothing is lost)
 /// instead of waiting out the start-up timeout and failing.
-@Suite struct ClusterStartupStopTests {
+@Suite(.onOwnThread) struct ClusterStartupStopTests {
     private func lonelyMember(stop: StopSignal) throws -> Result<Void, any Error>? {
         let addresses = try LoopbackPorts.free(2).map { PeerAddress(host: "127.0.0.1", port: $0) }
         let member = try ClusterConfiguration(processID: ProcessID(0), addresses: addresses)

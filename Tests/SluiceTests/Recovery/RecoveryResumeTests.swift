@@ -23,18 +23,7 @@ import Testing
 
     /// Running counts (statefulMap) and end-of-input totals (foldFinal) from one source.
     private func makeFlow(_ source: TestingSource<String>, running: TestingSink<String>, totals: TestingSink<String>) -> Dataflow {
-        let flow = Dataflow("recovery")
-        let keyed = flow.input("words", source).keyOn("key") { $0 }
-        keyed.statefulMap("running") { (count: Int?, _: String) in
-            let next = (count ?? 0) + 1
-            return (next, next)
-        }
-        .map("fmt_running") { "\($0.key)=\($0.value)" }
-        .output("running_out", running)
-        keyed.foldFinal("total", initial: { 0 }) { total, _ in total + 1 }
-            .map("fmt_total") { "\($0.key)=\($0.value)" }
-            .output("totals_out", totals)
-        return flow
+        runningCountsAndTotals("recovery", source, running: running, totals: totals)
     }
 
     @Test(arguments: [(1, 1), (2, 2), (3, 3), (2, 3), (3, 1)], [37, 250, 599])
@@ -58,12 +47,7 @@ import Testing
         #expect(totals.items.sorted() == expected.map { "\($0.key)=\($0.value)" }.sorted())
         // Running counts may repeat after the resume epoch (at-least-once
         // output) but never skip or exceed: each key's highest count is its total.
-        var highest: [String: Int] = [:]
-        for line in running.items {
-            let parts = line.split(separator: "=")
-            highest[String(parts[0]), default: 0] = max(highest[String(parts[0]), default: 0], Int(parts[1])!)
-        }
-        #expect(highest == expected)
+        #expect(highestCounts(running.items) == expected)
     }
 
     @Test func aCompletedRunStartedAgainContinuesWhereItsInputEnded() throws {

@@ -65,7 +65,7 @@ extension DataStream {
 
     @Test func keepsEveryValueAcrossPartitions() throws {
         let partitions: [[KV<Int>]] = (0..<3).map { part in (0..<40).map { KV("k\(($0 * 7 + part) % 3)", part * 100 + $0) } }
-        let results = try outputsPerWorkerCount { flow in
+        let results = try runEachWorkerCount(workerCounts) { flow in
             let sink = TestingSink<(key: String, value: [Int])>()
             flow.input("in", TestingSource(partitions: partitions, batchSize: 6)).keyed()
                 .collect("fives", timeout: Self.never, maxSize: 5)

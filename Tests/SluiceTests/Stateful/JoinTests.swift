@@ -119,7 +119,7 @@ private func joined(
         let partitions: [[Sided]] = [
             [left("a", 1), right("b", 7), left("a", 2)], [right("a", 10), right("a", 11), left("b", 3)], [left("c", 4)],
         ]
-        let results = try outputsPerWorkerCount { flow in
+        let results = try runEachWorkerCount(workerCounts) { flow in
             let sink = TestingSink<KV<String>>()
             let sides = flow.input("in", TestingSource(partitions: partitions, batchSize: 2)).branch("side") { $0.left }
             let lefts = sides.trues.map("left") { (key: $0.key, value: $0.value) }

@@ -44,7 +44,7 @@ import Testing
         // Increments commute, so every worker count and interleaving ends at the same counts.
         let keys = ["x", "y", "z", "w"]
         let partitions = (0..<3).map { part in (0..<60).map { KV(keys[($0 * (part + 1)) % 4], 1) } }
-        let results = try outputsPerWorkerCount { flow in
+        let results = try runEachWorkerCount(workerCounts) { flow in
             let sink = TestingSink<KV<Int>>()
             flow.input("in", TestingSource(partitions: partitions, batchSize: 5)).keyed()
                 .statefulMap("count") { (count: Int?, one: Int) in ((count ?? 0) + one, (count ?? 0) + one) }

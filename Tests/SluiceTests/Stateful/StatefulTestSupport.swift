@@ -8,21 +8,6 @@ import Testing
 // Helpers shared by the stateful operator tests (StatefulTests, JoinTests,
 // CollectTests, the …Final tests and StatefulOracleTests).
 
-/// Builds a fresh flow with `build` for 1, 2 and 3 workers, runs each (bounded)
-/// and returns the sink's items per worker count.
-func outputsPerWorkerCount<Out: Sendable>(
-    epochInterval: Duration = .seconds(10), _ build: (Dataflow) -> TestingSink<Out>
-) throws -> [Int: [Out]] {
-    var results: [Int: [Out]] = [:]
-    for count in workerCounts {
-        let flow = Dataflow("test")
-        let sink = build(flow)
-        try runToEnd(flow, workers: count, epochInterval: epochInterval)
-        results[count] = sink.items
-    }
-    return results
-}
-
 /// Groups keyed results by key, keeping their order within each key.
 func groupedByKey<Value>(_ items: [KV<Value>]) -> [String: [Value]] {
     var groups: [String: [Value]] = [:]
@@ -37,7 +22,7 @@ func expectSamePerKeyOnEveryWorkerCount<Value: Comparable & Sendable>(
     epochInterval: Duration = .seconds(10), _ build: (Dataflow) -> TestingSink<KV<Value>>,
     sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> [String: [Value]] {
-    let results = try outputsPerWorkerCount(epochInterval: epochInterval, build)
+    let results = try runEachWorkerCount(workerCounts, epochInterval: epochInterval, build)
     let single = groupedByKey(results[1]!)
     for count in workerCounts.dropFirst() {
         #expect(
@@ -53,7 +38,7 @@ func expectSameMultisetOnEveryWorkerCount<Out: Comparable & Sendable>(
     epochInterval: Duration = .seconds(10), _ build: (Dataflow) -> TestingSink<Out>,
     sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> [Out] {
-    let results = try outputsPerWorkerCount(epochInterval: epochInterval, build)
+    let results = try runEachWorkerCount(workerCounts, epochInterval: epochInterval, build)
     let single = results[1]!.sorted()
     for count in workerCounts.dropFirst() {
         #expect(results[count]!.sorted() == single, "workers=\(count) differs from workers=1", sourceLocation: sourceLocation)
