@@ -54,7 +54,7 @@ import Testing
         // The dataflow is last, so the group shuts it down first and the loop after it.
         let group = ServiceGroup(
             services: [loop, DataflowService(plan, configuration: configuration)], logger: Self.logger)
-        let running = Task(executorPreference: DedicatedThreadExecutor.shared) { try await group.run() }
+        let running = Task(executorPreference: OnDemandThreadExecutor.shared) { try await group.run() }
         #expect(await paused.done.waitAsync(), "the source never reached its pause point")
         #expect(await loop.started.waitAsync(), "the other service never started")
         await group.triggerGracefulShutdown()
@@ -111,7 +111,7 @@ import Testing
         let sink = ClosingSink(partitions: 2)
         let paused = Counter(4)
         let service = DataflowService(try Self.makePlan(pauseAt: 10, paused: paused, into: sink))
-        let task = Task(executorPreference: DedicatedThreadExecutor.shared) { try await service.run() }
+        let task = Task(executorPreference: OnDemandThreadExecutor.shared) { try await service.run() }
         #expect(await paused.done.waitAsync(), "the source never reached its pause point")
         task.cancel()
         try await withinHangBound { try await task.value }

@@ -9,7 +9,7 @@ package struct BoundPassed: Error, CustomStringConvertible {
     package var description: String { "did not finish within \(bound): it hangs" }
 }
 
-/// Runs `body` on `DedicatedThreadExecutor.shared` and returns its outcome,
+/// Runs `body` on `OnDemandThreadExecutor.shared` and returns its outcome,
 /// or `BoundPassed` once `bound` passed (cancelling `body`, but not
 /// waiting for it: a hung body must fail the test, not hang it). The bound
 /// is kept by Dispatch, not by a task. Shared by the async test targets,
@@ -23,42 +23,10 @@ package func raceAgainstBound<Value: Sendable>(
 ) async -> Result<Value, any Error> {
     await withCheckedContinuation { continuation in
         let once = ResumeOnce(continuation)
-        let work = Task(executorPreference: DedicatedThreadExecutor.shared) { once.resume(await Result(catching: body)) }
+        let work = Task(executorPreference: OnDemandThreadExecutor.shared) { once.resume(await Result(catching: body)) }
         DispatchQueue.global().asyncAfter(deadline: .after(bound)) {
             if once.resume(.failure(BoundPassed(bound: bound))) { work.cancel() }
         }
-    }
-}
-
-/// A task executor with one thread of its own. The async tests run their
-/// tasks on it, not on Swift's global cooperative pool: other suites of this
-/// test process run blocking tests on the pool's few threads, and a test
-/// that waits for the pool would then fail or hang for reasons of its own.
-/// On one thread, an awaiting run that blocked its thread would also starve
-/// every other task here, so a test notices it.
-package final class DedicatedThreadExecutor: TaskExecutor {
-    /// The executor every async test shares (it lives as long as the process).
-    package static let shared = DedicatedThreadExecutor(name: "test-executor")
-
-    private let jobs = Mutex<[UnownedJob]>([])
-    private let available = DispatchSemaphore(value: 0)
-
-    package init(name: String) {
-        let thread = Thread { [self] in
-            while true {
-                available.wait()
-                let job = jobs.withLock { $0.removeFirst() }
-                job.runSynchronously(on: asUnownedTaskExecutor())
-            }
-        }
-        thread.name = name
-        thread.start()
-    }
-
-    package func enqueue(_ job: consuming ExecutorJob) {
-        let unowned = UnownedJob(job)
-        jobs.withLock { $0.append(unowned) }
-        available.signal()
     }
 }
 

@@ -20,7 +20,7 @@ extension DispatchTime {
     package static func after(_ bound: Duration) -> DispatchTime { .now() + bound.seconds }
 }
 
-/// Runs `body` on `DedicatedThreadExecutor.shared` and returns its value,
+/// Runs `body` on `OnDemandThreadExecutor.shared` and returns its value,
 /// or records an issue and throws once `bound` (`hangBound` unless given) passed (cancelling `body`,
 /// but not waiting for it: a hung body must fail the test, not hang it).
 /// The bound is kept by Dispatch, not by a task.

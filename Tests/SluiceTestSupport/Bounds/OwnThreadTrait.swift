@@ -1,7 +1,7 @@
 import Testing
 
 /// Runs each test case of a test or suite on a thread of its own (a
-/// `ThreadPerTestExecutor`), not on Swift's cooperative pool. Swift Testing
+/// `OnDemandThreadExecutor`), not on Swift's cooperative pool. Swift Testing
 /// calls a synchronous test on a pool thread, and the pool has as many
 /// threads as cores (two here): a handful of long blocking tests (child
 /// processes, dataflow runs, polls) would otherwise stall every async test
@@ -29,7 +29,7 @@ package struct OwnThreadTrait: TestTrait, SuiteTrait, TestScoping {
         // Only a test case runs a test's body; a suite or test as a whole passes through.
         guard testCase != nil else { return try await function() }
         try await Self.limiter.holding {
-            let executor = ThreadPerTestExecutor(name: "test-\(test.name.prefix(40))")
+            let executor = OnDemandThreadExecutor(name: "test-\(test.name.prefix(40))")
             try await withTaskExecutorPreference(executor) { try await function() }
         }
     }

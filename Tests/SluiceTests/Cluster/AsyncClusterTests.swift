@@ -44,7 +44,7 @@ import Testing
         }
         let members = try Self.members(2)
         let tasks = (0..<2).map { index in
-            Task(executorPreference: DedicatedThreadExecutor.shared) { try await plans[index].run(configuration: RunConfiguration(workers: 2), cluster: members[index]) }
+            Task(executorPreference: OnDemandThreadExecutor.shared) { try await plans[index].run(configuration: RunConfiguration(workers: 2), cluster: members[index]) }
         }
         await counter.allPaused.waitAsync()
         #expect(!counter.allPaused.timedOut, "the partitions never all paused")

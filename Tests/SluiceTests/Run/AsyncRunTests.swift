@@ -95,7 +95,7 @@ import Testing
         var configuration = RunConfiguration(workers: 2)
         configuration.recoveryStore = try SQLiteRecoveryStore(directory: directory.path, flowID: plan.id)
         let settings = configuration
-        let task = Task(executorPreference: DedicatedThreadExecutor.shared) { try await plan.run(configuration: settings) }
+        let task = Task(executorPreference: OnDemandThreadExecutor.shared) { try await plan.run(configuration: settings) }
         await counter.allPaused.waitAsync()
         #expect(!counter.allPaused.timedOut, "the partitions never all paused")
         task.cancel()
@@ -134,8 +134,8 @@ import Testing
                 .output("out", TestingSink<Int>())
             return try flow.plan()
         }
-        let awaiting = plans.map { plan in Task(executorPreference: DedicatedThreadExecutor.shared) { try await plan.run(configuration: RunConfiguration(workers: 2)) } }
-        let pinger = Task(executorPreference: DedicatedThreadExecutor.shared) {
+        let awaiting = plans.map { plan in Task(executorPreference: OnDemandThreadExecutor.shared) { try await plan.run(configuration: RunConfiguration(workers: 2)) } }
+        let pinger = Task(executorPreference: OnDemandThreadExecutor.shared) {
             while !Task.isCancelled && pings.load(ordering: .acquiring) < target {
                 pings.add(1, ordering: .acquiringAndReleasing)
                 await Task.yield()

@@ -1,16 +1,22 @@
 import Foundation
 import Synchronization
 
-/// A task executor that runs its jobs on a thread of its own, started when a
-/// job arrives and ended when none is left (a later job starts a new one).
-/// `OwnThread` gives each test case one, so a test that blocks (a dataflow
-/// run, a child process, a poll) blocks this thread, never one of the few
-/// threads of Swift's cooperative pool.
+/// A task executor that runs its jobs one at a time on a thread of its own,
+/// started when a job arrives and ended when none is left (a later job
+/// starts a new one). `OwnThreadTrait` gives each test case one, so a test
+/// that blocks (a dataflow run, a child process, a poll) blocks this thread,
+/// never one of the few threads of Swift's cooperative pool. The async tests
+/// share `shared`: not the pool (which blocking tests may hold), and one
+/// thread, so an awaiting run that blocked its thread would starve every
+/// other task here and a test notices it.
 ///
 /// ```swift
-/// try await withTaskExecutorPreference(ThreadPerTestExecutor(name: "my-test")) { try await body() }
+/// let task = Task(executorPreference: OnDemandThreadExecutor.shared) { try await plan.run(configuration: configuration) }
 /// ```
-package final class ThreadPerTestExecutor: TaskExecutor {
+package final class OnDemandThreadExecutor: TaskExecutor {
+    /// The executor the async tests share (one thread at a time, for the whole process).
+    package static let shared = OnDemandThreadExecutor(name: "test-executor")
+
     private struct State {
         var jobs: [UnownedJob] = []
         var threadRunning = false
