@@ -37,12 +37,13 @@ deps: ## Install missing system packages (librdkafka-dev, libsqlite3-dev, pkg-co
 build: deps ## Debug build of every target
 	$(SWIFT) build
 
-# All tests on the system's librdkafka, the core-product and docs checks, then the
-# Kafka suites again on a current librdkafka (the same build).
+# All tests on the system's librdkafka, the core-product, deployment and docs
+# checks, then the Kafka suites again on a current librdkafka (the same build).
 test: deps ## Build and run all tests (what CI runs)
 	$(SWIFT) build --build-tests
 	$(SWIFT) test $(TEST_FLAGS)
 	bash scripts/check-core-product.sh
+	python3 scripts/check-deploy.py --self-test
 	bash scripts/check-docs.sh
 	SWIFT=$(SWIFT) bash scripts/librdkafka-current.sh
 
@@ -83,7 +84,7 @@ demo-file: deps $(DEMO_INPUT) ## Run the file word-count example on a generated 
 bench: deps ## Run the benchmarks (scripts/bench.sh)
 	bash scripts/bench.sh $(BENCH_ARGS)
 
-check-deploy: ## Check the Kubernetes and systemd files in deploy/ (needs python3-yaml)
+check-deploy: ## Check the Dockerfile and the Kubernetes and systemd files in deploy/, statically (needs python3-yaml)
 	python3 scripts/check-deploy.py --self-test
 
 clean: ## Remove build products and the demo files

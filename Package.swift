@@ -15,6 +15,8 @@ let package = Package(
         // Kafka helpers for users' tests (produce, read all, wait for N messages).
         .library(name: "SluiceKafkaTesting", targets: ["SluiceKafkaTesting"]),
         .library(name: "SluiceRecovery", targets: ["SluiceRecovery"]),
+        // Backup of recovery stores to object storage (S3 API) and restore from it.
+        .library(name: "SluiceBackup", targets: ["SluiceBackup"]),
         .library(name: "SluiceCluster", targets: ["SluiceCluster"]),
         .library(name: "SluiceService", targets: ["SluiceService"]),
         // The monitoring endpoint: /metrics (Prometheus), /healthz, /readyz, /dataflow and the dashboard.
@@ -76,7 +78,7 @@ let package = Package(
         .target(
             name: "Sluice",
             dependencies: [
-                "SluiceCore", "SluiceEngine", "SluiceRecovery", "SluiceCluster", "SluiceMonitor",
+                "SluiceCore", "SluiceEngine", "SluiceRecovery", "SluiceCluster", "SluiceMonitor", "SluiceBackup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -106,6 +108,17 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
         .target(name: "SluiceRecovery", dependencies: ["SluiceEngine", "CSQLite"]),
+        // Incremental upload of a store directory to an S3 bucket (own SigV4 client over
+        // URLSession) and its restore; SluiceCore does not depend on it.
+        .target(
+            name: "SluiceBackup",
+            dependencies: [
+                "SluiceEngine", "SluiceRecovery",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
         // The cluster transport: TCP mesh between processes, framing, handshake, heartbeats.
         .target(
             name: "SluiceCluster",
@@ -121,7 +134,7 @@ let package = Package(
         .executableTarget(
             name: "SluiceCLI",
             dependencies: [
-                "Sluice", "SluiceKafka", "SluiceRecovery",
+                "Sluice", "SluiceKafka", "SluiceRecovery", "SluiceBackup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -184,6 +197,16 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceRecoveryTests", dependencies: ["SluiceRecovery", "Sluice", "SluiceTesting", "SluiceTestSupport"]
+        ),
+        .testTarget(
+            name: "SluiceBackupTests",
+            dependencies: [
+                "SluiceBackup", "SluiceRecovery", "Sluice", "SluiceTesting", "SluiceTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
         ),
         .testTarget(
             name: "SluiceKafkaTests",

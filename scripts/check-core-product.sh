@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 SWIFT=${SWIFT:-swift}
 SCRATCH=.build-core
-FORBIDDEN='^(NIO[A-Za-z]*|_NIO[A-Za-z]*|Crypto|_CryptoExtras|CCryptoBoringSSL[A-Za-z]*|CryptoBoringWrapper|CSQLite|SluiceRecovery|SluiceCluster|ArgumentParser[A-Za-z]*)$'
+FORBIDDEN='^(NIO[A-Za-z]*|_NIO[A-Za-z]*|Crypto|_CryptoExtras|CCryptoBoringSSL[A-Za-z]*|CryptoBoringWrapper|CSQLite|SluiceRecovery|SluiceBackup|SluiceCluster|ArgumentParser[A-Za-z]*)$'
 
 # Only what these targets need may be built: start without earlier build
 # products (the package checkouts are kept, so nothing is fetched again).

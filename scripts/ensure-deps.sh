@@ -8,11 +8,29 @@
 #   python3-yaml     checks the Kubernetes files in deploy/ (scripts/check-deploy.py)
 #   chromium         headless browser for the dashboard test (DashboardBrowserTests;
 #                    about 80 s to install, skipped with a reason where it is missing)
+#   moto[server]     (PyPI, with pip) the local S3 server of the backup tests
+#                    (SluiceBackupTests; skipped with a reason where it is missing)
 #
 # Quiet when everything is present. Prints what it installs otherwise. Runs
 # `apt-get update` at most once, and only when something is missing. When not
 # root and something is missing, prints the command to run and exits 1.
 set -euo pipefail
+
+# moto_server (PyPI moto[server]): a local S3-compatible server for the backup tests.
+ensure_moto() {
+    if command -v moto_server >/dev/null 2>&1; then
+        return 0
+    fi
+    if ! command -v python3 >/dev/null 2>&1; then
+        echo "ensure-deps: moto_server is missing and there is no python3 to install it (the backup tests will be skipped)" >&2
+        return 0
+    fi
+    echo "ensure-deps: installing moto[server] with pip"
+    if ! python3 -m pip install --quiet 'moto[server]'; then
+        echo "ensure-deps: pip could not install moto[server] (the backup tests will be skipped)" >&2
+    fi
+}
+ensure_moto
 
 packages=(librdkafka-dev libsqlite3-dev pkg-config iproute2 python3-yaml chromium)
 

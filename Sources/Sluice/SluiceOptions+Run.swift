@@ -71,6 +71,7 @@ extension SluiceOptions {
         defer { monitor?.stop() }
         do {
             var (configuration, cluster) = try settings(for: flow, environment: environment)
+            defer { Self.finishBackup(of: configuration) }
             configuration.status = monitor?.status
             let draining = try drainsOnStop(environment: environment)
             guard try ProgressMode.resolve(flag: progress, environment: environment).shows(stderrIsTerminal: isatty(2) == 1)

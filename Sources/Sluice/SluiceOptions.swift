@@ -60,6 +60,17 @@ public struct SluiceOptions: ParsableArguments {
         help: "Seconds superseded snapshots are kept behind the committed epoch, rounded up to whole epochs (env SLUICE_BACKUP_INTERVAL; default 0).")
     public var backupInterval: Double?
 
+    /// Where the recovery store is backed up (`--backup-url s3://bucket/prefix`,
+    /// `SLUICE_BACKUP_URL`): committed snapshots are uploaded incrementally,
+    /// at most every backup interval, and a missing or empty recovery
+    /// directory is restored from it at start. Endpoint, region and
+    /// credentials come from the AWS environment variables. See
+    /// `SluiceOptions+Backup.swift` and docs/backup.md. Default: no backup.
+    @Option(
+        name: .customLong("backup-url"),
+        help: "Back up the recovery store to s3://bucket/prefix and restore a missing one from it (env SLUICE_BACKUP_URL; AWS_* settings).")
+    public var backupURL: String?
+
     /// This process's id in a cluster (`-i`, `--process-id`,
     /// `SLUICE_PROCESS_ID`): 0 up to the number of addresses minus one, or
     /// `hostname` to take it from a host name ending in `-N` (a Kubernetes
@@ -164,10 +175,11 @@ public struct SluiceOptions: ParsableArguments {
         guard var cluster = try ClusterConfiguration.resolve(processID: processID, addresses: addresses, environment: environment)
         else { return nil }
         if clusterStartupTimeout != nil || environment["SLUICE_CLUSTER_STARTUP_TIMEOUT"] != nil {
-            cluster.startupTimeout = try resolve(
+            let seconds = try resolve(
                 clusterStartupTimeout, flag: "--cluster-startup-timeout", variable: "SLUICE_CLUSTER_STARTUP_TIMEOUT",
                 environment: environment, default: 30.0, requirement: "a number of seconds from 1 to 86400"
             ) { (1...86_400).contains($0) }
+            cluster.startupTimeout = .milliseconds(Int64((seconds * 1000).rounded()))
         }
         return cluster
     }
@@ -189,10 +201,15 @@ public struct SluiceOptions: ParsableArguments {
         var configuration = try baseConfiguration(environment: environment)
         if let directory = recoveryDirectoryValue(environment: environment) {
             let backup = try backupSeconds(environment: environment)
-            configuration.recoveryStore = try SQLiteRecoveryStore(
+            // With --backup-url: checks the bucket and restores a missing store first (SluiceOptions+Backup.swift).
+            let remote = try objectStorageBackup(for: flow, directory: directory, environment: environment)
+            let store = try SQLiteRecoveryStore(
                 directory: directory, flowID: flow.id,
                 backupEpochs: SQLiteRecoveryStore.backupEpochs(
                     for: .milliseconds(Int64((backup * 1000).rounded())), epochInterval: configuration.epochInterval))
+            configuration.recoveryStore = remote.map { $0.uploading(store, interval: backup, epochInterval: configuration.epochInterval) } ?? store
+        } else if let url = backupURLValue(environment: environment) {
+            throw DataflowError.invalidConfiguration("the backup URL '\(url)' needs a recovery directory (-r or SLUICE_RECOVERY_DIRECTORY)")
         }
         return configuration
     }

@@ -17,10 +17,10 @@ public struct ClusterConfiguration: Sendable, Equatable {
     public let addresses: [PeerAddress]
     /// The shared secret peers prove they know (never sent); nil for none.
     public let secret: String?
-    /// How long start-up waits for every peer, in seconds; nil keeps
+    /// How long start-up waits for every peer; nil keeps
     /// `ClusterMeshOptions.startupTimeout` (30 s). Raise it where processes
     /// start far apart (slow image pulls).
-    public var startupTimeout: Double?
+    public var startupTimeout: Duration?
 
     /// Validates and creates a configuration.
     /// - Parameters:

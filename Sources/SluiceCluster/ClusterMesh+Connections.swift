@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import SluiceEngine
 
 extension ClusterMesh {
     /// Binds this process's address.
@@ -26,7 +27,7 @@ extension ClusterMesh {
     /// the handshake, the mesh failed, or the start-up timeout passed.
     func awaitPeers() throws(ClusterError) {
         let started = Date()
-        let deadline = started.addingTimeInterval(options.startupTimeout)
+        let deadline = started.addingTimeInterval(options.startupTimeout.seconds)
         var nextLog = started
         condition.lock()
         defer { condition.unlock() }
@@ -51,7 +52,7 @@ extension ClusterMesh {
                 let lastError = errors.isEmpty ? nil : errors.joined(separator: "; ")
                 throw .peersMissing(
                     missing, addresses: missing.map(configuration.address(of:)),
-                    waitedSeconds: options.startupTimeout, lastError: lastError)
+                    waitedSeconds: options.startupTimeout.seconds, lastError: lastError)
             }
             if now >= nextLog, now > started {
                 let names = missing.map { "\($0) at \(configuration.address(of: $0))" }.joined(separator: ", ")
@@ -88,7 +89,7 @@ extension ClusterMesh {
             let remote = channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
             guard track(channel, accepted: true, remote: remote) else { return channel.eventLoop.makeSucceededVoidFuture() }
         }
-        let timeout = TimeAmount.nanoseconds(Int64(options.peerTimeout * 1e9))
+        let timeout = TimeAmount.nanoseconds(Int64(options.peerTimeout.seconds * 1e9))
         return channel.eventLoop.makeCompletedFuture {
             // Small until the connection is established; the handler raises it.
             let limit = FrameDecoder.Limit(bytes: handshakeFrameLimit)

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import SluiceEngine
 
 /// All-to-all TCP connections between the processes of a cluster: framed
 /// messages, a checked handshake, heartbeats and fail-fast.
@@ -21,7 +22,7 @@ import NIOPosix
 /// let mesh = ClusterMesh(configuration: configuration, fingerprint: "word_count/v1", onFrame: inbox.append)
 /// try mesh.start()
 /// try mesh.send([1, 2, 3], to: ProcessID(0))
-/// let received = inbox.next(timeout: 5)
+/// let received = inbox.next(timeout: .seconds(5))
 /// mesh.close()   // says goodbye to every peer
 /// ```
 public final class ClusterMesh: @unchecked Sendable {
@@ -134,20 +135,28 @@ public final class ClusterMesh: @unchecked Sendable {
         return state.failure
     }
 
-    /// Waits up to `timeout` seconds for the mesh to fail.
-    /// - Parameter timeout: The longest wait, in seconds.
+    /// Waits up to `timeout` for the mesh to fail.
+    ///
+    /// ```swift
+    /// if let failure = mesh.waitForFailure(timeout: .seconds(10)) { print(failure) }
+    /// ```
+    /// - Parameter timeout: The longest wait.
     /// - Returns: The failure, or nil if it did not fail in time.
-    public func waitForFailure(timeout: Double) -> ClusterError? {
-        waitUntil(timeout: timeout) { $0.failure }
+    public func waitForFailure(timeout: Duration) -> ClusterError? {
+        waitUntil(timeout: timeout.seconds) { $0.failure }
     }
 
-    /// Waits up to `timeout` seconds for `peer` to say goodbye.
+    /// Waits up to `timeout` for `peer` to say goodbye.
+    ///
+    /// ```swift
+    /// let leftCleanly = mesh.waitForGoodbye(from: ProcessID(1), timeout: .seconds(5))
+    /// ```
     /// - Parameters:
     ///   - peer: Another process.
-    ///   - timeout: The longest wait, in seconds.
+    ///   - timeout: The longest wait.
     /// - Returns: True if the peer left cleanly in time.
-    public func waitForGoodbye(from peer: ProcessID, timeout: Double) -> Bool {
-        waitUntil(timeout: timeout) { $0.departed.contains(peer) ? true : nil } ?? false
+    public func waitForGoodbye(from peer: ProcessID, timeout: Duration) -> Bool {
+        waitUntil(timeout: timeout.seconds) { $0.departed.contains(peer) ? true : nil } ?? false
     }
 
     /// Says goodbye to every peer (unless the mesh failed), closes every
@@ -176,14 +185,14 @@ public final class ClusterMesh: @unchecked Sendable {
     /// `ClusterError.stoppedDuringStartup`. Does nothing once the mesh runs.
     ///
     /// ```swift
-    /// stop.onStop { mesh.stopStarting(within: 5) }
+    /// stop.onStop { mesh.stopStarting(within: .seconds(5)) }
     /// ```
-    /// - Parameter seconds: The grace for the missing peers.
-    public func stopStarting(within seconds: Double) {
+    /// - Parameter grace: The grace for the missing peers.
+    public func stopStarting(within grace: Duration) {
         condition.lock()
         defer { condition.unlock() }
         guard state.phase == .idle || state.phase == .starting else { return }
-        let at = Date(timeIntervalSinceNow: seconds)
+        let at = Date(timeIntervalSinceNow: grace.seconds)
         state.stopWaitingAt = min(state.stopWaitingAt ?? at, at)
         condition.broadcast()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceEngine
 
 /// A thread-safe queue of received frames for consumers on plain threads:
 /// pass `append` as a mesh's frame handler and call `next(timeout:)`.
@@ -7,7 +8,7 @@ import Foundation
 /// let inbox = FrameQueue()
 /// let mesh = ClusterMesh(configuration: configuration, fingerprint: "flow-v1", onFrame: inbox.append)
 /// try mesh.start()
-/// if let (from, bytes) = inbox.next(timeout: 5) { print(from, bytes.count) }
+/// if let (from, bytes) = inbox.next(timeout: .seconds(5)) { print(from, bytes.count) }
 /// ```
 public final class FrameQueue: @unchecked Sendable {
     // @unchecked: `frames`, `head` and `bytes` are only touched under `condition`.
@@ -38,11 +39,11 @@ public final class FrameQueue: @unchecked Sendable {
         return bytes
     }
 
-    /// Takes the oldest frame, waiting up to `timeout` seconds for one.
-    /// - Parameter timeout: The longest wait, in seconds.
+    /// Takes the oldest frame, waiting up to `timeout` for one.
+    /// - Parameter timeout: The longest wait.
     /// - Returns: The sender and the bytes, or nil if none came in time.
-    public func next(timeout: Double) -> (ProcessID, [UInt8])? {
-        let deadline = Date(timeIntervalSinceNow: timeout)
+    public func next(timeout: Duration) -> (ProcessID, [UInt8])? {
+        let deadline = Date(timeIntervalSinceNow: timeout.seconds)
         condition.lock()
         defer { condition.unlock() }
         while head == frames.count {

@@ -39,8 +39,8 @@ package final class MeshTransport: ProcessTransport, @unchecked Sendable {
     package func start() throws { try mesh.start() }
 
     /// A stop came during start-up: wait for the missing peers at most
-    /// `seconds` more (see `ClusterMesh.stopStarting(within:)`).
-    package func stopStarting(within seconds: Double) { mesh.stopStarting(within: seconds) }
+    /// `grace` more (see `ClusterMesh.stopStarting(within:)`).
+    package func stopStarting(within grace: Duration) { mesh.stopStarting(within: grace) }
 
     /// Says goodbye to every peer and closes the connections.
     package func close() { mesh.close() }

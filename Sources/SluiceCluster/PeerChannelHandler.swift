@@ -79,12 +79,12 @@ final class PeerChannelHandler: ChannelInboundHandler {
             version: mesh.options.protocolVersion, processID: mesh.configuration.processID, hasSecret: secret != nil,
             nonce: nonce, details: secret == nil ? mesh.ownDetails : nil)
         send(hello.frame, on: channel)
-        let interval = TimeAmount.nanoseconds(Int64(mesh.options.heartbeatInterval * 1e9))
+        let interval = TimeAmount.nanoseconds(Int64(mesh.options.heartbeatInterval.seconds * 1e9))
         let mesh = self.mesh
         heartbeat = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
             if mesh.sendsHeartbeats { channel.writeAndFlush(HeartbeatProbe.pingFrame().encoded(allocator: channel.allocator), promise: nil) }
         }
-        let timeout = mesh.options.handshakeTimeout
+        let timeout = mesh.options.handshakeTimeout.seconds
         deadline = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(timeout * 1e9))) { [self] in
             handshakeExpired(after: timeout, channel: channel)
         }
@@ -268,10 +268,10 @@ final class PeerChannelHandler: ChannelInboundHandler {
         }
         if phase == .established, let peer {
             phase = .finished
-            mesh.fail(.peerSilent(peer, address: mesh.configuration.address(of: peer), seconds: mesh.options.peerTimeout))
+            mesh.fail(.peerSilent(peer, address: mesh.configuration.address(of: peer), seconds: mesh.options.peerTimeout.seconds))
         } else if phase != .finished {
             phase = .finished
-            lastError = "the handshake got no answer for \(mesh.options.peerTimeout) s"
+            lastError = "the handshake got no answer for \(mesh.options.peerTimeout.seconds) s"
             if !isDialer { mesh.dismissed(claiming: peer, from: remote, "was closed: \(lastError!)") }
         }
         context.close(promise: nil)

@@ -20,6 +20,10 @@ struct CommittedEpochTracker: Sendable {
     private(set) var workerCount = 0
     private var lastWritten: [Int: Int64] = [:]
     private var ended: Set<Int> = []
+    /// The highest collection threshold allowed (nil: no cap): a backup in
+    /// progress keeps every version newer than the epoch it last uploaded.
+    /// Kept across executions.
+    var collectionCap: Int64?
 
     /// Starts following a new execution.
     /// - Parameters:
@@ -50,8 +54,9 @@ struct CommittedEpochTracker: Sendable {
     }
 
     /// The epoch at or below which a newer version makes older ones
-    /// deletable: `committed − backupEpochs`, nil while nothing is committed.
+    /// deletable: `committed − backupEpochs` (at most ``collectionCap``),
+    /// nil while nothing is committed.
     func collectionThreshold(backupEpochs: Int) -> Int64? {
-        committed.map { $0 - Int64(backupEpochs) }
+        committed.map { min($0 - Int64(backupEpochs), collectionCap ?? .max) }
     }
 }

@@ -63,7 +63,7 @@ public final class SQLiteRecoveryStore: RecoveryStore, @unchecked Sendable {
     /// Before anything is written, every file must pass SQLite's integrity
     /// check and agree on the store's identity (store id, partition index,
     /// partition count, dataflow), and no file may have lost committed
-    /// epochs (see ``LostEpochs``); a store written before store ids gets
+    /// epochs (see `LostEpochs`); a store written before store ids gets
     /// one. A damaged store is refused naming the file, never re-created.
     /// - Parameters:
     ///   - directory: The recovery directory; created if missing.

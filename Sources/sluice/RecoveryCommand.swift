@@ -1,6 +1,7 @@
 import ArgumentParser
 
-/// `sluice recovery`: tools for a recovery directory (`init`, `inspect`, `check`).
+/// `sluice recovery`: tools for a recovery directory (`init`, `inspect`, `check`)
+/// and its backups (`backup-list`, `restore`).
 ///
 /// ```
 /// $ sluice recovery init /var/lib/job/recovery --partitions 8
@@ -27,8 +28,9 @@ struct RecoveryCommand: ParsableCommand {
             copies of the files, made one by one, can lag behind one another.
 
             `inspect` and `check` open the files read-only: they are safe on a \
-            store in use.
+            store in use. `backup-list` and `restore` read backups made by runs \
+            with --backup-url s3://bucket/prefix (see docs/backup.md).
             """,
-        subcommands: [RecoveryInit.self, RecoveryInspect.self, RecoveryCheck.self]
+        subcommands: [RecoveryInit.self, RecoveryInspect.self, RecoveryCheck.self, RecoveryBackupList.self, RecoveryRestore.self]
     )
 }

@@ -2,9 +2,10 @@ import Foundation
 import SluiceTestSupport
 import Testing
 
-/// The files in `deploy/` parse and agree with each other, checked by
-/// `scripts/check-deploy.py` (also `make check-deploy`), whose self-test
-/// proves that broken copies are caught.
+/// The `Dockerfile` and the files in `deploy/` parse and agree with each
+/// other, checked by `scripts/check-deploy.py` (also `make check-deploy`),
+/// whose self-test proves that broken copies are caught. The Dockerfile is
+/// checked statically: there is no Docker engine here.
 @Suite(.onOwnThread) struct DeployFilesTests {
     private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
@@ -20,12 +21,14 @@ import Testing
     }()
 
     @Test(.enabled(if: canCheck, "python3 with PyYAML (apt-get install python3-yaml)"))
-    func kubernetesAndSystemdFilesAreConsistent() throws {
+    func dockerfileKubernetesAndSystemdFilesAreConsistent() throws {
         let script = Self.root.appendingPathComponent("scripts/check-deploy.py").path
         let child = try ChildProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", script, "--self-test"])
         let exit = try child.waitForExit(timeout: .seconds(60))
         #expect(exit == .init(exited: true, status: 0), "stderr: \(child.stderr)")
         #expect(child.stdout.contains("StatefulSet/word-count"))
-        #expect(child.stdout.contains("PersistentVolumeClaim/word-count-recovery"))
+        #expect(child.stdout.contains("Dockerfile: sluice image with"))
+        #expect(child.stdout.contains("Secret/word-count-backup"))
+        #expect(child.stdout.contains("Job/word-count-restore-process-2"))
     }
 }

@@ -15,15 +15,15 @@ struct ClusterAttackTests {
     static let cap = 64
 
     /// Short handshake deadline, so that held connections end quickly.
-    private static func attackOptions(handshakeTimeout: Double = 1) -> ClusterMeshOptions {
-        var options = testOptions(startup: 10)
+    private static func attackOptions(handshakeTimeout: Duration = .seconds(1)) -> ClusterMeshOptions {
+        var options = testOptions(startup: .seconds(10))
         options.handshakeTimeout = handshakeTimeout
         options.maxHandshakingConnections = cap
         return options
     }
 
     /// A started 2-process mesh; the caller closes it.
-    private func runningPair(secret: String?, handshakeTimeout: Double = 1) throws -> [MeshUnderTest] {
+    private func runningPair(secret: String?, handshakeTimeout: Duration = .seconds(1)) throws -> [MeshUnderTest] {
         let options = Self.attackOptions(handshakeTimeout: handshakeTimeout)
         let outcomes = startMeshes(try loopbackCluster(2, secrets: [secret, secret]), options: [options, options])
         for (_, result) in outcomes { try result.get() }
@@ -65,8 +65,8 @@ struct ClusterAttackTests {
         for member in targets {
             let connection = try RawConnection(to: member.mesh.configuration.ownAddress)
             connection.send(bytes())
-            #expect(connection.awaitClose(timeout: meshBound), "the attacking connection stayed open", sourceLocation: sourceLocation)
-            let dismissals = member.mesh.waitForDismissals(timeout: meshBound) { $0.contains { $0.contains(reason) } }
+            #expect(connection.awaitClose(timeout: meshBoundSeconds), "the attacking connection stayed open", sourceLocation: sourceLocation)
+            let dismissals = member.mesh.waitForDismissals(timeout: meshBoundSeconds) { $0.contains { $0.contains(reason) } }
             #expect(dismissals != nil, "\(member.mesh.configuration.processID): \(member.mesh.dismissals)", sourceLocation: sourceLocation)
         }
     }
@@ -100,7 +100,7 @@ struct ClusterAttackTests {
 
     @Test func twoThousandHeldConnectionsStayUnderTheCap() throws {
         // A longer deadline, so that the cap is reached while the first connections are held.
-        let pair = try runningPair(secret: "s3cret", handshakeTimeout: 3)
+        let pair = try runningPair(secret: "s3cret", handshakeTimeout: .seconds(3))
         defer { for member in pair { member.mesh.close() } }
         let target = pair[0].mesh.configuration.ownAddress
         var connections: [RawConnection] = []
@@ -108,13 +108,13 @@ struct ClusterAttackTests {
         for _ in 0..<2_000 { connections.append(try RawConnection(to: target)) }
         print("opened 2,000 connections in \(Date().timeIntervalSince(began)) s")
         // Each is closed: at once beyond the cap, the others at the handshake deadline.
-        let giveUp = Date(timeIntervalSinceNow: meshBound)
+        let giveUp = Date(timeIntervalSinceNow: meshBoundSeconds)
         let stillOpen = connections.filter { !$0.awaitClose(timeout: max(0.1, giveUp.timeIntervalSinceNow)) }
         #expect(stillOpen.isEmpty, "\(stillOpen.count) of 2,000 connections still open")
         print("all closed after \(Date().timeIntervalSince(began)) s")
         #expect(pair[0].mesh.connectionsClosedAtCap > 0)
         #expect(pair[0].mesh.unauthenticatedConnections.highWater <= Self.cap)
-        #expect(pair[0].mesh.waitForUnauthenticatedConnections(atMost: 0, timeout: meshBound))
+        #expect(pair[0].mesh.waitForUnauthenticatedConnections(atMost: 0, timeout: meshBoundSeconds))
         connections = []
         try expectHealthy(pair)
     }
@@ -149,18 +149,18 @@ struct ClusterAttackTests {
         let connection = try RawConnection(to: pair[0].mesh.configuration.ownAddress)
         connection.send(Hello(processID: ProcessID(1), hasSecret: true, nonce: Hello.makeNonce()).frame.bytes)
         // The member answers with its hello and its proof, and nothing more until the forger proves the secret.
-        let first = try #require(connection.readFrame(timeout: meshBound))
-        let second = try #require(connection.readFrame(timeout: meshBound))
+        let first = try #require(connection.readFrame(timeout: meshBoundSeconds))
+        let second = try #require(connection.readFrame(timeout: meshBoundSeconds))
         #expect(first[4] == 1 && second[4] == 2, "expected hello then auth, got kinds \(first[4]), \(second[4])")
         connection.send(Frame(.auth, bytes: Self.randomBytes(32)).bytes)
-        let rest = connection.read(timeout: meshBound)
+        let rest = connection.read(timeout: meshBoundSeconds)
         #expect(rest.closed)
         // Nothing it received names the dataflow or the addresses.
         let everything = String(decoding: first + second + rest.bytes, as: UTF8.self)
         #expect(!everything.contains("flow-v1"))
         #expect(!everything.contains(pair[0].mesh.configuration.ownAddress.description))
         let refused = "a connection claiming process 1 from 127.0.0.1:"
-        let dismissals = pair[0].mesh.waitForDismissals(timeout: meshBound) {
+        let dismissals = pair[0].mesh.waitForDismissals(timeout: meshBoundSeconds) {
             $0.contains { $0.hasPrefix(refused) && $0.contains("\(HandshakeMismatch.wrongSecret)") }
         }
         #expect(dismissals != nil, "\(pair[0].mesh.dismissals)")
@@ -187,11 +187,11 @@ struct ClusterAttackTests {
         let connection = try connectWhenListening(to: configurations[0].ownAddress)
         connection.send(Hello(processID: ProcessID(1), hasSecret: true, nonce: Hello.makeNonce()).frame.bytes)
         connection.send(Frame(.auth, bytes: Self.randomBytes(32)).bytes + [0, 0, 0, 1, 8])
-        #expect(connection.awaitClose(timeout: meshBound))
+        #expect(connection.awaitClose(timeout: meshBoundSeconds))
         let one = BackgroundMesh(configurations[1], options: Self.attackOptions())
         defer { one.member.mesh.close() }
-        try zero.result(timeout: meshBound).get()
-        try one.result(timeout: meshBound).get()
+        try zero.result(timeout: meshBoundSeconds).get()
+        try one.result(timeout: meshBoundSeconds).get()
         try expectHealthy([zero.member, one.member])
     }
 
@@ -211,18 +211,18 @@ struct ClusterAttackTests {
         let recorded: [UInt8]
         do {
             defer { close(recorder) }
-            let dialed = try #require(RawConnection(accepting: recorder, timeout: meshBound))
-            let hello = try #require(dialed.readFrame(timeout: meshBound))
+            let dialed = try #require(RawConnection(accepting: recorder, timeout: meshBoundSeconds))
+            let hello = try #require(dialed.readFrame(timeout: meshBoundSeconds))
             dialed.send(Hello(processID: ProcessID(0), hasSecret: true, nonce: Hello.makeNonce()).frame.bytes)
-            let proof = try #require(dialed.readFrame(timeout: meshBound))
+            let proof = try #require(dialed.readFrame(timeout: meshBoundSeconds))
             #expect(proof[4] == 2, "expected an auth frame, got kind \(proof[4])")
             recorded = hello + proof
         }
         // The real process 0 starts; process 1 dials again and the cluster runs.
         let zero = BackgroundMesh(configurations[0], options: Self.attackOptions())
         defer { zero.member.mesh.close() }
-        try zero.result(timeout: meshBound).get()
-        try one.result(timeout: meshBound).get()
+        try zero.result(timeout: meshBoundSeconds).get()
+        try one.result(timeout: meshBoundSeconds).get()
         // Replayed to process 0, the proof is bound to the recorder's nonce, not process 0's fresh one.
         try attack([zero.member], with: recorded, reason: "\(HandshakeMismatch.wrongSecret)")
         try expectHealthy([zero.member, one.member])
@@ -230,7 +230,7 @@ struct ClusterAttackTests {
 
     /// Connects once `address` listens (a mesh starting on another thread), within the mesh bound.
     private func connectWhenListening(to address: PeerAddress) throws -> RawConnection {
-        let giveUp = Date(timeIntervalSinceNow: meshBound)
+        let giveUp = Date(timeIntervalSinceNow: meshBoundSeconds)
         while true {
             do { return try RawConnection(to: address) } catch {
                 guard Date() < giveUp else { throw error }

@@ -8,7 +8,7 @@ struct ClusterFailureTests {
     @Test func aPeerThatNeverComesIsNamedAfterTheTimeout() throws {
         let configurations = try loopbackCluster(3)
         // Only processes 0 and 2 start; process 2 dials 1, which never listens.
-        let outcomes = startMeshes([configurations[0], configurations[2]], options: Array(repeating: testOptions(startup: 1.5), count: 2))
+        let outcomes = startMeshes([configurations[0], configurations[2]], options: Array(repeating: testOptions(startup: .milliseconds(1500)), count: 2))
         defer { for (member, _) in outcomes { member.mesh.close() } }
         let missing = configurations[0].address(of: ProcessID(1))
         for outcome in outcomes {
@@ -33,7 +33,7 @@ struct ClusterFailureTests {
         defer { close(holder) }
         let addresses = [taken] + (try freeAddresses(1))
         let configuration = try ClusterConfiguration(processID: ProcessID(0), addresses: addresses)
-        let outcome = startMeshes([configuration], options: [testOptions(startup: 5)])
+        let outcome = startMeshes([configuration], options: [testOptions(startup: .seconds(5))])
         defer { outcome[0].0.mesh.close() }
         let error = startError(outcome[0])
         #expect(error == .addressInUse(taken))
@@ -46,7 +46,7 @@ struct ClusterFailureTests {
         for (_, result) in outcomes { try result.get() }
         outcomes[1].0.mesh.dropConnectionsForTesting()
         for survivor in [outcomes[0].0.mesh, outcomes[2].0.mesh] {
-            let error = try #require(survivor.waitForFailure(timeout: 10), "\(survivor.configuration.processID) did not notice")
+            let error = try #require(survivor.waitForFailure(timeout: .seconds(10)), "\(survivor.configuration.processID) did not notice")
             // Each survivor notices itself, or first hears it from the other survivor's abort.
             switch error {
             case .peerLost(let peer, _, _):
@@ -67,10 +67,10 @@ struct ClusterFailureTests {
         defer { for (member, _) in outcomes { member.mesh.close() } }
         for (_, result) in outcomes { try result.get() }
         outcomes[1].0.mesh.stopHeartbeatsForTesting()
-        let error = try #require(outcomes[0].0.mesh.waitForFailure(timeout: 10), "process 0 did not notice")
+        let error = try #require(outcomes[0].0.mesh.waitForFailure(timeout: .seconds(10)), "process 0 did not notice")
         #expect(error == .peerSilent(ProcessID(1), address: outcomes[1].0.mesh.configuration.ownAddress, seconds: 2))
         // Process 0 tells process 1 why it stopped.
-        let told = try #require(outcomes[1].0.mesh.waitForFailure(timeout: 10))
+        let told = try #require(outcomes[1].0.mesh.waitForFailure(timeout: .seconds(10)))
         #expect(told.description.hasPrefix("process 0 stopped: lost process 1"))
     }
 

@@ -29,7 +29,7 @@ struct ClusterHandshakeTests {
     }
 
     /// Short start-up timeouts: the listener side only fails when it runs out.
-    private func shortStart(_ count: Int = 2) -> [ClusterMeshOptions] { Array(repeating: testOptions(startup: 3), count: count) }
+    private func shortStart(_ count: Int = 2) -> [ClusterMeshOptions] { Array(repeating: testOptions(startup: .seconds(3)), count: count) }
 
     @Test func aDifferentFingerprintFailsTheDialerAndIsNamedByTheListener() throws {
         let errors = bothFail(startMeshes(try loopbackCluster(2), fingerprints: ["flow-v1", "flow-v2"], options: shortStart()))
@@ -52,9 +52,9 @@ struct ClusterHandshakeTests {
     }
 
     @Test func aDifferentProtocolVersionFailsTheDialerAndIsNamedByTheListener() throws {
-        var newer = testOptions(startup: 3)
+        var newer = testOptions(startup: .seconds(3))
         newer.protocolVersion = 99
-        let errors = bothFail(startMeshes(try loopbackCluster(2), options: [testOptions(startup: 3), newer]))
+        let errors = bothFail(startMeshes(try loopbackCluster(2), options: [testOptions(startup: .seconds(3)), newer]))
         try #require(errors.count == 2)
         let current = Hello.protocolVersion
         expectListenerNamesRefusal(errors[0], .protocolVersion(ours: current, theirs: 99))
@@ -80,7 +80,7 @@ struct ClusterHandshakeTests {
         // Process 0 gives up first, so it is the one that reports process 2
         // missing (with equal timeouts, process 1 may time out first and
         // tell process 0 that it stopped).
-        let outcomes = startMeshes([zero, one, impostor], options: [testOptions(startup: 4), testOptions(startup: 8), testOptions(startup: 8)])
+        let outcomes = startMeshes([zero, one, impostor], options: [testOptions(startup: .seconds(4)), testOptions(startup: .seconds(8)), testOptions(startup: .seconds(8))])
         defer { for (member, _) in outcomes { member.mesh.close() } }
         let errors = outcomes.compactMap { startError($0) }
         #expect(errors.count == 3)

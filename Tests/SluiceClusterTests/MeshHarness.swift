@@ -9,7 +9,9 @@ import Testing
 #endif
 
 /// The longest any mesh test waits for something that must happen.
-let meshBound: Double = 20
+let meshBoundSeconds: Double = 20
+/// `meshBoundSeconds` as a `Duration`, for the mesh's waits.
+let meshBound: Duration = .seconds(meshBoundSeconds)
 
 /// Free TCP ports on 127.0.0.1: binds port 0 and reads back what the kernel gave.
 func freeAddresses(_ count: Int) throws -> [PeerAddress] {
@@ -23,11 +25,11 @@ func boundSocket(listening: Bool = false) throws -> (Int32, PeerAddress) {
 }
 
 /// Short timeouts so that failure tests end quickly (still well under 10 s).
-func testOptions(startup: Double = 10) -> ClusterMeshOptions {
+func testOptions(startup: Duration = .seconds(10)) -> ClusterMeshOptions {
     var options = ClusterMeshOptions()
     options.startupTimeout = startup
-    options.heartbeatInterval = 0.2
-    options.peerTimeout = 2
+    options.heartbeatInterval = .milliseconds(200)
+    options.peerTimeout = .seconds(2)
     return options
 }
 
@@ -65,7 +67,7 @@ func startMeshes(
             group.leave()
         }
     }
-    if group.wait(timeout: .now() + meshBound + 15) != .success {
+    if group.wait(timeout: .now() + meshBoundSeconds + 15) != .success {
         Issue.record("a mesh start did not return: it hangs", sourceLocation: sourceLocation)
     }
     let outcome = results.withLock { $0 }

@@ -3,8 +3,8 @@ import SluiceCluster
 import SluiceEngine
 
 /// How long a process that is asked to stop while it waits for its peers
-/// still waits for them (to pass the stop on), in seconds.
-let stopGraceDuringStartup = 5.0
+/// still waits for them (to pass the stop on).
+let stopGraceDuringStartup: Duration = .seconds(5)
 
 /// Runs this process's part of a dataflow that runs on several processes
 /// (on one or several machines): connects to every other process, checks

@@ -17,14 +17,20 @@ public struct EventClock<Value>: WindowClock {
     @usableFromInline let getter: @Sendable (Value) throws -> Date?
     /// The injected system time; nil reads `Date()`.
     @usableFromInline let clock: (@Sendable () -> Date)?
-    /// How far behind the largest event time the watermark stays, in seconds.
-    public let allowance: TimeInterval
+    /// How far behind the largest event time the watermark stays.
+    public let waitForSystemDuration: Duration
+    /// `waitForSystemDuration` in seconds, for the per-item arithmetic.
+    @usableFromInline let allowanceSeconds: TimeInterval
     /// What to do with an item whose timestamp is nil.
     public let missingTimestamps: MissingTimestampPolicy
-    /// How far (seconds) an event time may be ahead of system time; nil for no limit.
-    public let futureLimit: TimeInterval?
-    /// What to do with an item whose event time is further ahead than `futureLimit`.
+    /// How far an event time may be ahead of system time; nil for no limit.
+    public let maxAheadOfSystemTime: Duration?
+    /// What to do with an item whose event time is further ahead than `maxAheadOfSystemTime`.
     public let futureTimestamps: BadTimestampPolicy
+
+    /// `waitForSystemDuration` in seconds.
+    @available(*, deprecated, renamed: "waitForSystemDuration", message: "a Duration now")
+    public var allowance: TimeInterval { allowanceSeconds }
 
     /// Creates an event-time clock.
     /// - Parameters:
@@ -41,9 +47,10 @@ public struct EventClock<Value>: WindowClock {
         onFutureTimestamp: BadTimestampPolicy = .fail, now: (@Sendable () -> Date)? = nil
     ) {
         getter = timestamp
-        allowance = waitForSystemDuration.seconds
+        self.waitForSystemDuration = waitForSystemDuration
+        allowanceSeconds = waitForSystemDuration.seconds
         missingTimestamps = onMissingTimestamp
-        futureLimit = maxAheadOfSystemTime?.seconds
+        self.maxAheadOfSystemTime = maxAheadOfSystemTime
         futureTimestamps = onFutureTimestamp
         clock = now
     }
@@ -63,7 +70,7 @@ public struct EventClock<Value>: WindowClock {
         if let max = state.maxEventTime, timestamp <= max { return current }
         // A newer event: the watermark restarts from it, unless system time
         // has already carried it further (it never moves backwards).
-        let watermark = Swift.max(timestamp.addingTimeInterval(-allowance), current)
+        let watermark = Swift.max(timestamp.addingTimeInterval(-allowanceSeconds), current)
         state.maxEventTime = timestamp
         state.watermark = watermark
         state.systemTime = now
@@ -71,9 +78,11 @@ public struct EventClock<Value>: WindowClock {
     }
 
     public var problem: String? {
-        if allowance < 0 { return "waitForSystemDuration must not be negative, got \(allowance) s" }
-        if let futureLimit, futureLimit < 0 {
-            return "maxAheadOfSystemTime must not be negative, got \(futureLimit) s"
+        if waitForSystemDuration < .zero {
+            return "waitForSystemDuration must not be negative, got \(waitForSystemDuration.seconds) s"
+        }
+        if let limit = maxAheadOfSystemTime, limit < .zero {
+            return "maxAheadOfSystemTime must not be negative, got \(limit.seconds) s"
         }
         return nil
     }

@@ -40,9 +40,9 @@ public struct StreamClock<Value>: WindowClock {
 
     /// What to do with an item whose timestamp is nil.
     public var missingTimestamps: MissingTimestampPolicy { reading.missingTimestamps }
-    /// How far (seconds) an event time may be ahead of system time; nil for no limit.
-    public var futureLimit: TimeInterval? { reading.futureLimit }
-    /// What to do with an item whose event time is further ahead than `futureLimit`.
+    /// How far an event time may be ahead of system time; nil for no limit.
+    public var maxAheadOfSystemTime: Duration? { reading.maxAheadOfSystemTime }
+    /// What to do with an item whose event time is further ahead than `maxAheadOfSystemTime`.
     public var futureTimestamps: BadTimestampPolicy { reading.futureTimestamps }
 
     @inlinable

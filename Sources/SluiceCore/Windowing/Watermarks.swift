@@ -21,13 +21,17 @@ import SluiceEngine
 /// ```
 public struct Watermarks<Item>: Sendable {
     let timestamp: @Sendable (Item) throws -> Date?
-    /// How far (seconds) the watermark stays behind a partition's largest event time.
-    public let allowance: TimeInterval
-    /// After how long (seconds) without items a partition counts as idle.
-    public let idleAfter: TimeInterval
-    /// How far (seconds) an event time may be ahead of system time and still
-    /// move the watermark; nil for no limit.
-    public let futureLimit: TimeInterval?
+    /// How far the watermark stays behind a partition's largest event time.
+    public let allowance: Duration
+    /// After how long without items a partition counts as idle.
+    public let idleAfter: Duration
+    /// How far an event time may be ahead of system time and still move the
+    /// watermark; nil for no limit.
+    public let maxAheadOfSystemTime: Duration?
+
+    /// `maxAheadOfSystemTime` in seconds.
+    @available(*, deprecated, renamed: "maxAheadOfSystemTime", message: "a Duration now")
+    public var futureLimit: TimeInterval? { maxAheadOfSystemTime?.seconds }
 
     /// Creates a watermark policy for an input.
     /// - Parameters:
@@ -44,22 +48,24 @@ public struct Watermarks<Item>: Sendable {
         idleAfter: Duration = .seconds(30), maxAheadOfSystemTime: Duration? = .seconds(86_400)
     ) {
         self.timestamp = timestamp
-        self.allowance = allowance.seconds
-        self.idleAfter = idleAfter.seconds
-        self.futureLimit = maxAheadOfSystemTime?.seconds
+        self.allowance = allowance
+        self.idleAfter = idleAfter
+        self.maxAheadOfSystemTime = maxAheadOfSystemTime
     }
 
     /// A problem with the settings, or nil.
     var problem: String? {
-        if !(allowance >= 0) { return "watermarks: allowance must not be negative, got \(allowance) s" }
-        if !(idleAfter > 0) { return "watermarks: idleAfter must be more than zero, got \(idleAfter) s" }
-        if let futureLimit, !(futureLimit >= 0) {
-            return "watermarks: maxAheadOfSystemTime must not be negative, got \(futureLimit) s"
+        if allowance < .zero { return "watermarks: allowance must not be negative, got \(allowance.seconds) s" }
+        if idleAfter <= .zero { return "watermarks: idleAfter must be more than zero, got \(idleAfter.seconds) s" }
+        if let limit = maxAheadOfSystemTime, limit < .zero {
+            return "watermarks: maxAheadOfSystemTime must not be negative, got \(limit.seconds) s"
         }
         return nil
     }
 
     var policy: WatermarkPolicy<Item> {
-        WatermarkPolicy(timestamp: timestamp, allowance: allowance, idleAfter: idleAfter, futureLimit: futureLimit)
+        WatermarkPolicy(
+            timestamp: timestamp, allowance: allowance.seconds, idleAfter: idleAfter.seconds,
+            futureLimit: maxAheadOfSystemTime?.seconds)
     }
 }

@@ -41,14 +41,14 @@ public protocol WindowClock<Value>: Sendable {
     /// What to do with an item whose timestamp is nil (or not a finite time).
     var missingTimestamps: MissingTimestampPolicy { get }
 
-    /// How far (seconds) an item's event time may be ahead of the clock's
-    /// system time; nil for no limit. A later time is a bad timestamp (a unit
-    /// mix-up, a broken device clock) that would otherwise push the key's
-    /// watermark ahead and make its next items late.
-    var futureLimit: TimeInterval? { get }
+    /// How far an item's event time may be ahead of the clock's system time;
+    /// nil for no limit. A later time is a bad timestamp (a unit mix-up, a
+    /// broken device clock) that would otherwise push the key's watermark
+    /// ahead and make its next items late.
+    var maxAheadOfSystemTime: Duration? { get }
 
-    /// What to do with an item whose event time is more than `futureLimit`
-    /// ahead of system time.
+    /// What to do with an item whose event time is more than
+    /// `maxAheadOfSystemTime` ahead of system time.
     var futureTimestamps: BadTimestampPolicy { get }
 
     /// A problem with the clock's settings (reported at build, naming the step), or nil.
@@ -64,7 +64,11 @@ extension WindowClock {
     public var readsSystemTime: Bool { false }
 
     /// No limit.
-    public var futureLimit: TimeInterval? { nil }
+    public var maxAheadOfSystemTime: Duration? { nil }
+
+    /// `maxAheadOfSystemTime` in seconds.
+    @available(*, deprecated, renamed: "maxAheadOfSystemTime", message: "a Duration now")
+    public var futureLimit: TimeInterval? { maxAheadOfSystemTime?.seconds }
 
     /// `.fail`.
     public var futureTimestamps: BadTimestampPolicy { .fail }

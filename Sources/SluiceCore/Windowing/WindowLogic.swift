@@ -73,10 +73,14 @@ final class WindowLogic<
                 "the item has no usable timestamp (the clock's timestamp getter returned nil or a time that is not finite)")
             return .retain
         }
-        if let limit = clock.futureLimit, time.timeIntervalSince(now) > limit {
+        // Most items are not ahead of system time at all: only those pay for the Duration.
+        let ahead = time.timeIntervalSince(now)
+        if ahead > 0, let components = clock.maxAheadOfSystemTime?.components,
+            case let limit = Double(components.seconds) + Double(components.attoseconds) / 1e18, ahead > limit
+        {
             try refuse(
                 value, policy: clock.futureTimestamps, emit: &emit,
-                "the item's timestamp \(time) is \(time.timeIntervalSince(now)) s ahead of the system time \(now), "
+                "the item's timestamp \(time) is \(ahead) s ahead of the system time \(now), "
                     + "more than the clock's limit (maxAheadOfSystemTime: \(limit) s)")
             return .retain
         }

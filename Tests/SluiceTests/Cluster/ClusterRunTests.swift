@@ -90,7 +90,7 @@ private struct Opaque: Sendable { let value: Int }
     /// when its start-up wait ends (nothing unauthenticated can fail it), so keep that wait short.
     private var shortStartup: ClusterMeshOptions {
         var options = ClusterMeshOptions()
-        options.startupTimeout = 3
+        options.startupTimeout = .seconds(3)
         return options
     }
 

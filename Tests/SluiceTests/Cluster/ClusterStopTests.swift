@@ -78,7 +78,7 @@ import Testing
         let addresses = try LoopbackPorts.free(2).map { PeerAddress(host: "127.0.0.1", port: $0) }
         let member = try ClusterConfiguration(processID: ProcessID(0), addresses: addresses)
         var options = ClusterMeshOptions()
-        options.startupTimeout = 600  // far beyond the test's bound: only the stop can end the wait
+        options.startupTimeout = .seconds(600)  // far beyond the test's bound: only the stop can end the wait
         let flow = Dataflow("lonely")
         flow.input("in", TestingSource([1, 2, 3])).output("out", TestingSink<Int>())
         var settings = RunConfiguration(workers: 1)

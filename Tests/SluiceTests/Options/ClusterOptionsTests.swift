@@ -166,9 +166,9 @@ import Testing
 
     @Test func theStartupTimeoutComesFromItsFlagOrVariable() throws {
         #expect(try cluster(["-i", "0", "-a", "a:1;b:2"])?.startupTimeout == nil)
-        #expect(try cluster(["-i", "0", "-a", "a:1;b:2", "--cluster-startup-timeout", "300"])?.startupTimeout == 300)
+        #expect(try cluster(["-i", "0", "-a", "a:1;b:2", "--cluster-startup-timeout", "300"])?.startupTimeout == .seconds(300))
         #expect(
-            try cluster(["-i", "0", "-a", "a:1;b:2"], environment: ["SLUICE_CLUSTER_STARTUP_TIMEOUT": "90"])?.startupTimeout == 90)
+            try cluster(["-i", "0", "-a", "a:1;b:2"], environment: ["SLUICE_CLUSTER_STARTUP_TIMEOUT": "90"])?.startupTimeout == .seconds(90))
         let error = #expect(throws: DataflowError.self) {
             _ = try cluster(["-i", "0", "-a", "a:1;b:2", "--cluster-startup-timeout", "0"])
         }

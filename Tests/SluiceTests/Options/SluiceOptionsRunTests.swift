@@ -46,7 +46,7 @@ import Testing
         #expect(store.backupEpochs == 8, "-b 4 with 0.5 s epochs keeps 8 epochs")
         #expect(cluster?.processID == ProcessID(1))
         #expect(cluster?.addressList == "127.0.0.1:7101;127.0.0.1:7102")
-        #expect(cluster?.startupTimeout == 45)
+        #expect(cluster?.startupTimeout == .seconds(45))
     }
 
     @Test func everyVariableReachesTheRunAndAFlagWins() throws {
@@ -63,7 +63,7 @@ import Testing
         #expect(configuration.snapshotInterval == .seconds(1))
         #expect((configuration.recoveryStore as? SQLiteRecoveryStore)?.backupEpochs == 4)
         #expect(cluster?.processID == ProcessID(0))
-        #expect(cluster?.startupTimeout == 60)
+        #expect(cluster?.startupTimeout == .seconds(60))
         let flagged = try SluiceOptions.parse(["-w", "5", "-i", "1"]).settings(for: flow(), environment: environment)
         #expect(flagged.configuration.workers == 5)
         #expect(flagged.cluster?.processID == ProcessID(1))

@@ -164,7 +164,7 @@ import Testing
 
     @Test func heartbeatsMeasureTheRoundTripToEachPeer() throws {
         var options = ClusterMeshOptions()
-        options.heartbeatInterval = 0.05
+        options.heartbeatInterval = .milliseconds(50)
         let metrics = self.metrics
         func flow(_ sink: TestingSink<Int>) -> Dataflow {
             let flow = Dataflow("metrics_heartbeats")
