@@ -190,16 +190,18 @@ let package = Package(
             dependencies: ["Sluice", "SluiceKafka"],
             path: "Benchmarks/SluiceKafkaBench"
         ),
-        .testTarget(name: "SluiceEngineTests", dependencies: ["SluiceEngine"]),
+        .testTarget(name: "SluiceEngineTests", dependencies: ["SluiceEngine", "SluiceTestSupport"]),
         .testTarget(
             name: "SluiceClusterTests",
-            dependencies: ["SluiceCluster", "SluiceEngine", "ChildProcessSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["SluiceCluster", "SluiceEngine", "SluiceTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "SluiceRecoveryTests", dependencies: ["SluiceRecovery", "Sluice", "SluiceTesting"]),
+        .testTarget(
+            name: "SluiceRecoveryTests", dependencies: ["SluiceRecovery", "Sluice", "SluiceTesting", "SluiceTestSupport"]
+        ),
         .testTarget(
             name: "SluiceBackupTests",
             dependencies: [
-                "SluiceBackup", "SluiceRecovery", "Sluice", "SluiceTesting", "MetricsTestSupport", "ChildProcessSupport",
+                "SluiceBackup", "SluiceRecovery", "Sluice", "SluiceTesting", "SluiceTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -209,31 +211,30 @@ let package = Package(
         .testTarget(
             name: "SluiceKafkaTests",
             dependencies: [
-                "SluiceKafka", "Sluice", "SluiceTesting", "SluiceKafkaTesting", "MetricsTestSupport",
+                "SluiceKafka", "Sluice", "SluiceTesting", "SluiceKafkaTesting", "SluiceTestSupport",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
-        // Runs built executables (`sluice`, `kafka-word-count`) as child processes in tests,
-        // and talks to them over loopback sockets.
-        .target(name: "ChildProcessSupport", path: "Tests/ChildProcessSupport"),
-        // The one metrics backend of the test process (swift-metrics bootstraps once per process).
+        // What every test target shares, in one copy: hang bounds and bounded runs, signals and
+        // flags between threads, blocking work off the cooperative pool, child processes and
+        // loopback sockets, temporary directories, an HTTP probe, hex for golden bytes, and the
+        // one metrics backend of the test process (swift-metrics bootstraps once per process).
         .target(
-            name: "MetricsTestSupport",
+            name: "SluiceTestSupport",
             dependencies: [
+                "Sluice", "SluiceEngine", "SluiceTesting",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
-            path: "Tests/MetricsTestSupport"
+            path: "Tests/SluiceTestSupport"
         ),
-        // Bounded async test helpers (a dedicated task executor) shared by the async test targets.
-        .target(name: "AsyncTestSupport", path: "Tests/AsyncTestSupport"),
         // A TCP forwarder the multi-host (network namespace) test runs inside namespaces.
         .executableTarget(name: "NetnsForward", path: "Tests/NetnsForward"),
         .testTarget(
             name: "SluiceKafkaIntegrationTests",
             dependencies: [
-                "SluiceKafka", "Sluice", "SluiceTesting", "SluiceKafkaTesting", "SluiceRecovery", "ChildProcessSupport",
+                "SluiceKafka", "Sluice", "SluiceTesting", "SluiceKafkaTesting", "SluiceRecovery", "SluiceTestSupport",
                 "NetnsForward",
             ],
             path: "IntegrationTests/SluiceKafkaIntegrationTests"
@@ -242,7 +243,7 @@ let package = Package(
             name: "ExamplesTests",
             dependencies: [
                 "WordCount", "AnomalyDetector", "KafkaWordCount", "SensorWindows", "OrdersService", "Sluice", "SluiceKafka",
-                "SluiceRecovery", "SluiceTesting", "SluiceKafkaTesting", "SluiceService", "ChildProcessSupport",
+                "SluiceRecovery", "SluiceTesting", "SluiceKafkaTesting", "SluiceService", "SluiceTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -250,12 +251,12 @@ let package = Package(
         .testTarget(
             name: "SluiceCLITests",
             dependencies: [
-                "SluiceKafka", "Sluice", "SluiceTesting", "SluiceKafkaTesting", "SluiceRecovery", "ChildProcessSupport",
+                "SluiceKafka", "Sluice", "SluiceTesting", "SluiceKafkaTesting", "SluiceRecovery", "SluiceTestSupport",
             ]),
         .testTarget(
             name: "SluiceServiceTests",
             dependencies: [
-                "SluiceService", "Sluice", "SluiceTesting", "SluiceRecovery", "AsyncTestSupport",
+                "SluiceService", "Sluice", "SluiceTesting", "SluiceRecovery", "SluiceTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -263,7 +264,7 @@ let package = Package(
         .testTarget(
             name: "SluiceMonitorTests",
             dependencies: [
-                "SluiceMonitor", "Sluice", "SluiceTesting", "SluiceRecovery", "AsyncTestSupport", "ChildProcessSupport",
+                "SluiceMonitor", "Sluice", "SluiceTesting", "SluiceRecovery", "SluiceTestSupport",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -271,7 +272,7 @@ let package = Package(
         .testTarget(
             name: "SluiceTests",
             dependencies: [
-                "Sluice", "SluiceTesting", "SluiceRecovery", "AsyncTestSupport", "MetricsTestSupport",
+                "Sluice", "SluiceEngine", "SluiceTesting", "SluiceRecovery", "SluiceTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -2,6 +2,7 @@ import Foundation
 import Sluice
 import SluiceKafka
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// Helpers of the error-path tests (a namespace, so they never clash with
@@ -36,30 +37,19 @@ enum ErrorPath {
     ) -> Outcome? {
         let clock = ContinuousClock()
         let started = clock.now
-        let running = start(flow, configuration: configuration)
-        do {
-            guard try running.wait(timeout: hangBound) else {
-                Issue.record("run did not end within \(hangBound): it hangs", sourceLocation: sourceLocation)
-                running.stop()
-                return nil
-            }
-            return Outcome(result: .success(()), elapsed: clock.now - started)
-        } catch {
-            return Outcome(result: .failure(error), elapsed: clock.now - started)
-        }
+        guard let result = runBounded(flow, configuration: configuration, bound: hangBound, sourceLocation: sourceLocation)
+        else { return nil }
+        return Outcome(result: result, elapsed: clock.now - started)
     }
-
-    /// Thrown after recording why a test cannot go on.
-    struct Stopped: Error {}
 
     /// Runs `flow` (bounded) and requires it to succeed.
     static func expectSuccess(
         _ flow: Dataflow, workers: Int, sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
-        guard let outcome = run(flow, workers: workers, sourceLocation: sourceLocation) else { throw Stopped() }
+        guard let outcome = run(flow, workers: workers, sourceLocation: sourceLocation) else { throw TestStopped() }
         if case .failure(let error) = outcome.result {
             Issue.record("the run failed: \(error)", sourceLocation: sourceLocation)
-            throw Stopped()
+            throw TestStopped()
         }
     }
 
@@ -75,11 +65,11 @@ enum ErrorPath {
     static func expectFailure(
         _ flow: Dataflow, configuration: RunConfiguration, sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> (error: DataflowError, elapsed: Duration) {
-        guard let outcome = run(flow, configuration: configuration, sourceLocation: sourceLocation) else { throw Stopped() }
+        guard let outcome = run(flow, configuration: configuration, sourceLocation: sourceLocation) else { throw TestStopped() }
         switch outcome.result {
         case .success:
             Issue.record("the run succeeded but should have failed", sourceLocation: sourceLocation)
-            throw Stopped()
+            throw TestStopped()
         case .failure(let error):
             let dataflowError = try #require(
                 error as? DataflowError, "expected a DataflowError, got \(type(of: error)): \(error)",

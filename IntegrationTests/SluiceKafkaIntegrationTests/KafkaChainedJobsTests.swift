@@ -1,8 +1,8 @@
-import ChildProcessSupport
 import Foundation
 import Sluice
 import SluiceKafka
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// Two jobs chained through Kafka, as users chain them: the exactly-once
@@ -41,7 +41,7 @@ import Testing
             .map("pair") { (key: $0.keyText ?? "", value: [Int($0.text) ?? -1]) }
             .reduceFinal("all") { $0 + $1 }
             .output("out", seen)
-        try runBounded(flow, workers: 2)
+        try runToEnd(flow, workers: 2)
 
         // Exactly once and complete: each word's counts are 1...total, each once.
         let counts = Dictionary(uniqueKeysWithValues: seen.items.map { ($0.key, $0.value.sorted()) })

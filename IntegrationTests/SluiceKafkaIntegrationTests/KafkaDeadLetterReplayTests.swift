@@ -3,6 +3,7 @@ import Sluice
 import SluiceKafka
 import SluiceKafkaTesting
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// Dead letters on a broker: unreadable orders go to a dead-letter topic with
@@ -56,7 +57,7 @@ import Testing
             ], to: input)
 
         let first = TestingSink<String>()
-        try runBounded(Self.totalsFlow(brokers: broker.brokers, input: input, dead: dead, totals: first), workers: 2)
+        try runToEnd(Self.totalsFlow(brokers: broker.brokers, input: input, dead: dead, totals: first), workers: 2)
         #expect(first.items.sorted() == ["c-1=3", "c-2=5"])
         try topics.waitUntil(dead, holds: 2)
         let letters = try topics.readAll(dead)
@@ -82,7 +83,7 @@ import Testing
         // A rerun over the whole input: the replayed orders count; the broken
         // originals go to the dead-letter topic again (the same two offsets).
         let second = TestingSink<String>()
-        try runBounded(Self.totalsFlow(brokers: broker.brokers, input: input, dead: dead, totals: second), workers: 2)
+        try runToEnd(Self.totalsFlow(brokers: broker.brokers, input: input, dead: dead, totals: second), workers: 2)
         #expect(second.items.sorted() == ["c-1=13", "c-2=25"])
         try topics.waitUntil(dead, holds: 4)
         let again = try topics.readAll(dead).dropFirst(2).compactMap(\.deadLetterOrigin)

@@ -2,11 +2,12 @@ import Foundation
 import Sluice
 import SluiceKafka
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// Messages the producer cannot deliver: the run stops with the topic, the
 /// partition and librdkafka's reason, instead of dropping them.
-@Suite struct KafkaDeliveryErrorTests {
+@Suite(.onOwnThread) struct KafkaDeliveryErrorTests {
     @Test func aMessageForAPartitionThatDoesNotExistStopsTheRun() throws {
         let broker = try TestBroker()
         let topic = try broker.topic("two", partitions: 2)

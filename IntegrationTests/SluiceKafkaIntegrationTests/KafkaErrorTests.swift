@@ -2,13 +2,14 @@ import Foundation
 import Sluice
 import SluiceKafka
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// Kafka failures at the edges of a run: brokers that do not answer, a topic
 /// that does not exist, settings librdkafka refuses. Each stops the run (never
 /// hangs) with a `DataflowError` naming the step and a `KafkaError` naming the
 /// cause.
-@Suite struct KafkaErrorTests {
+@Suite(.onOwnThread) struct KafkaErrorTests {
     // MARK: Unreachable brokers
 
     @Test func unreachableBrokersStopASourceWithinThirtySeconds() throws {

@@ -3,6 +3,7 @@ import Sluice
 import SluiceKafka
 import SluiceRecovery
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// Exactly-once output with `KafkaSink(exactlyOnce: true)`: messages are
@@ -76,7 +77,7 @@ import Testing
             flow.input("kafka", KafkaSource(
                 brokers: broker.brokers, topics: [output], tail: false, config: ["isolation.level": "read_committed"]))
                 .output("out", sink)
-            try runBounded(flow, workers: 1)
+            try runToEnd(flow, workers: 1)
             return sink.items.map { "\($0.keyText ?? "?")=\($0.text)" }
         }
 

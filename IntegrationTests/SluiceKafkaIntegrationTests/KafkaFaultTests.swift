@@ -2,6 +2,7 @@ import Foundation
 import Sluice
 import SluiceKafka
 import SluiceTesting
+import SluiceTestSupport
 import Synchronization
 import Testing
 
@@ -10,6 +11,7 @@ import Testing
 /// embedded broker may duplicate on the writing side is explained there).
 /// Fault injection needs the embedded broker.
 @Suite(
+    .onOwnThread,
     .enabled(
         if: !TestBroker.usesExternalBroker,
         "fault injection needs the embedded broker; KAFKA_BOOTSTRAP_SERVERS points at a real one"))
@@ -49,7 +51,7 @@ struct KafkaFaultTests {
         /// Waits until the broker is up again (bounded) and throws what went wrong.
         func end() throws {
             guard happened else { return }
-            guard over.wait(timeout: .now() + hangBound.timeInterval) == .success else {
+            guard over.wait(timeout: .after(hangBound)) == .success else {
                 Issue.record("the broker did not come back within \(hangBound)")
                 throw TestStopped()
             }

@@ -2,12 +2,13 @@ import Foundation
 import Sluice
 import SluiceKafka
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// A flush that gives up stops the run within one flush timeout: the sink's
 /// close, called while the run stops, does not wait for the same undelivered
 /// messages a second time (issue 15, item 2).
-@Suite struct KafkaFlushTimeoutTests {
+@Suite(.onOwnThread) struct KafkaFlushTimeoutTests {
     @Test(.enabled(
         if: !TestBroker.usesExternalBroker,
         "a real broker cannot be made to reject every produce request (needs the embedded broker's fault injection)"))

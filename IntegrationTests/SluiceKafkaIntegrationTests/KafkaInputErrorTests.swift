@@ -1,5 +1,6 @@
 import Foundation
 import Sluice
+import SluiceTestSupport
 @testable import SluiceKafka
 import SluiceTesting
 import Synchronization
@@ -41,7 +42,7 @@ struct ResumingRoutingSource: PartitionedSource {
 /// silently jump to the end of the partition). Reaching that position needs a resume state,
 /// which only the engine's (future) recovery passes, hence the wrappers above
 /// and `@testable` for `kafkaInput`'s routing source.
-@Suite struct KafkaInputErrorTests {
+@Suite(.onOwnThread) struct KafkaInputErrorTests {
     @Test(.enabled(if: !TestBroker.usesExternalBroker, "fetch failures can only be injected into the embedded broker"))
     func failedFetchesAreRetriedAndEveryMessageArrives() throws {
         let broker = try TestBroker()

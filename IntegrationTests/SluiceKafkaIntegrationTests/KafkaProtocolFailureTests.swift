@@ -2,6 +2,7 @@ import Foundation
 import Sluice
 import SluiceKafka
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// An address that accepts TCP connections but speaks no Kafka is not
@@ -9,7 +10,7 @@ import Testing
 /// and the librdkafka version (issue 15, item 3: librdkafka 2.0.2 cannot
 /// parse some brokers' ApiVersions answers, and users were told the broker
 /// was down).
-@Suite struct KafkaProtocolFailureTests {
+@Suite(.onOwnThread) struct KafkaProtocolFailureTests {
     /// Checks a failure against the garbage listener at `address`.
     private func expectProtocolFailure(_ cause: KafkaError, address: String) {
         guard case let .protocolFailed(broker, step, reason, version) = cause else {

@@ -2,6 +2,7 @@ import Foundation
 import Sluice
 import SluiceKafka
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// Kafka in, a transformation, Kafka out: with 1, 2 and 3 workers every input
@@ -28,7 +29,7 @@ import Testing
             flow.input("in", KafkaSource(brokers: broker.brokers, topics: [input], batchSize: 100, tail: false))
                 .map("upper") { KafkaSinkMessage(key: $0.key, value: Array($0.text.uppercased().utf8)) }
                 .output("out", KafkaSink(brokers: broker.brokers, topic: output))
-            try runBounded(flow, workers: workers)
+            try runToEnd(flow, workers: workers)
 
             let written = try readAll(output, on: broker, workers: 2)
             #expect(written.count == Self.count, "\(workers) workers")

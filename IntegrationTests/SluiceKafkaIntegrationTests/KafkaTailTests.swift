@@ -2,6 +2,7 @@ import Foundation
 import Sluice
 import SluiceKafka
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// `tail: false` reads up to the end offsets each partition had when the
@@ -31,23 +32,23 @@ import Testing
         try produce(Self.messages("old-", Self.initial), to: topic, on: broker)
 
         let held = SharedSet<Int>()
-        let gate = Gate()
+        let gate = Signal()
         let sink = TestingSink<String>()
         let flow = Dataflow("finite")
         flow.input("in", KafkaSource(brokers: broker.brokers, topics: [topic], batchSize: 10, tail: false))
             .inspectDebug("hold") { info in
-                if held.insert(info.worker.rawValue) { gate.pass() }
+                if held.insert(info.worker.rawValue) { gate.wait() }
             }
             .map("text") { $0.text }
             .output("out", sink)
         let running = start(flow, configuration: RunConfiguration(workers: workers))
-        defer { gate.open() }
+        defer { gate.fire() }
 
         // Every worker owns a partition (there are at least as many), so each one gets held.
         try waitUntil("every worker holds its first item") { held.elements.count == workers }
         #expect(!running.isFinished)
         try produce(Self.messages("new-", Self.later), to: topic, on: broker)
-        gate.open()
+        gate.fire()
         try awaitEnd(running)
 
         #expect(!gate.timedOut)

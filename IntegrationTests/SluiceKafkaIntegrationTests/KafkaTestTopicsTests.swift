@@ -1,6 +1,7 @@
 import Foundation
 import SluiceKafka
 import SluiceKafkaTesting
+import SluiceTestSupport
 import Testing
 
 /// `SluiceKafkaTesting`'s public helpers: produce, read all, wait for a count,

@@ -2,6 +2,7 @@ import Foundation
 import Sluice
 import SluiceKafka
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// Finite reads of topics written by transactional producers. A real broker
@@ -24,7 +25,7 @@ import Testing
         flow.input("kafka", KafkaSource(
             brokers: broker.brokers, topics: [topic], tail: false, config: ["isolation.level": isolation]))
             .output("out", sink)
-        try runBounded(flow, workers: 1)
+        try runToEnd(flow, workers: 1)
         return sink.items.map(\.text)
     }
 

@@ -1,7 +1,7 @@
-import ChildProcessSupport
 import Foundation
 import Sluice
 import SluiceKafka
+import SluiceTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -12,7 +12,7 @@ import Testing
 /// port attacked while it runs: a bare abort, a forged hello, and 64
 /// connections each declaring a 64 MiB frame and sending 1 MiB of it. The
 /// member's memory stays bounded and the run ends with exact counts.
-@Suite(.serialized) struct KafkaWordCountClusterAttackTests {
+@Suite(.serialized, .onOwnThread) struct KafkaWordCountClusterAttackTests {
     /// A generous bound for the attacked member's resident memory (it idles at some tens of MB).
     static let rssBound = 400 << 20
 

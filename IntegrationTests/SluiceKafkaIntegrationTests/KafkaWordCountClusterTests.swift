@@ -1,15 +1,15 @@
-import ChildProcessSupport
 import Foundation
 import Sluice
 import SluiceKafka
 import SluiceRecovery
+import SluiceTestSupport
 import Testing
 
 /// The `kafka-word-count` example as a cluster of separate OS processes on
 /// 127.0.0.1, on the embedded broker (which lives in this test process):
 /// every input partition read by exactly one worker, exact counts, and
 /// fail-fast plus exactly-once resume when one process is killed.
-@Suite(.serialized) struct KafkaWordCountClusterTests {
+@Suite(.serialized, .onOwnThread) struct KafkaWordCountClusterTests {
     static let flowID = "kafka_word_count"
     static let inputStep = StepID("kafka_word_count.lines")
 

@@ -1,9 +1,9 @@
-import ChildProcessSupport
 import Foundation
 import Sluice
 import SluiceKafka
 import SluiceRecovery
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// Exactly-once resume under `kill -9`, end to end: the `kafka-word-count`
@@ -15,7 +15,7 @@ import Testing
 /// before its first snapshot commits, and ~7,500 lines in all before its
 /// kill, so 20 kills take ~160,000 lines (~1M words); the test keeps a
 /// backlog of unread lines topped up rather than guessing the total.
-@Suite struct KafkaWordCountCrashTests {
+@Suite(.onOwnThread) struct KafkaWordCountCrashTests {
     /// How many times the child is killed.
     static let kills = 20
     /// Lines produced before the first run.

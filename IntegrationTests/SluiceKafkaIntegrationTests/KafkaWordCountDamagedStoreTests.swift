@@ -1,9 +1,9 @@
-import ChildProcessSupport
 import Foundation
 import Sluice
 import SluiceKafka
 import SluiceRecovery
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// A damaged store stops the real binary instead of counting again from 1:
@@ -11,7 +11,7 @@ import Testing
 /// killed with SIGKILL once it has committed a few epochs, the write-ahead
 /// log of the file its worker writes is deleted, and the restarted program
 /// must exit 1 naming that file, without writing any count.
-@Suite struct KafkaWordCountDamagedStoreTests {
+@Suite(.onOwnThread) struct KafkaWordCountDamagedStoreTests {
     @Test func aRestartAfterAKillAndADeletedWriteAheadLogIsRefusedNamingTheFile() throws {
         let broker = try TestBroker()
         let input = try broker.topic("damage-lines", partitions: 2)

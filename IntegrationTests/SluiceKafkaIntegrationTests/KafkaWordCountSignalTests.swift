@@ -1,9 +1,9 @@
-import ChildProcessSupport
 import Foundation
 import Sluice
 import SluiceKafka
 import SluiceRecovery
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// Signals to the members of a `kafka-word-count` cluster (separate OS
@@ -12,7 +12,7 @@ import Testing
 /// every member gracefully (exit 0) and a restart resumes exactly; a second
 /// signal exits at once; a random mix of SIGTERM and `kill -9` keeps every
 /// word's count exact.
-@Suite(.serialized) struct KafkaWordCountSignalTests {
+@Suite(.serialized, .onOwnThread) struct KafkaWordCountSignalTests {
     static let inputStep = StepID("kafka_word_count.lines")
     static let flowID = "kafka_word_count"
 

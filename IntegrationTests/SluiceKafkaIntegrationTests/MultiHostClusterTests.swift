@@ -1,8 +1,8 @@
-import ChildProcessSupport
 import Foundation
 import Sluice
 import SluiceKafka
 import SluiceRecovery
+import SluiceTestSupport
 import Testing
 
 /// `kafka-word-count` as a cluster of three "hosts" on one machine: network
@@ -12,7 +12,7 @@ import Testing
 ///
 /// Needs root and `ip`; elsewhere it is skipped (a trait says why), except under
 /// `CI=true`, where not being able to make namespaces is a failure.
-@Suite(.serialized) struct MultiHostClusterTests {
+@Suite(.serialized, .onOwnThread) struct MultiHostClusterTests {
     static let flowID = "kafka_word_count"
 
     /// Runs where namespaces can be made, and always under CI (where their

@@ -3,6 +3,7 @@ import Sluice
 import SluiceKafka
 import SluiceKafkaTesting
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// The README's Kafka block, verbatim but for the brokers (an embedded

@@ -2,6 +2,7 @@ import Foundation
 import Sluice
 import SluiceKafka
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// Bytewax's scaling story: a topic with a single partition is read by one
@@ -35,7 +36,7 @@ import Testing
             .inspectDebug("worked_by") { doers.insert($0.worker.rawValue) }
             .flatMapBatch("work") { batch in batch.map { work($0.text) } }
             .output("out", sink)
-        try runBounded(flow, workers: workers)
+        try runToEnd(flow, workers: workers)
         return Outcome(output: sink.items, readers: readers.elements, workers: doers.elements)
     }
 

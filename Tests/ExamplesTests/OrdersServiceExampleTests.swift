@@ -3,6 +3,7 @@ import Sluice
 import SluiceKafka
 import SluiceRecovery
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 @testable import OrdersService
@@ -12,7 +13,7 @@ import Testing
 /// allowance, some unreadable) against a naive reference of running totals,
 /// 1-minute window counts and dead letters; and a tailing run stopped and
 /// resumed three times that writes what one run writes.
-@Suite struct OrdersServiceExampleTests {
+@Suite(.onOwnThread) struct OrdersServiceExampleTests {
     /// 2024-06-18 10:00:00 UTC.
     static let base = Date(timeIntervalSince1970: 1_718_704_800)
     static let wait = 120.0

@@ -1,6 +1,6 @@
-import ChildProcessSupport
 import Foundation
 import Sluice
+import SluiceTestSupport
 import Testing
 
 @testable import AnomalyDetector
@@ -13,7 +13,7 @@ import Testing
 /// and exits 0 without starting a source (the inputs given do not exist: a
 /// run would fail or wait for a broker), and what it prints is the flow the
 /// example builds, checked for structure against the engine's own graph.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(2)), .onOwnThread)
 struct PrintGraphExampleTests {
     struct Example: CustomTestStringConvertible, Sendable {
         let binary: String

@@ -3,6 +3,7 @@ import Sluice
 import SluiceKafka
 import SluiceRecovery
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 @testable import SensorWindows
@@ -10,7 +11,7 @@ import Testing
 /// The sensor-windows example on the embedded broker: generated JSON
 /// readings (out of order within the allowance, some far too late, some
 /// unreadable) against a naive per-sensor reference, on 1 and 2 workers.
-@Suite struct SensorWindowsExampleTests {
+@Suite(.onOwnThread) struct SensorWindowsExampleTests {
     /// 2024-06-18 00:00:00 UTC.
     static let base = Date(timeIntervalSince1970: 1_718_668_800)
     static let wait = 30.0

@@ -1,7 +1,7 @@
 import Foundation
-import MetricsTestSupport
 import Sluice
 import SluiceRecovery
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceBackup

@@ -1,9 +1,9 @@
 import ArgumentParser
-import ChildProcessSupport
 import Foundation
 import Sluice
 import SluiceRecovery
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceBackup

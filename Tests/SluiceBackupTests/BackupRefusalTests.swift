@@ -1,5 +1,6 @@
 import Foundation
 import SluiceRecovery
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceBackup

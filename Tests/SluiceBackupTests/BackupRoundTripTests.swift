@@ -2,6 +2,7 @@ import Foundation
 import Sluice
 import SluiceRecovery
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceBackup

@@ -3,6 +3,7 @@ import Sluice
 import SluiceBackup
 import SluiceRecovery
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// The README's "Backup to object storage" block, verbatim but for the

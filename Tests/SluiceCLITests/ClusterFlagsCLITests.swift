@@ -1,10 +1,10 @@
-import ChildProcessSupport
 import Foundation
+import SluiceTestSupport
 import Testing
 
 /// A program's cluster flags are checked before anything runs: a bad value
 /// exits with status 1 and a message naming it, and starts no partial run.
-@Suite struct ClusterFlagsCLITests {
+@Suite(.onOwnThread) struct ClusterFlagsCLITests {
     /// The Kafka flags point at a port nothing listens on: the run must stop
     /// at the cluster flags, before it needs a broker.
     private let kafka = ["--brokers", "127.0.0.1:1", "--input-topic", "lines", "--output-topic", "counts"]

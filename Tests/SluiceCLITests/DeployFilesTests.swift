@@ -1,12 +1,12 @@
-import ChildProcessSupport
 import Foundation
+import SluiceTestSupport
 import Testing
 
 /// The `Dockerfile` and the files in `deploy/` parse and agree with each
 /// other, checked by `scripts/check-deploy.py` (also `make check-deploy`),
 /// whose self-test proves that broken copies are caught. The Dockerfile is
 /// checked statically: there is no Docker engine here.
-@Suite struct DeployFilesTests {
+@Suite(.onOwnThread) struct DeployFilesTests {
     private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 

@@ -1,12 +1,12 @@
-import ChildProcessSupport
 import Foundation
 import Sluice
 import SluiceKafka
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// `sluice dev-broker`, run as a child process of the test.
-@Suite struct DevBrokerTests {
+@Suite(.onOwnThread) struct DevBrokerTests {
     /// Starts `sluice dev-broker` and returns it with its bootstrap servers.
     private func startBroker(_ arguments: [String]) throws -> (ChildProcess, [String]) {
         let child = try ChildProcess(try BuiltExecutable.url(named: "sluice"), ["dev-broker"] + arguments)

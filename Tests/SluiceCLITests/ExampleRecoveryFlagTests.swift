@@ -1,10 +1,10 @@
-import ChildProcessSupport
 import Foundation
+import SluiceTestSupport
 import Testing
 
 /// Every example honours `-r`: a second run over the same input with the
 /// same recovery directory resumes after what the first run read.
-@Suite struct ExampleRecoveryFlagTests {
+@Suite(.onOwnThread) struct ExampleRecoveryFlagTests {
     @Test func wordCountResumesFromItsRecoveryDirectory() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wc-recovery-\(UUID())").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

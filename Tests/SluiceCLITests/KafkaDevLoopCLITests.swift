@@ -1,5 +1,5 @@
-import ChildProcessSupport
 import Foundation
+import SluiceTestSupport
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -10,7 +10,7 @@ import Testing
 /// The dev loop without kcat: `sluice topics`, `sluice produce` and `sluice
 /// consume`, run as child processes against an embedded broker, and their
 /// errors for an unreachable broker, a missing topic and bad input.
-@Suite struct KafkaDevLoopCLITests {
+@Suite(.onOwnThread) struct KafkaDevLoopCLITests {
     /// Runs `sluice` with `arguments` (and `input` on standard input) and waits for it.
     private func sluice(_ arguments: [String], input: String? = nil) throws -> ChildProcess {
         let child = try ChildProcess(

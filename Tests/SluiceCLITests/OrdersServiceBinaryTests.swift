@@ -1,15 +1,15 @@
-import ChildProcessSupport
 import Foundation
 import Sluice
 import SluiceKafka
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// The built `orders-service` binary against the embedded broker: it serves
 /// `GET /healthz` while its dataflow runs; SIGTERM shuts the whole
 /// `ServiceGroup` down gracefully (exit 0, the HTTP port closed), and a
 /// restart with the same `-r` continues where the stop suspended.
-@Suite struct OrdersServiceBinaryTests {
+@Suite(.onOwnThread) struct OrdersServiceBinaryTests {
     /// Orders of 3 customers (by index modulo 3), a second apart from
     /// 2024-06-18T10:00:00Z, each of 1.5, as JSON keyed by customer.
     static func orders(_ range: Range<Int>) -> [KafkaSinkMessage] {
@@ -61,9 +61,9 @@ import Testing
         let line = try #require(service.stdout.split(separator: "\n").first { $0.hasPrefix("http-port=") })
         let port = try #require(Int(line.dropFirst("http-port=".count)), "\(line)")
         #expect(port > 0)
-        let health = HTTPProbe.get("/healthz", port: port)
+        let health = (try? HTTPProbe(port: port, timeout: 5).get("/healthz"))
         #expect(health?.status == 200 && health?.body == "ok", "\(String(describing: health)); \(service.stderr)")
-        #expect(HTTPProbe.get("/nothing", port: port)?.status == 404)
+        #expect((try? HTTPProbe(port: port, timeout: 5).get("/nothing"))?.status == 404)
 
         // The dataflow is running: its totals reach Kafka (bounded wait, not a sleep).
         let giveUp = ContinuousClock.now + .seconds(60)
@@ -75,7 +75,7 @@ import Testing
         service.send(SIGTERM)
         let exit = try service.waitForExit(timeout: .seconds(30))
         #expect(exit == ChildProcess.Exit(exited: true, status: 0), "\(exit); \(service.stderr)")
-        #expect(HTTPProbe.get("/healthz", port: port) == nil, "the HTTP server still answers after the exit")
+        #expect((try? HTTPProbe(port: port, timeout: 5).get("/healthz")) == nil, "the HTTP server still answers after the exit")
         // Open windows were suspended, not flushed: nothing was closed by an end of input.
         #expect(try Self.messages(in: "windows", brokers: brokers) == 0, "the stop drained the windows")
 

@@ -1,14 +1,14 @@
-import ChildProcessSupport
 import Foundation
 import Sluice
 import SluiceKafka
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// A finite run of a real example shows its progress line on standard error
 /// when that is a terminal (a pseudo-terminal from util-linux's `script`),
 /// and not when it is a pipe (unless `--progress always`).
-@Suite struct ProgressLineTests {
+@Suite(.onOwnThread) struct ProgressLineTests {
     private static let hasScript = FileManager.default.isExecutableFile(atPath: "/usr/bin/script")
 
     /// A text file of `lines` lines in a fresh directory.

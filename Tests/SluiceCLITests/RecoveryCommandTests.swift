@@ -1,13 +1,13 @@
-import ChildProcessSupport
 import Foundation
 import Sluice
 import SluiceRecovery
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// `sluice recovery init/inspect/check`, run as child processes on real
 /// directories (a store written by a run in this process).
-@Suite struct RecoveryCommandTests {
+@Suite(.onOwnThread) struct RecoveryCommandTests {
     /// A fresh temporary path (not created), removed by the caller.
     private func temporaryPath() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("sluice-cli-recovery-\(UUID())").path
@@ -168,7 +168,7 @@ import Testing
 
 /// `sluice recovery check` is read-only: a monitoring user who may read the
 /// files but not write them (nor the directory) can check a sound store.
-@Suite struct RecoveryCheckAsReaderTests {
+@Suite(.onOwnThread) struct RecoveryCheckAsReaderTests {
     @Test func aUserWhoCannotWriteTheStoreCanCheckIt() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("check-reader-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -1,8 +1,8 @@
-import ChildProcessSupport
 import Foundation
+import SluiceTestSupport
 import Testing
 
-@Suite struct VersionTests {
+@Suite(.onOwnThread) struct VersionTests {
     @Test func printsTheVersion() throws {
         let child = try ChildProcess(try BuiltExecutable.url(named: "sluice"), ["--version"])
         #expect(try child.waitForExit() == .init(exited: true, status: 0))

@@ -1,8 +1,9 @@
 import Foundation
 import SluiceCluster
+import SluiceTestSupport
 import Testing
 
-@Suite("ClusterMesh failures")
+@Suite("ClusterMesh failures", .onOwnThread)
 struct ClusterFailureTests {
     @Test func aPeerThatNeverComesIsNamedAfterTheTimeout() throws {
         let configurations = try loopbackCluster(3)

@@ -1,6 +1,7 @@
 import NIOCore
 import SluiceCluster
 import SluiceEngine
+import SluiceTestSupport
 import Testing
 
 /// The handshake frames pinned to their bytes: a change here means old and
@@ -10,7 +11,6 @@ import Testing
     static let dialerNonce = [UInt8](repeating: 0x11, count: 32)
     static let listenerNonce = [UInt8](repeating: 0x22, count: 32)
 
-    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined(separator: " ") }
     static func bump(_ what: String) -> Comment {
         "this changes the handshake (\(what)): bump WireProtocol.version (now \(WireProtocol.version)) and update the goldens"
     }
@@ -23,8 +23,8 @@ import Testing
     @Test func aHelloWithASecretHasItsBytes() throws {
         let hello = Hello(processID: ProcessID(3), hasSecret: true, nonce: Self.dialerNonce)
         // Length 45, kind 1, magic "SLC1", version 4, id 3, has-secret, nonce length 32, nonce.
-        let expected = "00 00 00 2d 01 53 4c 43 31 00 04 00 00 00 03 01 20 " + Self.hex(Self.dialerNonce)
-        #expect(Self.hex(hello.frame.bytes) == expected, Self.bump("hello with a secret"))
+        let expected = "00 00 00 2d 01 53 4c 43 31 00 04 00 00 00 03 01 20 " + hex(Self.dialerNonce)
+        #expect(hex(hello.frame.bytes) == expected, Self.bump("hello with a secret"))
         #expect(try Hello(payload: hello.frame.payload, ownVersion: WireProtocol.version) == hello)
     }
 
@@ -32,11 +32,11 @@ import Testing
         let details = HandshakeDetails(fingerprint: "f", processCount: 2, addresses: "a;b")
         let hello = Hello(processID: ProcessID(0), hasSecret: false, nonce: Self.listenerNonce, details: details)
         // The hello as above (id 0, no secret), then count 2, "f", "a;b" with 32-bit lengths.
-        let expected = "00 00 00 3d 01 53 4c 43 31 00 04 00 00 00 00 00 20 " + Self.hex(Self.listenerNonce)
+        let expected = "00 00 00 3d 01 53 4c 43 31 00 04 00 00 00 00 00 20 " + hex(Self.listenerNonce)
             + " 00 00 00 02 00 00 00 01 66 00 00 00 03 61 3b 62"
-        #expect(Self.hex(hello.frame.bytes) == expected, Self.bump("hello without a secret"))
+        #expect(hex(hello.frame.bytes) == expected, Self.bump("hello without a secret"))
         #expect(try Hello(payload: hello.frame.payload, ownVersion: WireProtocol.version) == hello)
-        #expect(Self.hex(details.frame.bytes) == "00 00 00 11 09 00 00 00 02 00 00 00 01 66 00 00 00 03 61 3b 62", Self.bump("details"))
+        #expect(hex(details.frame.bytes) == "00 00 00 11 09 00 00 00 02 00 00 00 01 66 00 00 00 03 61 3b 62", Self.bump("details"))
     }
 
     @Test func aProofIsHMACSHA256OfRoleIDAndBothNonces() {
@@ -45,7 +45,7 @@ import Testing
         let proof = HandshakeProof.make(
             secret: "s3cret", sender: ProcessID(3), senderIsDialer: true, senderNonce: Self.dialerNonce,
             receiverNonce: Self.listenerNonce)
-        #expect(Self.hex(proof).replacingOccurrences(of: " ", with: "")
+        #expect(hex(proof).replacingOccurrences(of: " ", with: "")
             == "9e90e97dffa10995eb89bdb259424147bafa605e3c83853ab4179530920f91c6", Self.bump("proof"))
     }
 
@@ -55,6 +55,6 @@ import Testing
             (.details, 9),
         ]
         for (kind, tag) in tags { #expect(kind.rawValue == tag, Self.bump("frame kind \(kind)")) }
-        #expect(Self.hex(Frame.text(.refuse, "no").bytes) == "00 00 00 03 04 6e 6f", Self.bump("text frame"))
+        #expect(hex(Frame.text(.refuse, "no").bytes) == "00 00 00 03 04 6e 6f", Self.bump("text frame"))
     }
 }

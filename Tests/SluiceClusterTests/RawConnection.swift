@@ -1,6 +1,6 @@
 import Foundation
-import ChildProcessSupport
 import SluiceCluster
+import SluiceTestSupport
 
 #if canImport(Glibc)
     import Glibc

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceEngine
+import SluiceTestSupport
 import Testing
 
 /// Every kind of engine message pinned to its bytes. A failure here means a
@@ -28,7 +29,6 @@ import Testing
         ("stop", .stop(process: 1, draining: true), "06 01 01"),
     ]
 
-    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined(separator: " ") }
 
     static func bumpMessage(_ what: String) -> Comment {
         "this changes the wire format (\(what)): bump WireProtocol.version (now \(WireProtocol.version)) and update the goldens"
@@ -36,14 +36,14 @@ import Testing
 
     @Test func everyMessageKindHasItsBytes() throws {
         for (what, message, bytes) in Self.goldens {
-            #expect(Self.hex(message.encoded()) == bytes, Self.bumpMessage(what))
+            #expect(hex(message.encoded()) == bytes, Self.bumpMessage(what))
             #expect(try WireMessage.decode(message.encoded()) == message, "\(what) does not decode to itself")
         }
     }
 
     @Test func aBatchHeaderHasItsBytes() throws {
         let header = WireMessage.batchHeader(exchange: 2, from: 1, to: 3, count: 300)
-        #expect(Self.hex(header) == "01 02 01 03 ac 02", Self.bumpMessage("batch header"))
+        #expect(hex(header) == "01 02 01 03 ac 02", Self.bumpMessage("batch header"))
         let message = try WireMessage.decode(header + [0xEE])
         #expect(message == .batch(exchange: 2, from: 1, to: 3, count: 300, bytes: header + [0xEE], payloadStart: 6))
     }

@@ -2,6 +2,7 @@ import Foundation
 import Sluice
 import SluiceKafka
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// Dead letters without a broker: what `sinkMessage` writes, what

@@ -2,6 +2,7 @@ import Foundation
 import Sluice
 import SluiceKafka
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// `.json` with a configured decoder and encoder, `KafkaSinkMessage` from an

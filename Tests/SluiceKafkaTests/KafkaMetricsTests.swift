@@ -1,8 +1,8 @@
 import Foundation
-import MetricsTestSupport
 import Sluice
 import SluiceKafka
 import SluiceTesting
+import SluiceTestSupport
 import Synchronization
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceKafka
@@ -29,11 +30,10 @@ import Testing
         "00 00 00 00 00",  // no timestamp, no headers
     ].joined(separator: " ")
 
-    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined(separator: " ") }
 
     @Test func aPreparedTransactionHasItsBytes() throws {
         #expect(
-            Self.hex(Self.prepared.encoded()) == Self.golden,
+            hex(Self.prepared.encoded()) == Self.golden,
             "this changes the stored prepared transactions: keep decoding format 1 and bump the magic's format byte")
         let bytes = Self.golden.split(separator: " ").map { UInt8($0, radix: 16)! }
         #expect(try PreparedTransaction.decode(bytes) == Self.prepared, "format 1 bytes no longer decode")

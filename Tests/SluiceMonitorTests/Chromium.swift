@@ -1,5 +1,5 @@
-import ChildProcessSupport
 import Foundation
+import SluiceTestSupport
 
 /// Debian's headless `chromium`, when installed (`scripts/ensure-deps.sh`
 /// installs it as root).

@@ -1,11 +1,12 @@
 import Foundation
 import Sluice
 import SluiceCluster
+import SluiceTestSupport
 import Testing
 
 /// Each process of a two-process cluster on 127.0.0.1 reports its members,
 /// turns ready only once both are connected, and ends stopped.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(2)), .onOwnThread)
 struct ClusterStatusTests {
     @Test func aClusterReportsItsMembersAndReadiness() throws {
         let ports = try LoopbackPorts.free(2)

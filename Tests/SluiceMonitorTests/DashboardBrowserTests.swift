@@ -1,10 +1,10 @@
-import ChildProcessSupport
 import CoreMetrics
 import Foundation
 import Prometheus
 import Sluice
 import SluiceMonitor
 import SluiceRecovery
+import SluiceTestSupport
 import Synchronization
 import Testing
 
@@ -12,7 +12,7 @@ import Testing
 /// refreshes from `/dataflow` and `/metrics`, and the rendered DOM holds
 /// the step names and numbers. Screenshots go to `.build/`.
 @Suite(
-    .serialized, .timeLimit(.minutes(4)),
+    .serialized, .timeLimit(.minutes(4)), .onOwnThread,
     .enabled(if: Chromium.path != nil, "needs Debian's chromium (scripts/ensure-deps.sh installs it as root)"))
 struct DashboardBrowserTests {
     /// A running flow whose metrics the test records itself (contract names),

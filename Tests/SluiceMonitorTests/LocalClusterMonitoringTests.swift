@@ -1,12 +1,12 @@
-import ChildProcessSupport
 import Foundation
 import SluiceMonitor
+import SluiceTestSupport
 import Testing
 
 /// `--processes 2 --metrics-address 127.0.0.1:0`: each copy serves its own
 /// endpoint (port 0: each a free port), reports both members, turns ready
 /// once the two are connected, and a SIGTERM to the launcher stops both.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(2)), .onOwnThread)
 struct LocalClusterMonitoringTests {
     @Test func eachProcessOfALocalClusterServesItsOwnEndpoint() throws {
         let child = try ChildProcess(

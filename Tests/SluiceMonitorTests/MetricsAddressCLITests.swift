@@ -1,12 +1,12 @@
-import ChildProcessSupport
 import Foundation
 import Prometheus
 import SluiceMonitor
+import SluiceTestSupport
 import Testing
 
 /// A bad `--metrics-address` stops an example binary at start with exit
 /// status 1 and an error naming the address, before it reads any input.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(2)), .onOwnThread)
 struct MetricsAddressCLITests {
     private func failingStart(_ arguments: [String]) throws -> String {
         let child = try ChildProcess(try BuiltExecutable.url(named: "word-count"), arguments)

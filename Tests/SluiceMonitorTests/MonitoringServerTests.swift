@@ -3,6 +3,7 @@ import Foundation
 import Prometheus
 import Sluice
 import SluiceMonitor
+import SluiceTestSupport
 import Testing
 
 /// The endpoint over real TCP on 127.0.0.1, in every phase of a run.

@@ -1,6 +1,7 @@
 import Foundation
 import Sluice
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceRecovery

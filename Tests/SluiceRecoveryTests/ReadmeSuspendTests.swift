@@ -1,6 +1,7 @@
 import Sluice
 import SluiceRecovery
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// The README's "Stopping: suspend or drain" block, verbatim but for the

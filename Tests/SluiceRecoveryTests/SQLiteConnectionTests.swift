@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceRecovery

@@ -1,6 +1,7 @@
 import Foundation
 import Sluice
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceRecovery
@@ -10,18 +11,7 @@ import Testing
 /// directories it must refuse.
 @Suite struct SQLiteRecoveryStoreTests {
     private func makeFlow(_ source: TestingSource<String>, running: TestingSink<String>, totals: TestingSink<String>) -> Dataflow {
-        let flow = Dataflow("store_test")
-        let keyed = flow.input("words", source).keyOn("key") { $0 }
-        keyed.statefulMap("running") { (count: Int?, _: String) in
-            let next = (count ?? 0) + 1
-            return (next, next)
-        }
-        .map("fmt_running") { "\($0.key)=\($0.value)" }
-        .output("running_out", running)
-        keyed.foldFinal("total", initial: { 0 }) { total, _ in total + 1 }
-            .map("fmt_total") { "\($0.key)=\($0.value)" }
-            .output("totals_out", totals)
-        return flow
+        runningCountsAndTotals("store_test", source, running: running, totals: totals)
     }
 
     @Test(arguments: [(2, 3), (3, 1), (1, 2)])
@@ -46,12 +36,7 @@ import Testing
 
         let expected = Dictionary(words.map { ($0, 1) }, uniquingKeysWith: +)
         #expect(totals.items.sorted() == expected.map { "\($0.key)=\($0.value)" }.sorted())
-        var highest: [String: Int] = [:]
-        for line in running.items {
-            let parts = line.split(separator: "=")
-            highest[String(parts[0]), default: 0] = max(highest[String(parts[0]), default: 0], Int(parts[1])!)
-        }
-        #expect(highest == expected)
+        #expect(highestCounts(running.items) == expected)
         #expect(try second.committedEpoch() != nil)
     }
 

@@ -1,4 +1,3 @@
-import AsyncTestSupport
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -6,6 +5,7 @@ import Sluice
 import SluiceRecovery
 import SluiceService
 import SluiceTesting
+import SluiceTestSupport
 import Synchronization
 import Testing
 
@@ -38,15 +38,8 @@ import Testing
         return (numbers.map { "seen \($0)" } + totals).sorted()
     }()
 
-    static func temporaryDirectory() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-service-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
-    }
-
     @Test func gracefulShutdownSuspendsTheDataflowWhileTheOtherServiceRunsOn() async throws {
-        let directory = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory(prefix: "sluice-service")
         let loop = LoopService()
         let loopFinishedWhenDataflowEnded = Atomic<Bool>(true)
         let loopsWhenDataflowEnded = Atomic<Int>(-1)
@@ -61,9 +54,9 @@ import Testing
         // The dataflow is last, so the group shuts it down first and the loop after it.
         let group = ServiceGroup(
             services: [loop, DataflowService(plan, configuration: configuration)], logger: Self.logger)
-        let running = Task(executorPreference: DedicatedThreadExecutor.shared) { try await group.run() }
-        #expect(await paused.done.wait(), "the source never reached its pause point")
-        #expect(await loop.started.wait(), "the other service never started")
+        let running = Task(executorPreference: OnDemandThreadExecutor.shared) { try await group.run() }
+        #expect(await paused.done.waitAsync(), "the source never reached its pause point")
+        #expect(await loop.started.waitAsync(), "the other service never started")
         await group.triggerGracefulShutdown()
         try await withinHangBound { try await running.value }
 
@@ -118,8 +111,8 @@ import Testing
         let sink = ClosingSink(partitions: 2)
         let paused = Counter(4)
         let service = DataflowService(try Self.makePlan(pauseAt: 10, paused: paused, into: sink))
-        let task = Task(executorPreference: DedicatedThreadExecutor.shared) { try await service.run() }
-        #expect(await paused.done.wait(), "the source never reached its pause point")
+        let task = Task(executorPreference: OnDemandThreadExecutor.shared) { try await service.run() }
+        #expect(await paused.done.waitAsync(), "the source never reached its pause point")
         task.cancel()
         try await withinHangBound { try await task.value }
         // No recovery store: the stop drained, so the totals of what was read came out.

@@ -1,4 +1,3 @@
-import AsyncTestSupport
 import Foundation
 import Logging
 import Prometheus
@@ -6,6 +5,7 @@ import ServiceLifecycle
 import Sluice
 import SluiceService
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 // The README's "Monitoring" service code block, verbatim but for `print` →
@@ -48,6 +48,6 @@ private func serveWithMonitoring() async throws {
     /// hold that pool's two threads for minutes: a longer bound than
     /// `hangBound` tells a hang from that wait.
     @Test func theMonitoringServiceBlockRuns() async throws {
-        try await withinHangBound(seconds: 300) { try await serveWithMonitoring() }
+        try await withinHangBound(.seconds(300)) { try await serveWithMonitoring() }
     }
 }

@@ -1,9 +1,9 @@
-import AsyncTestSupport
 import Logging
 import ServiceLifecycle
 import Sluice
 import SluiceService
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 // The README's "Inside a service" code block, verbatim but for `print` →

@@ -2,35 +2,9 @@ import Dispatch
 import Foundation
 import ServiceLifecycle
 import Sluice
-import AsyncTestSupport
+import SluiceTestSupport
 import Synchronization
 import Testing
-
-/// A one-shot event between threads and tasks; awaiting it never blocks a
-/// thread of the cooperative pool (the bounded wait runs on its own thread).
-final class Latch: Sendable {
-    private let semaphore = DispatchSemaphore(value: 0)
-    private let fired = Atomic<Bool>(false)
-
-    func fire() {
-        if fired.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged {
-            semaphore.signal()
-        }
-    }
-
-    var hasFired: Bool { fired.load(ordering: .acquiring) }
-
-    /// Waits for `fire()`, at most `hangBound`; returns whether it fired.
-    func wait() async -> Bool {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                let result = self.semaphore.wait(timeout: .now() + hangBound)
-                if result == .success { self.semaphore.signal() }
-                continuation.resume(returning: result == .success)
-            }
-        }
-    }
-}
 
 /// Numbers 0..<`count` per partition, two at a time from the resume
 /// position; with `pauseAt` each partition idles forever once it got there
@@ -86,7 +60,7 @@ struct PausingNumbers: PartitionedSource {
 
 /// Fires `done` once `countDown()` was called `count` times.
 final class Counter: Sendable {
-    let done = Latch()
+    let done = Signal()
     private let remaining: Atomic<Int>
 
     init(_ count: Int) { remaining = Atomic(count) }
@@ -99,7 +73,7 @@ final class Counter: Sendable {
 /// A sink that records when its last partition closed (the run ended).
 final class ClosingSink: PerWorkerSink, Sendable {
     let items = Mutex<[String]>([])
-    let closed = Latch()
+    let closed = Signal()
     private let open: Atomic<Int>
     /// Called once when the last partition closes.
     let onClose: @Sendable () -> Void
@@ -130,7 +104,7 @@ final class ClosingSink: PerWorkerSink, Sendable {
 final class LoopService: Service, Sendable {
     let loops = Atomic<Int>(0)
     let finished = Atomic<Bool>(false)
-    let started = Latch()
+    let started = Signal()
 
     func run() async throws {
         defer { finished.store(true, ordering: .releasing) }

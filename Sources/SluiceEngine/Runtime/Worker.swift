@@ -31,9 +31,22 @@ package final class Worker {
         builder.inputs.allSatisfy(\.isFinished) && builder.receivers.values.allSatisfy(\.isFinished)
     }
 
-    /// Runs until every stream has ended, or until the run is stopped.
+    /// Runs until every stream has ended, or until the run is stopped. A
+    /// failure here marks the run failing (so the other workers and
+    /// processes stop at once) before this worker closes its partitions: a
+    /// slow close must not keep the others running on.
     package func run() throws {
-        defer { shutdown() }
+        do {
+            try loop()
+        } catch {
+            control.fail(error)
+            shutdown()
+            throw error
+        }
+        shutdown()
+    }
+
+    private func loop() throws {
         let mailbox = builder.mailbox
         metrics.current(epoch)
         while !isFinished {
