@@ -45,10 +45,11 @@ FROM debian:bookworm-slim AS run
 LABEL org.opencontainers.image.title="sluice" \
       org.opencontainers.image.description="Sluice stream processing: the sluice tool and the example dataflows"
 
-# librdkafka1 brings its own dependencies (OpenSSL, SASL, zstd, lz4, zlib).
+# librdkafka1 brings its own dependencies (OpenSSL, SASL, zstd, lz4, zlib);
+# libcurl4 is what FoundationNetworking loads for the S3 backup's HTTPS.
 RUN apt-get -q update \
     && DEBIAN_FRONTEND=noninteractive apt-get -q install -y --no-install-recommends \
-        librdkafka1 libsqlite3-0 ca-certificates tzdata \
+        librdkafka1 libsqlite3-0 libcurl4 ca-certificates tzdata \
     && rm -rf /var/lib/apt/lists/*
 
 # A fixed numeric id, so Kubernetes' runAsNonRoot can verify it and
