@@ -65,8 +65,8 @@ import Testing
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("sluice-hosts-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        _ = try SQLiteRecoveryStore.initialize(directory: directory, partitions: 3)
-        let probe = try RecoveryDirectoryProbe(directory: directory, flowID: Self.flowID)
+        // Each process keeps its own store, directory/process-<p> (decision 0018).
+        let probe = ClusterDirectoryProbe(directory: directory, flowID: Self.flowID)
         let wordCount = try BuiltExecutable.url(named: "kafka-word-count")
         let addresses = (1...3).map { "\(hosts.address(of: $0)):7100" }.joined(separator: ";")
         func startCluster() throws -> [ChildProcess] {
@@ -83,7 +83,7 @@ import Testing
 
         let first = try startCluster()
         let giveUp = ContinuousClock.now + .seconds(60)
-        while try probe.committedStates(of: "kafka_word_count.lines", as: Int64.self).values.reduce(0, +) == 0 {
+        while probe.committedStates(of: "kafka_word_count.lines", as: Int64.self).values.reduce(0, +) == 0 {
             try #require(ContinuousClock.now < giveUp, "nothing committed in 60 s; stderr: \(first.map(\.stderr))")
             let ended = first.filter(\.hasExited).count
             try #require(ended == 0, "a process ended before the cut: \(first.map(\.stderr))")

@@ -34,7 +34,8 @@ public final class SQLiteMemberStore: RecoveryStore, LocalRecoveryStore, @unchec
     public let directory: String
     private let flowID: String
     private let partitionCount: Int
-    private let backupEpochs: Int
+    /// How many epochs superseded versions are kept (as ``SQLiteRecoveryStore/backupEpochs``).
+    public let backupEpochs: Int
     private let lockPath: String
     private let store = Mutex<SQLiteRecoveryStore?>(nil)
     /// Where each store this process reported lives, by store id.
@@ -140,7 +141,7 @@ public final class SQLiteMemberStore: RecoveryStore, LocalRecoveryStore, @unchec
     }
 
     /// What a store directory says about itself (read-only).
-    private static func summary(of path: String, owner: Int?) throws -> StoreSummary {
+    static func summary(of path: String, owner: Int?) throws -> StoreSummary {
         let files = try RecoveryDirectory.openReadOnly(path)
         let identities = try files.map { try FileIdentity.read(index: $0.index, db: $0.db) }
         let format = try files.first.flatMap { try RecoveryDirectory.meta(RecoverySchema.formatVersionKey, in: $0.db) }
@@ -157,16 +158,19 @@ public final class SQLiteMemberStore: RecoveryStore, LocalRecoveryStore, @unchec
 
     package func latestVersions(storeIDs: Set<String>, atOrBefore epoch: Int64, floor: Int64) throws -> [VersionedRecord] {
         let paths = reported.withLock { paths in storeIDs.compactMap { paths[$0] } }
+        return try paths.sorted().flatMap { try Self.latestVersions(in: $0, atOrBefore: epoch, floor: floor) }
+    }
+
+    /// Every key's latest version in the store at `path`, at or before `epoch` and not older than `floor`.
+    static func latestVersions(in path: String, atOrBefore epoch: Int64, floor: Int64) throws -> [VersionedRecord] {
+        var latest = LatestVersions<[UInt8]?>()
+        for file in try RecoveryDirectory.openReadOnly(path) {
+            try latest.read(file.db, atOrBefore: epoch, floor: floor, verifyingChecksums: true)
+        }
         var records: [VersionedRecord] = []
-        for path in paths.sorted() {
-            var latest = LatestVersions<[UInt8]?>()
-            for file in try RecoveryDirectory.openReadOnly(path) {
-                try latest.read(file.db, atOrBefore: epoch, floor: floor, verifyingChecksums: true)
-            }
-            for (step, keys) in latest.versions {
-                for (key, version) in keys {
-                    records.append(VersionedRecord(step: step, key: key, epoch: version.epoch, state: version.payload))
-                }
+        for (step, keys) in latest.versions {
+            for (key, version) in keys {
+                records.append(VersionedRecord(step: step, key: key, epoch: version.epoch, state: version.payload))
             }
         }
         return records
