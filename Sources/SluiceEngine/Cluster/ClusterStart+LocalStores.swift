@@ -61,11 +61,19 @@ extension ClusterStart {
 
         var resume: ResumePoint?
         if let epoch = agreement.resumeEpoch {
+            let started = ContinuousClock.now
             let mine = try storeCall {
                 try store.latestVersions(storeIDs: agreement.reads[process] ?? [], atOrBefore: epoch, floor: agreement.readFloor)
             }
+            let read = ContinuousClock.now
             let everyones = try network.syncChunked(base: statesStep, payload: VersionedRecordCoding.encode(mine))
             resume = try Self.merge(everyones, epoch: epoch)
+            logger.info(
+                "recovery: resuming from epoch \(epoch)",
+                metadata: [
+                    "keys_read": "\(mine.count)", "read_s": "\(started.duration(to: read))",
+                    "exchange_merge_s": "\(read.duration(to: .now))", "execution": "\(agreement.execution)",
+                ])
         }
         let firstEpoch = resume.map { $0.epoch.next } ?? freshEpoch
         let record = MembershipRecord(

@@ -2,6 +2,7 @@ import Foundation
 import Sluice
 import SluiceRecovery
 import SluiceTesting
+import Synchronization
 import Testing
 
 /// Temporary "hosts" for cluster tests with process-local recovery stores:
@@ -28,8 +29,9 @@ final class LocalStoreHosts {
 
     /// Runs one cluster member per process on 127.0.0.1, each with its own
     /// store in its own host directory, and returns the members' errors.
+    /// - Parameter bound: Seconds after which a member still running is a hang (recorded as an issue).
     func run(
-        processes: Int, workers: Int, flowID: String, makeFlow: () -> Dataflow,
+        processes: Int, workers: Int, flowID: String, bound: TimeInterval = runBound, makeFlow: () -> Dataflow,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> [String] {
         // The stores live only for this run, so their locks are free for the next.
@@ -42,8 +44,28 @@ final class LocalStoreHosts {
             return configuration
         }
         let flows = (0..<processes).map { _ in makeFlow() }
-        return try runClusterMembers(flows, configurations: configurations, sourceLocation: sourceLocation)
-            .compactMap(\.failure).map { "\($0)" }
+        let addresses = try LoopbackPorts.free(processes).map { PeerAddress(host: "127.0.0.1", port: $0) }
+        let errors = Mutex<[Int: String]>([:])
+        let group = DispatchGroup()
+        for process in 0..<processes {
+            let member = try ClusterConfiguration(processID: ProcessID(process), addresses: addresses)
+            let handoff = Handoff(value: flows[process])
+            let configuration = configurations[process]
+            group.enter()
+            let thread = Thread {
+                defer { group.leave() }
+                do { try Sluice.run(handoff.value, configuration: configuration, cluster: member) } catch {
+                    errors.withLock { $0[process] = "\(error)" }
+                }
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        guard group.wait(timeout: .now() + bound) == .success else {
+            Issue.record("a cluster member did not return within \(Int(bound)) s", sourceLocation: sourceLocation)
+            return ["a cluster member did not return within \(Int(bound)) s"]
+        }
+        return errors.withLock { $0.sorted { $0.key < $1.key }.map(\.value) }
     }
 }
 

@@ -35,7 +35,9 @@ import Testing
         #expect(errors.count == 2, "\(errors)")
         #expect(errors.contains { $0.contains("process 1's store of execution") && $0.contains("is missing") }, "\(errors)")
         #expect(errors.contains { $0.contains("127.0.0.1") }, "the message names the host: \(errors)")
-        #expect(!FileManager.default.fileExists(atPath: "\(hosts.root(1))/process-1/part-0.sqlite") || errors.count == 2)
+        #expect(
+            !FileManager.default.fileExists(atPath: "\(hosts.root(1))/process-1/part-0.sqlite"),
+            "no fresh store was made to start over")
     }
 
     @Test func aStoreOfAnotherFlowIsRefusedNamingItsPath() throws {

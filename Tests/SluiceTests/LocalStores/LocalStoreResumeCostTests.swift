@@ -25,10 +25,10 @@ import Testing
             return flow
         }
         let writeStart = ContinuousClock.now
-        #expect(try hosts.run(processes: 2, workers: 1, flowID: "resume_cost") { flow(TestingSink<Int>()) } == [])
+        #expect(try hosts.run(processes: 2, workers: 1, flowID: "resume_cost", bound: 1200) { flow(TestingSink<Int>()) } == [])
         let written = ContinuousClock.now - writeStart
         let resumeStart = ContinuousClock.now
-        #expect(try hosts.run(processes: 3, workers: 1, flowID: "resume_cost") { flow(TestingSink<Int>()) } == [])
+        #expect(try hosts.run(processes: 3, workers: 1, flowID: "resume_cost", bound: 1200) { flow(TestingSink<Int>()) } == [])
         let resumed = ContinuousClock.now - resumeStart
         print("RESUME keys=\(keys) write_2_processes_s=\(written) resume_rehome_2_to_3_s=\(resumed)")
     }
