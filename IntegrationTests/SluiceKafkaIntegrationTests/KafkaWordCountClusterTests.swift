@@ -57,8 +57,8 @@ import Testing
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("sluice-cluster-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        _ = try SQLiteRecoveryStore.initialize(directory: directory, partitions: 3)
-        let probe = try RecoveryDirectoryProbe(directory: directory, flowID: Self.flowID)
+        // Each process keeps its own store, directory/process-<p> (decision 0018).
+        let probe = ClusterDirectoryProbe(directory: directory, flowID: Self.flowID)
         let executable = try BuiltExecutable.url(named: "kafka-word-count")
         func startCluster() throws -> [ChildProcess] {
             let addresses = try LoopbackPorts.free(3).map { "127.0.0.1:\($0)" }.joined(separator: ";")
@@ -76,7 +76,7 @@ import Testing
         let first = try startCluster()
         // The kill comes once the cluster has committed some input.
         let giveUp = ContinuousClock.now + .seconds(60)
-        while try probe.committedStates(of: Self.inputStep, as: Int64.self).values.reduce(0, +) == 0 {
+        while probe.committedStates(of: Self.inputStep, as: Int64.self).values.reduce(0, +) == 0 {
             try #require(ContinuousClock.now < giveUp, "nothing committed in 60 s; stderr: \(first.map(\.stderr))")
             let ended = first.filter(\.hasExited).count
             try #require(ended == 0, "a process ended before the kill: \(first.map(\.stderr))")

@@ -28,7 +28,8 @@ import Testing
         let input: String
         let output: String
         let directory: String
-        let probe: RecoveryDirectoryProbe
+        /// Each process keeps its own store, directory/process-<p> (decision 0018).
+        let probe: ClusterDirectoryProbe
         var text = GeneratedWordText()
 
         init(name: String) throws {
@@ -36,7 +37,7 @@ import Testing
             input = try broker.topic("\(name)-lines", partitions: 4)
             output = try broker.topic("\(name)-counts", partitions: 8)
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-\(name)-\(UUID().uuidString)").path
-            probe = try RecoveryDirectoryProbe(directory: directory, flowID: KafkaWordCountSignalTests.flowID)
+            probe = ClusterDirectoryProbe(directory: directory, flowID: KafkaWordCountSignalTests.flowID)
         }
 
         mutating func produceLines(_ count: Int) throws {
@@ -47,7 +48,7 @@ import Testing
 
         /// Lines read as of the committed snapshot.
         func committedLines() throws -> Int64 {
-            try probe.committedStates(of: KafkaWordCountSignalTests.inputStep, as: Int64.self).values.reduce(0, +)
+            probe.committedStates(of: KafkaWordCountSignalTests.inputStep, as: Int64.self).values.reduce(0, +)
         }
 
         /// Starts a 2-process cluster; `tail` keeps it reading after the input's end.
@@ -70,9 +71,9 @@ import Testing
         /// or a member ended on its own (false).
         func awaitCommittedProgress(beyond lines: Int64, of cluster: Cluster) throws -> Bool {
             let giveUp = ContinuousClock.now + .seconds(60)
-            var epoch = try probe.committedEpoch()
+            var epoch = probe.committedEpoch()
             while !cluster.members.contains(where: \.hasExited) {
-                if case let committed = try probe.committedEpoch(), committed != epoch {
+                if case let committed = probe.committedEpoch(), committed != epoch {
                     epoch = committed
                     if try committedLines() > lines { return true }
                 }

@@ -7,8 +7,9 @@ import Testing
 
 /// `kafka-word-count` as a cluster of three "hosts" on one machine: network
 /// namespaces with their own addresses, joined by a bridge, with the broker
-/// on a fourth. One host's link is cut mid-run: the others stop with an
-/// error naming it; restarted, the cluster resumes and the counts are exact.
+/// on a fourth, each host with its own recovery directory. One host's link
+/// is cut mid-run: the others stop with an error naming it; restarted, the
+/// cluster resumes and the counts are exact.
 ///
 /// Needs root and `ip`; elsewhere it is skipped (a trait says why), except under
 /// `CI=true`, where not being able to make namespaces is a failure.
@@ -65,8 +66,18 @@ import Testing
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("sluice-hosts-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        _ = try SQLiteRecoveryStore.initialize(directory: directory, partitions: 3)
-        let probe = try RecoveryDirectoryProbe(directory: directory, flowID: Self.flowID)
+        // One recovery directory per host, as on separate machines: host h+1 runs
+        // process h with `-r directory/host-<h>`, its store in …/host-<h>/process-<h>
+        // (decision 0018). The probe sees them together through links.
+        let hostDirectory = { (process: Int) in "\(directory)/host-\(process)" }
+        let together = "\(directory)/probe"
+        try FileManager.default.createDirectory(atPath: together, withIntermediateDirectories: true)
+        for process in 0..<3 {
+            try FileManager.default.createSymbolicLink(
+                atPath: SQLiteMemberStore.memberDirectory(together, process),
+                withDestinationPath: SQLiteMemberStore.memberDirectory(hostDirectory(process), process))
+        }
+        let probe = ClusterDirectoryProbe(directory: together, flowID: Self.flowID)
         let wordCount = try BuiltExecutable.url(named: "kafka-word-count")
         let addresses = (1...3).map { "\(hosts.address(of: $0)):7100" }.joined(separator: ";")
         func startCluster() throws -> [ChildProcess] {
@@ -75,7 +86,7 @@ import Testing
                     index + 1, wordCount,
                     [
                         "--brokers", brokers[0], "--input-topic", "lines", "--output-topic", "counts",
-                        "-r", directory, "-s", "0.1", "--epoch-interval", "0.05", "-w", "1",
+                        "-r", hostDirectory(index), "-s", "0.1", "--epoch-interval", "0.05", "-w", "1",
                         "-i", "\(index)", "-a", addresses,
                     ])
             }
@@ -83,7 +94,7 @@ import Testing
 
         let first = try startCluster()
         let giveUp = ContinuousClock.now + .seconds(60)
-        while try probe.committedStates(of: "kafka_word_count.lines", as: Int64.self).values.reduce(0, +) == 0 {
+        while probe.committedStates(of: "kafka_word_count.lines", as: Int64.self).values.reduce(0, +) == 0 {
             try #require(ContinuousClock.now < giveUp, "nothing committed in 60 s; stderr: \(first.map(\.stderr))")
             let ended = first.filter(\.hasExited).count
             try #require(ended == 0, "a process ended before the cut: \(first.map(\.stderr))")

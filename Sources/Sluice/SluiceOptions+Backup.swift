@@ -36,6 +36,18 @@ extension SluiceOptions {
             let uploader = BackupUploader(backup: backup, directory: directory, name: name, store: store, interval: interval)
             return BackedUpRecoveryStore(store: store, uploader: uploader)
         }
+
+        /// A cluster member's store wrapped so that, once it opens its files,
+        /// its committed epochs are uploaded.
+        package func uploading(_ member: SQLiteMemberStore, interval seconds: Double, epochInterval: Duration)
+            -> BackedUpMemberStore
+        {
+            let interval = seconds > 0 ? Duration.milliseconds(Int64((seconds * 1000).rounded())) : epochInterval
+            let (backup, directory, name) = (backup, directory, name)
+            return BackedUpMemberStore(member: member) { opened in
+                BackupUploader(backup: backup, directory: directory, name: name, store: opened, interval: interval)
+            }
+        }
     }
 
     /// The backup URL of `--backup-url` or `SLUICE_BACKUP_URL`, if any.
@@ -61,8 +73,11 @@ extension SluiceOptions {
     /// Uploads what the run committed before returning (a failure is
     /// printed: the store itself is intact, only the bucket lags).
     package static func finishBackup(of configuration: RunConfiguration) {
-        guard let store = configuration.recoveryStore as? BackedUpRecoveryStore else { return }
-        do { try store.uploader.finish() } catch {
+        let uploader =
+            (configuration.recoveryStore as? BackedUpRecoveryStore)?.uploader
+            ?? (configuration.recoveryStore as? BackedUpMemberStore)?.uploader
+        guard let uploader else { return }
+        do { try uploader.finish() } catch {
             FileHandle.standardError.write(Data("warning: the final backup upload did not complete: \(error)\n".utf8))
         }
     }

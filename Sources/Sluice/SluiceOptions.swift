@@ -36,10 +36,11 @@ public struct SluiceOptions: ParsableArguments {
 
     /// The recovery directory (`-r`, `--recovery-directory`,
     /// `SLUICE_RECOVERY_DIRECTORY`): snapshots go there every epoch and a
-    /// restarted run resumes from them. Default: none (no recovery).
+    /// restarted run resumes from them. In a cluster each process keeps its
+    /// own store in `DIR/process-<id>` on its own disk. Default: none (no recovery).
     @Option(
         name: [.customShort("r"), .customLong("recovery-directory")],
-        help: "Recovery directory: snapshot every epoch and resume from it (env SLUICE_RECOVERY_DIRECTORY).")
+        help: "Recovery directory: snapshot every epoch and resume from it; in a cluster DIR/process-<id> (env SLUICE_RECOVERY_DIRECTORY).")
     public var recoveryDirectory: String?
 
     /// Seconds between snapshots (`-s`, `--snapshot-interval`,
@@ -201,13 +202,26 @@ public struct SluiceOptions: ParsableArguments {
         var configuration = try baseConfiguration(environment: environment)
         if let directory = recoveryDirectoryValue(environment: environment) {
             let backup = try backupSeconds(environment: environment)
-            // With --backup-url: checks the bucket and restores a missing store first (SluiceOptions+Backup.swift).
-            let remote = try objectStorageBackup(for: flow, directory: directory, environment: environment)
-            let store = try SQLiteRecoveryStore(
-                directory: directory, flowID: flow.id,
-                backupEpochs: SQLiteRecoveryStore.backupEpochs(
-                    for: .milliseconds(Int64((backup * 1000).rounded())), epochInterval: configuration.epochInterval))
-            configuration.recoveryStore = remote.map { $0.uploading(store, interval: backup, epochInterval: configuration.epochInterval) } ?? store
+            let backupEpochs = SQLiteRecoveryStore.backupEpochs(
+                for: .milliseconds(Int64((backup * 1000).rounded())), epochInterval: configuration.epochInterval)
+            // In a cluster each process keeps its own store, DIR/process-<p> (decision 0018); a
+            // directory that holds such stores stays a cluster's, also for one process.
+            let process = try cluster(environment: environment)?.processID.rawValue
+            let members = try SQLiteMemberStore.memberProcesses(in: directory)
+            if process != nil || !members.isEmpty {
+                // With --backup-url: checks the bucket and restores a missing own store first (SluiceOptions+Backup.swift).
+                let own = SQLiteMemberStore.memberDirectory(directory, process ?? 0)
+                let remote = try objectStorageBackup(for: flow, directory: own, environment: environment)
+                let member = try SQLiteMemberStore(
+                    clusterDirectory: directory, process: process ?? 0, flowID: flow.id, backupEpochs: backupEpochs)
+                configuration.recoveryStore =
+                    remote.map { $0.uploading(member, interval: backup, epochInterval: configuration.epochInterval) } ?? member
+            } else {
+                let remote = try objectStorageBackup(for: flow, directory: directory, environment: environment)
+                let store = try SQLiteRecoveryStore(directory: directory, flowID: flow.id, backupEpochs: backupEpochs)
+                configuration.recoveryStore =
+                    remote.map { $0.uploading(store, interval: backup, epochInterval: configuration.epochInterval) } ?? store
+            }
         } else if let url = backupURLValue(environment: environment) {
             throw DataflowError.invalidConfiguration("the backup URL '\(url)' needs a recovery directory (-r or SLUICE_RECOVERY_DIRECTORY)")
         }

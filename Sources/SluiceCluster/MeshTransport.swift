@@ -48,6 +48,10 @@ package final class MeshTransport: ProcessTransport, @unchecked Sendable {
     package var processIndex: Int { configuration.processID.rawValue }
     package var processCount: Int { configuration.processCount }
 
+    package func address(ofProcess process: Int) -> String? {
+        configuration.addresses.indices.contains(process) ? "\(configuration.addresses[process])" : nil
+    }
+
     package func attach(
         receiver: @escaping @Sendable (Int, [UInt8]) -> Void, onFailure: @escaping @Sendable (any Error) -> Void
     ) {

@@ -24,6 +24,9 @@ struct CommittedEpochTracker: Sendable {
     /// progress keeps every version newer than the epoch it last uploaded.
     /// Kept across executions.
     var collectionCap: Int64?
+    /// The cluster's committed epoch as the engine told it (a member store
+    /// sees only its own workers' writes; decision 0018).
+    private(set) var told: Int64?
 
     /// Starts following a new execution.
     /// - Parameters:
@@ -34,6 +37,12 @@ struct CommittedEpochTracker: Sendable {
         base = committed
         lastWritten = [:]
         ended = []
+        told = nil
+    }
+
+    /// The engine says the whole cluster committed `epoch` (never lowers it).
+    mutating func clusterCommitted(_ epoch: Int64) {
+        told = max(told ?? epoch, epoch)
     }
 
     /// Records a worker's write, once it is durable.
@@ -48,9 +57,8 @@ struct CommittedEpochTracker: Sendable {
 
     /// The committed epoch as far as this store instance knows it.
     var committed: Int64? {
-        guard let current = CommitRule.committed(lastWritten: lastWritten, ended: ended, workerCount: workerCount)
-        else { return base }
-        return max(base ?? current, current)
+        let own = CommitRule.committed(lastWritten: lastWritten, ended: ended, workerCount: workerCount)
+        return [base, own, told].compactMap { $0 }.max()
     }
 
     /// The epoch at or below which a newer version makes older ones

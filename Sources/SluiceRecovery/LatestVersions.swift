@@ -26,12 +26,16 @@ extension LatestVersions where Payload == [UInt8]? {
     /// - Throws: ``RecoveryStoreError/checksumMismatch(path:step:key:epoch:missing:)``
     ///   for a row that does not match its checksum, or lacks one though
     ///   written after checksums; an SQLite error.
-    mutating func read(_ db: SQLiteConnection, atOrBefore epoch: Int64, verifyingChecksums: Bool) throws {
+    /// - Parameter floor: Rows older than this are ignored (decision 0018's read floor; 0: none).
+    mutating func read(
+        _ db: SQLiteConnection, atOrBefore epoch: Int64, floor: Int64 = 0, verifyingChecksums: Bool
+    ) throws {
         let unchecked = try RecoveryDirectory.meta(RecoverySchema.unchecksummedThroughKey, in: db).flatMap { Int64($0) }
         // SQLite takes the bare columns `state` and `checksum` from the row holding max(epoch).
         let query = try db.prepare(
-            "SELECT step, key, max(epoch), state, checksum FROM snapshots WHERE epoch <= ?1 GROUP BY step, key")
+            "SELECT step, key, max(epoch), state, checksum FROM snapshots WHERE epoch <= ?1 AND epoch >= ?2 GROUP BY step, key")
         try query.bind(epoch, at: 1)
+        try query.bind(floor, at: 2)
         while try query.step() {
             let (step, key, rowEpoch) = (query.string(at: 0) ?? "", query.string(at: 1) ?? "", query.int64(at: 2) ?? 0)
             let state = query.blob(at: 3)

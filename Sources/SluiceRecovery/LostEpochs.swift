@@ -21,16 +21,21 @@ enum LostEpochs {
     static func find(_ files: [FileIdentity], partitionCount: Int) -> [RecoveryStoreError] {
         guard let known = files.compactMap(\.committedThrough).max() else { return [] }
         let rows = files.flatMap(\.progress)
-        if let committed = ProgressRow.committedEpoch(rows), committed >= known { return [] }
+        // A cluster member's store holds its own process's workers only (decision 0018).
+        let local = MembershipRows.localWorkers(files.flatMap(\.memberships))
+        if let committed = ProgressRow.committedEpochs(rows, localWorkers: local).values.max(), committed >= known {
+            return []
+        }
         var lost: [RecoveryStoreError] = []
         if let latest = rows.map(\.execution).max(), partitionCount > 0 {
             let latestRows = Dictionary(
                 rows.filter { $0.execution == latest }.map { (Int($0.worker), $0) }, uniquingKeysWith: { a, _ in a })
             let workerCount = Int(rows.filter { $0.execution == latest }.map(\.workerCount).max() ?? 0)
+            let expected = local[latest] ?? 0..<workerCount
             for file in files {
                 var behind = false
                 var lastKept: Int64?
-                for worker in stride(from: file.index, to: workerCount, by: partitionCount) {
+                for worker in stride(from: file.index, to: workerCount, by: partitionCount) where expected.contains(worker) {
                     if let row = latestRows[worker] {
                         if !row.ended && row.epoch < known {
                             behind = true

@@ -52,4 +52,27 @@ struct ProgressRow: Hashable, Sendable {
     static func committedEpoch(_ rows: [ProgressRow]) -> Int64? {
         committedEpochs(rows).values.max()
     }
+
+    /// Like ``committedEpochs(_:)`` over only the workers a store holds rows
+    /// of: for an execution with an entry in `localWorkers` (a cluster
+    /// member's store holds its own process's workers), those workers; for
+    /// the others, every worker. The epoch this store's own writers all reached.
+    static func committedEpochs(_ rows: [ProgressRow], localWorkers: [Int64: Range<Int>]) -> [Int64: Int64] {
+        guard !localWorkers.isEmpty else { return committedEpochs(rows) }
+        var result: [Int64: Int64] = [:]
+        for (execution, workers) in Dictionary(grouping: rows, by: \.execution) {
+            guard let count = workers.first?.workerCount else { continue }
+            let expected = localWorkers[execution] ?? 0..<Int(count)
+            let own = workers.filter { expected.contains(Int($0.worker)) }
+            let lastWritten = Dictionary(own.map { (Int($0.worker), $0.epoch) }, uniquingKeysWith: max)
+            let ended = Set(own.filter(\.ended).map { Int($0.worker) })
+            result[execution] = CommitRule.committed(lastWritten: lastWritten, ended: ended, workerCount: expected.count)
+        }
+        return result
+    }
+
+    /// The row as the engine sees it.
+    var engineRow: StoreProgress {
+        StoreProgress(execution: execution, worker: worker, workerCount: workerCount, epoch: epoch, ended: ended)
+    }
 }

@@ -11,6 +11,11 @@
 /// checksum. Every file also records its store's identity (`store_id`,
 /// `partition_index`) and the highest collection threshold a writer knew
 /// (`committed_through`, see ``StoreIdentity`` and ``LostEpochs``).
+/// Migration 4 (decision 0018) adds `membership`: one row per execution the
+/// store took part in as a cluster member (or a single process), with the
+/// process, the cluster's shape, the first epoch, whether it re-homed and the
+/// read floor it inherited; a store of a cluster also records its
+/// `lineage_id`. Additive: older stores are read as before.
 /// Append migrations; never edit a released one.
 package enum RecoverySchema {
     /// The `meta` key holding the ``SnapshotFormatVersion``.
@@ -30,6 +35,10 @@ package enum RecoverySchema {
     package static let committedThroughKey = "committed_through"
     /// The `meta` key holding the newest epoch of rows written before checksums (absent: none).
     package static let unchecksummedThroughKey = "unchecksummed_through"
+    /// The `meta` key holding the cluster history a store belongs to (decision 0018), in every file.
+    package static let lineageKey = "lineage_id"
+    /// The schema version that has the `membership` table.
+    package static let membershipVersion = SchemaVersion(4)
 
     /// Every migration, in order.
     /// A released migration never changes, so it spells out its format
@@ -60,6 +69,15 @@ package enum RecoverySchema {
             ALTER TABLE snapshots ADD COLUMN checksum INTEGER;
             INSERT INTO meta (key, value)
                 SELECT 'unchecksummed_through', CAST(max(epoch) AS TEXT) FROM snapshots HAVING count(*) > 0;
+            """
+        ),
+        (
+            4,
+            """
+            CREATE TABLE membership (
+                execution INTEGER PRIMARY KEY NOT NULL, process INTEGER NOT NULL, process_count INTEGER NOT NULL,
+                worker_count INTEGER NOT NULL, first_epoch INTEGER NOT NULL, rehomed INTEGER NOT NULL,
+                floor INTEGER NOT NULL) WITHOUT ROWID;
             """
         ),
     ])

@@ -49,6 +49,8 @@ public enum RecoveryStoreError: Error, Sendable, CustomStringConvertible {
     case failedIntegrityCheck(path: String, complaint: String)
     /// A stored state row does not match its checksum (or has none where every row must).
     case checksumMismatch(path: String, step: String, key: String, epoch: Int64, missing: Bool)
+    /// Another process holds the store's lock (`pid`: the holder's process id, when it recorded one).
+    case storeInUse(path: String, pid: String?)
 
     public var description: String {
         switch self {
@@ -99,6 +101,9 @@ public enum RecoveryStoreError: Error, Sendable, CustomStringConvertible {
             return "recovery file '\(path)': the state of step '\(step)', key '\(key)' at epoch \(epoch) "
                 + (missing ? "has no checksum, though the file was written with checksums" : "does not match its checksum")
                 + " (the file was changed or damaged); restore it from a backup or start a fresh directory"
+        case let .storeInUse(path, pid):
+            return "recovery store '\(path)' is in use by another process" + (pid.map { " (pid \($0))" } ?? "")
+                + ": two processes of a cluster must not share a process id and directory; give each its own -i or -r"
         }
     }
 }

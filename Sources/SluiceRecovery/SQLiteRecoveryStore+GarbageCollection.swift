@@ -111,7 +111,34 @@ extension SQLiteRecoveryStore {
             }
         }
         guard let committed else { return }
-        let threshold = committed - Int64(backupEpochs)
+        try collect(threshold: committed - Int64(backupEpochs))
+    }
+
+    /// Once a re-homing execution's first epoch is committed across the
+    /// cluster, every live key has a version at or after it in its owner's
+    /// store: older rows, and the progress and membership of earlier
+    /// executions, are deleted from every file (decision 0018).
+    func dropBeforeRehome(_ first: Int64) throws {
+        let execution = state.withLock { $0.execution }
+        for partition in partitions {
+            try partition.withConnection { db in
+                try db.transaction {
+                    let old = try db.prepare("DELETE FROM snapshots WHERE epoch < ?1")
+                    try old.bind(first, at: 1)
+                    try old.run()
+                    let progress = try db.prepare("DELETE FROM progress WHERE execution < ?1")
+                    try progress.bind(execution, at: 1)
+                    try progress.run()
+                    let membership = try db.prepare("DELETE FROM membership WHERE execution < ?1")
+                    try membership.bind(execution, at: 1)
+                    try membership.run()
+                }
+            }
+        }
+    }
+
+    /// Collects every file at `threshold`, across files too.
+    func collect(threshold: Int64) throws {
         try deleteSupersededAcrossFiles(threshold: threshold)
         let now = ContinuousClock.now
         for partition in partitions {

@@ -21,7 +21,9 @@ extension SQLiteRecoveryStore {
         let files = try RecoveryDirectory.openReadOnly(directory)
         let facts = try files.map { try PartitionFacts.read(index: $0.index, db: $0.db) }
         let rows = facts.flatMap(\.progress)
-        let committed = ProgressRow.committedEpoch(rows)
+        // A cluster member's store: the epoch its own workers all reached (decision 0018).
+        let local = MembershipRows.localWorkers(facts.compactMap(\.identity).flatMap(\.memberships))
+        let committed = ProgressRow.committedEpochs(rows, localWorkers: local).values.max()
         var liveness = LatestVersions<Bool>()
         if let committed {
             for file in files {

@@ -39,8 +39,9 @@ extension SQLiteRecoveryStore {
         }
         guard let known, partitions.count > 1 else { return }
         let next = partitions[(partition.index + 1) % partitions.count]
-        // Worker w writes file w mod P: a file below the worker count is written, and records the threshold itself.
-        guard next.index >= state.withLock({ $0.tracker.workerCount }) else { return }
+        // Worker w writes file w mod P: a file some worker of this store writes records the threshold itself.
+        let writers = state.withLock { $0.localWorkers ?? 0..<$0.tracker.workerCount }
+        guard !writers.contains(where: { $0 % partitions.count == next.index }) else { return }
         try next.withConnection { _ in
             if let witnessed = next.witnessedThrough, witnessed >= known { return }
             try recordCommittedThrough(known, in: next)

@@ -30,6 +30,10 @@ public final class SQLiteRecoveryStore: RecoveryStore, @unchecked Sendable {
     struct ExecutionState {
         var execution: Int64 = 0
         var tracker = CommittedEpochTracker()
+        /// The workers whose writes this store holds (all, except in a cluster member's store).
+        var localWorkers: Range<Int>?
+        /// A re-homing execution's first epoch, until the rows older than it are deleted (decision 0018).
+        var rehomeCleanup: Int64?
     }
 
     /// Partitions a fresh directory gets unless told otherwise.
@@ -164,12 +168,65 @@ public final class SQLiteRecoveryStore: RecoveryStore, @unchecked Sendable {
     public func beginExecution(workerCount: Int) throws {
         let rows = try progressRows()
         let committed = ProgressRow.committedEpoch(rows)
+        let winners = ProgressRow.committedEpochs(rows).filter { $0.value == committed }.keys
         try compactForNewExecution(committed: committed, progress: rows)
         let next = (rows.map(\.execution).max() ?? 0) + 1
+        // A single process is process 0 of 1 (so a later cluster finds who wrote what).
+        let record = MembershipRecord(
+            execution: next, process: 0, processCount: 1, workerCount: workerCount, firstEpoch: (committed ?? 0) + 1,
+            rehomed: false, floor: 0)
+        for partition in partitions {
+            try partition.withConnection { db in
+                try db.transaction { try MembershipRows.replace(keeping: Array(winners), with: record, in: db) }
+            }
+        }
         state.withLock {
             $0.execution = next
             $0.tracker.begin(workerCount: workerCount, committed: committed)
+            $0.localWorkers = nil
+            $0.rehomeCleanup = nil
         }
+    }
+
+    /// Begins an execution of a cluster whose processes keep their own
+    /// stores (decision 0018), as the cluster agreed: drops the versions
+    /// after the resume epoch and before the read floor, keeps only the
+    /// progress of the execution that committed it, records the lineage and
+    /// this process's membership in every file, and collects old versions.
+    /// - Throws: An SQLite error naming the file.
+    package func beginMember(_ plan: MemberPlan) throws {
+        let record = plan.membership
+        let resume = plan.resumeEpoch
+        let keep = plan.winner.map { [$0] } ?? []
+        for partition in partitions {
+            try partition.withConnection { db in
+                try db.transaction {
+                    let stale = try db.prepare("DELETE FROM snapshots WHERE epoch > ?1 OR epoch < ?2")
+                    try stale.bind(resume ?? 0, at: 1)
+                    try stale.bind(record.floor, at: 2)
+                    try stale.run()
+                    let progress = try db.prepare("DELETE FROM progress WHERE execution <> ?1")
+                    try progress.bind(plan.winner ?? -1, at: 1)
+                    try progress.run()
+                    try MembershipRows.replace(keeping: keep, with: record, in: db)
+                    try RecoveryDirectory.setMeta(RecoverySchema.lineageKey, plan.lineage, in: db)
+                }
+                try db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            }
+        }
+        if let resume { try collect(threshold: resume - Int64(backupEpochs)) }
+        state.withLock {
+            $0.execution = record.execution
+            $0.tracker.begin(workerCount: record.workerCount, committed: resume)
+            $0.localWorkers = record.workers
+            $0.rehomeCleanup = record.rehomed ? record.firstEpoch : nil
+        }
+    }
+
+    /// The engine's committed epoch across the cluster: the collection
+    /// threshold follows it (this store sees only its own workers' writes).
+    public func clusterCommitted(_ epoch: Epoch) {
+        state.withLock { $0.tracker.clusterCommitted(Int64(epoch.rawValue)) }
     }
 
     public func markExecution(_ token: String) throws {
@@ -218,10 +275,16 @@ public final class SQLiteRecoveryStore: RecoveryStore, @unchecked Sendable {
             }
         }
         // Only a durable write moves the committed epoch.
-        let known = state.withLock {
-            $0.tracker.recordWrite(worker: worker.rawValue, epoch: epochValue, ended: ended)
-            return $0.tracker.collectionThreshold(backupEpochs: backupEpochs)
+        let (known, cleanup) = state.withLock { state -> (Int64?, Int64?) in
+            state.tracker.recordWrite(worker: worker.rawValue, epoch: epochValue, ended: ended)
+            var cleanup: Int64?
+            if let first = state.rehomeCleanup, let committed = state.tracker.committed, committed >= first {
+                cleanup = first
+                state.rehomeCleanup = nil
+            }
+            return (state.tracker.collectionThreshold(backupEpochs: backupEpochs), cleanup)
         }
+        if let cleanup { try dropBeforeRehome(cleanup) }
         try afterWrite(partition, known: known)
         try sweepIfDue(partition)
     }

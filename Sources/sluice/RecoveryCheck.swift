@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SluiceRecovery
 
 /// `sluice recovery check DIR`: prints `ok` and exits 0 for a sound store,
@@ -25,6 +26,17 @@ struct RecoveryCheck: ParsableCommand {
     var directory: String
 
     func run() throws {
+        if let cluster = try ClusterDirectory(directory: directory) {
+            let problems = try cluster.stores.flatMap { try SQLiteRecoveryStore.checkIntegrity(directory: $0) }
+                + (cluster.refusal.map { ["a restart is refused: \($0)"] } ?? [])
+            guard problems.isEmpty else {
+                print("\(problems.count) problem\(problems.count == 1 ? "" : "s") in '\(directory)':")
+                for problem in problems { print("- \(problem)") }
+                throw ExitCode(1)
+            }
+            print("ok: '\(directory)' (\(cluster.stores.count) stores: \(cluster.stores.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")))")
+            return
+        }
         let problems = try SQLiteRecoveryStore.checkIntegrity(directory: directory)
         guard problems.isEmpty else {
             print("\(problems.count) problem\(problems.count == 1 ? "" : "s") in '\(directory)':")

@@ -17,6 +17,7 @@ struct RecoveryInspect: ParsableCommand {
         commandName: "inspect",
         abstract: "Shows what a recovery directory holds.",
         discussion: """
+            For a cluster's directory (process-<p> stores), where a restarted cluster resumes, then each store. \
             Shows the store id, the dataflow, snapshot format, committed epoch, partition files \
             (size, rows), the executions whose progress is kept (workers, last \
             epochs, ended), each step's live keys at the committed epoch, and the \
@@ -36,7 +37,28 @@ struct RecoveryInspect: ParsableCommand {
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
+    /// The `--json` document of a cluster's directory: the cluster's view and each store's report.
+    struct ClusterReport: Codable {
+        let cluster: ClusterDirectory
+        let stores: [Report]
+    }
+
     func run() throws {
+        if let cluster = try ClusterDirectory(directory: directory) {
+            let reports = try cluster.stores.map {
+                Report(
+                    store: try SQLiteRecoveryStore.inspect(directory: $0),
+                    problems: try SQLiteRecoveryStore.checkIntegrity(directory: $0))
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(ClusterReport(cluster: cluster, stores: reports)), as: UTF8.self))
+            } else {
+                print(cluster.text + reports.map(Self.text).joined(), terminator: "")
+            }
+            return
+        }
         let report = Report(
             store: try SQLiteRecoveryStore.inspect(directory: directory),
             problems: try SQLiteRecoveryStore.checkIntegrity(directory: directory))

@@ -50,6 +50,6 @@ struct HandshakeProofTests {
         #expect(throws: HandshakeMismatch.protocolVersion(ours: Hello.protocolVersion, theirs: 99)) {
             try Hello(payload: hello.frame.payload, ownVersion: Hello.protocolVersion)
         }
-        #expect(Hello.protocolVersion == 4)
+        #expect(Hello.protocolVersion == 5)
     }
 }

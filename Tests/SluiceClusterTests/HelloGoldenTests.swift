@@ -17,13 +17,13 @@ import Testing
 
     @Test func theVersionIsTheWireProtocols() {
         #expect(Hello.protocolVersion == WireProtocol.version)
-        #expect(WireProtocol.version == 4, "a new version: update the handshake goldens below with it")
+        #expect(WireProtocol.version == 5, "a new version: update the handshake goldens below with it")
     }
 
     @Test func aHelloWithASecretHasItsBytes() throws {
         let hello = Hello(processID: ProcessID(3), hasSecret: true, nonce: Self.dialerNonce)
-        // Length 45, kind 1, magic "SLC1", version 4, id 3, has-secret, nonce length 32, nonce.
-        let expected = "00 00 00 2d 01 53 4c 43 31 00 04 00 00 00 03 01 20 " + hex(Self.dialerNonce)
+        // Length 45, kind 1, magic "SLC1", version 5, id 3, has-secret, nonce length 32, nonce.
+        let expected = "00 00 00 2d 01 53 4c 43 31 00 05 00 00 00 03 01 20 " + hex(Self.dialerNonce)
         #expect(hex(hello.frame.bytes) == expected, Self.bump("hello with a secret"))
         #expect(try Hello(payload: hello.frame.payload, ownVersion: WireProtocol.version) == hello)
     }
@@ -32,7 +32,7 @@ import Testing
         let details = HandshakeDetails(fingerprint: "f", processCount: 2, addresses: "a;b")
         let hello = Hello(processID: ProcessID(0), hasSecret: false, nonce: Self.listenerNonce, details: details)
         // The hello as above (id 0, no secret), then count 2, "f", "a;b" with 32-bit lengths.
-        let expected = "00 00 00 3d 01 53 4c 43 31 00 04 00 00 00 00 00 20 " + hex(Self.listenerNonce)
+        let expected = "00 00 00 3d 01 53 4c 43 31 00 05 00 00 00 00 00 20 " + hex(Self.listenerNonce)
             + " 00 00 00 02 00 00 00 01 66 00 00 00 03 61 3b 62"
         #expect(hex(hello.frame.bytes) == expected, Self.bump("hello without a secret"))
         #expect(try Hello(payload: hello.frame.payload, ownVersion: WireProtocol.version) == hello)

@@ -122,7 +122,11 @@ struct SQLiteMigrationsTests {
         let objects = try db.prepare(
             "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
         ).rows()
-        #expect(objects == [[.text("table"), .text("meta")], [.text("table"), .text("progress")], [.text("table"), .text("snapshots")]])
+        #expect(
+            objects == [
+                [.text("table"), .text("membership")], [.text("table"), .text("meta")], [.text("table"), .text("progress")],
+                [.text("table"), .text("snapshots")],
+            ])
         let snapshotColumns = try db.prepare("SELECT name, pk FROM pragma_table_info('snapshots') ORDER BY cid").rows()
         #expect(
             snapshotColumns == [

@@ -271,6 +271,7 @@ import Testing
             """
             ALTER TABLE snapshots DROP COLUMN checksum;
             DELETE FROM meta WHERE key IN ('store_id', 'partition_index', 'committed_through', 'unchecksummed_through');
+            DROP TABLE IF EXISTS membership;
             PRAGMA user_version = 2;
             """, in: path)
     }

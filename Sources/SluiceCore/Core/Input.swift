@@ -44,9 +44,10 @@ extension Dataflow {
                             watermarks == nil
                                 ? nil
                                 : try context.resumeState(
-                                    Date.self, step: stepID, key: PartitionWatermarks.snapshotKey(key)))
+                                    Date.self, step: stepID, key: PartitionWatermarks.snapshotKey(key),
+                                    for: builder.worker))
                         let resumeState = try context.resumeState(
-                            Source.Partition.ResumeState.self, step: stepID, key: key.rawValue)
+                            Source.Partition.ResumeState.self, step: stepID, key: key.rawValue, for: builder.worker)
                         do {
                             partitions.append((key, try source.buildPartition(key, resumeState: resumeState)))
                         } catch {

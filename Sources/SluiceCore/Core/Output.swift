@@ -123,7 +123,7 @@ extension DataStream {
                     do {
                         localPosition[index] = partitions.count
                         let resumeState = try context.resumeState(
-                            Sink.Partition.ResumeState.self, step: stepID, key: key.rawValue)
+                            Sink.Partition.ResumeState.self, step: stepID, key: key.rawValue, for: builder.worker)
                         partitions.append((key, try sink.buildPartition(key, resumeState: resumeState)))
                     } catch {
                         for (_, built) in partitions { try? built.close() }

@@ -46,13 +46,8 @@ extension DataStream {
             let routing = ExchangeRouting<Item>.partitioned(partition)
             // Keys stored by a previous run, for the worker that owns each now
             // (the worker count may differ: rescaling).
-            let stored = context.resume?.states[stepID] ?? [:]
-            let restored = { (worker: Int, workerCount: Int) throws -> [String: Logic.State] in
-                var states: [String: Logic.State] = [:]
-                for (key, bytes) in stored where StableHash.route(key, workerCount: workerCount) == worker {
-                    states[key] = try SnapshotCoding.decode(Logic.State.self, from: bytes, step: stepID, key: key)
-                }
-                return states
+            let restored = { (worker: WorkerIndex, workerCount: Int) throws -> [String: Logic.State] in
+                try context.resumeStates(Logic.State.self, step: stepID, for: worker, workerCount: workerCount)
             }
             return { builder in
                 let routed = try installExchange(
@@ -63,7 +58,7 @@ extension DataStream {
                     output: builder.makeEmitter(down, of: (key: String, value: Logic.Output).self),
                     snapshots: builder.snapshots, startEpoch: builder.configuration.startEpoch,
                     kernel: kernel, watermarkKernel: watermarkKernel, build: build)
-                try node.restore(restored(builder.worker.rawValue, builder.workerCount))
+                try node.restore(restored(builder.worker, builder.workerCount))
                 routed.subscribe(node)
                 builder.addTimers(node)
             }

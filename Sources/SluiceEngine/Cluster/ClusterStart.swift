@@ -59,7 +59,7 @@ package enum ClusterStart {
         return resume
     }
 
-    private static func storeCall<T>(_ body: () throws -> T) throws -> T {
+    static func storeCall<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as DataflowError {

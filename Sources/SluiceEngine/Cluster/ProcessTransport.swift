@@ -26,4 +26,10 @@ package protocol ProcessTransport: AnyObject, Sendable {
     func pendingBytes(toProcess process: Int) -> Int
     /// Tells every peer this process failed (they stop with an error naming it).
     func abort(reason: String)
+    /// The address a process listens on (`host:port`), for messages; nil when unknown.
+    func address(ofProcess process: Int) -> String?
+}
+
+extension ProcessTransport {
+    package func address(ofProcess process: Int) -> String? { nil }
 }

@@ -9,12 +9,14 @@
 ///
 /// History: 3 added watermark progress signals; 4 sends the handshake
 /// details only after authentication, binds the proofs to role, id and both
-/// nonces, and adds the `suspend` progress signal and the `stop` message.
+/// nonces, and adds the `suspend` progress signal and the `stop` message;
+/// 5 starts a run with process-local recovery stores (decision 0018): the
+/// start-up syncs carry store reports and the resume state in chunks.
 ///
 /// ```swift
 /// let hello = Hello(version: WireProtocol.version, processID: ProcessID(0), hasSecret: false, nonce: nonce)
 /// ```
 package enum WireProtocol {
     /// The current version.
-    package static let version = 4
+    package static let version = 5
 }

@@ -175,6 +175,8 @@ package final class WorkerNetwork: @unchecked Sendable {
             if let failure = syncState.failure { throw DataflowError.clusterFailed(reason: "\(failure)") }
             let received = syncState.received[step] ?? [:]
             if received.count == transport.processCount {
+                // Each step is reached once: free its payloads (start-up state can be large).
+                syncState.received[step] = nil
                 return (0..<transport.processCount).map { received[$0]! }
             }
             if !syncCondition.wait(until: deadline) {

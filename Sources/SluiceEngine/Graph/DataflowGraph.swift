@@ -75,19 +75,50 @@ package final class RunContext {
     /// True in exactly one process of a cluster (process 0): it alone runs
     /// once-per-run work such as recovering a committing sink's output.
     package let isLeader: Bool
+    /// What each worker takes from `resume` (recorded when the run re-homes).
+    package let ledger: ResumeLedger
     private var nextExchange = 0
 
-    package init(workerCount: Int, configuration: RunConfiguration, resume: ResumePoint? = nil, isLeader: Bool = true) {
+    package init(
+        workerCount: Int, configuration: RunConfiguration, resume: ResumePoint? = nil, isLeader: Bool = true,
+        rehoming: Bool = false
+    ) {
         self.workerCount = workerCount
         self.configuration = configuration
         self.resume = resume
         self.isLeader = isLeader
+        self.ledger = ResumeLedger(recording: rehoming && resume != nil)
     }
 
     /// The stored state of `key` of `step`, decoded, or nil.
     package func resumeState<State: Decodable>(_ type: State.Type, step: StepID, key: String) throws -> State? {
         guard let bytes = resume?.states[step]?[key] else { return nil }
         return try SnapshotCoding.decode(State.self, from: bytes, step: step, key: key)
+    }
+
+    /// The stored state of `key` of `step`, decoded, or nil, taken by
+    /// `worker`: the one way a step loads its state, so that a re-homing run
+    /// re-writes what each worker loaded (``ResumeLedger``).
+    package func resumeState<State: Decodable>(
+        _ type: State.Type, step: StepID, key: String, for worker: WorkerIndex
+    ) throws -> State? {
+        guard let bytes = resume?.states[step]?[key] else { return nil }
+        ledger.took(step: step, key: key, bytes: bytes, worker: worker)
+        return try SnapshotCoding.decode(State.self, from: bytes, step: step, key: key)
+    }
+
+    /// Every stored key of `step` that routes to `worker` (of `workerCount`),
+    /// decoded, taken by that worker (see ``resumeState(_:step:key:for:)``).
+    package func resumeStates<State: Decodable>(
+        _ type: State.Type, step: StepID, for worker: WorkerIndex, workerCount: Int
+    ) throws -> [String: State] {
+        var states: [String: State] = [:]
+        for (key, bytes) in resume?.states[step] ?? [:]
+        where StableHash.route(key, workerCount: workerCount) == worker.rawValue {
+            ledger.took(step: step, key: key, bytes: bytes, worker: worker)
+            states[key] = try SnapshotCoding.decode(State.self, from: bytes, step: step, key: key)
+        }
+        return states
     }
 
     /// A new exchange channel id, the same on every worker and process.

@@ -36,8 +36,14 @@ package enum Execution {
         if transport != nil {
             announce = { worker, epoch, ended in network.announceWritten(worker: worker, epoch: epoch, ended: ended) }
         }
-        let tracker = configuration.recoveryStore.map { [announce] _ in
-            CommitTracker(workerCount: network.workerCount, mailboxes: mailboxes, announce: announce, status: status)
+        let release = FormerStoreRelease(logger: configuration.logger)
+        let tracker = configuration.recoveryStore.map { [announce] store in
+            CommitTracker(
+                workerCount: network.workerCount, mailboxes: mailboxes, announce: announce, status: status,
+                onCommitted: { epoch in
+                    store.clusterCommitted(epoch)
+                    release.committed(epoch)
+                })
         }
         status?.setWorkers(total: network.workerCount, local: network.localBase..<(network.localBase + mailboxes.count))
         // In a cluster a stop asked of any process stops every process: each
@@ -61,13 +67,24 @@ package enum Execution {
             ProcessMetrics.running(false)
         }
         let installers: [WorkerInstaller]
+        let context: RunContext
         do {
             status?.enter(.resuming)
-            let resume = try ClusterStart.recover(configuration.recoveryStore, network: network)
+            let resume: ResumePoint?
+            var rehoming = false
+            if let member = configuration.recoveryStore as? any LocalRecoveryStore {
+                let start = try ClusterStart.recoverLocal(
+                    member, network: network, freshEpoch: configuration.startEpoch, logger: logger)
+                resume = start.resume
+                rehoming = start.rehome
+                if start.rehome, network.isLeader { release.expect(start.formerPaths, at: start.firstEpoch) }
+            } else {
+                resume = try ClusterStart.recover(configuration.recoveryStore, network: network)
+            }
             if let resume { configuration.startEpoch = resume.epoch.next }
-            let context = RunContext(
+            context = RunContext(
                 workerCount: network.workerCount, configuration: configuration, resume: resume,
-                isLeader: network.isLeader)
+                isLeader: network.isLeader, rehoming: rehoming)
             installers = try graph.steps.map { try $0.prepare(context) }
             _ = try network.sync(step: ClusterStart.preparedStep)
             status?.enter(.running)
@@ -84,6 +101,7 @@ package enum Execution {
 
         let finished = DispatchGroup()
         let threadInstallers = UncheckedBox(installers)
+        let ledger = context.ledger
         for index in 0..<mailboxes.count {
             let worker = network.localBase + index
             finished.enter()
@@ -96,6 +114,8 @@ package enum Execution {
                     onSnapshotFailure: { control.fail($0) })
                 do {
                     for install in threadInstallers.value { try install(builder) }
+                    // A re-homing run writes every loaded key in its first snapshot (decision 0018).
+                    builder.snapshots?.seed(ledger.records(of: builder.worker), at: settings.startEpoch)
                 } catch {
                     control.fail(error)
                     // Close the partitions the steps installed before the failing one.

@@ -20,16 +20,20 @@ package final class CommitTracker: Sendable {
     /// Hears of this process's snapshots and of every commit (for monitoring).
     private let status: RunStatus?
     private let committedGauge = CommittedEpochGauge()
+    /// Hears of every advance of the committed epoch (the recovery store's collection).
+    private let onCommitted: (@Sendable (Epoch) -> Void)?
 
     /// - Parameters:
     ///   - workerCount: Workers in the whole run (every process).
     ///   - mailboxes: This process's inboxes, woken when the committed epoch advances.
     ///   - announce: Called with each local write, to tell the other processes.
     ///   - status: Told of each local write and each committed epoch.
+    ///   - onCommitted: Told of each advance of the committed epoch (must return at once).
     package init(
         workerCount: Int, mailboxes: [Mailbox], announce: (@Sendable (WorkerIndex, Epoch, Bool) -> Void)? = nil,
-        status: RunStatus? = nil
+        status: RunStatus? = nil, onCommitted: (@Sendable (Epoch) -> Void)? = nil
     ) {
+        self.onCommitted = onCommitted
         self.workerCount = workerCount
         self.mailboxes = mailboxes
         self.announce = announce
@@ -63,6 +67,7 @@ package final class CommitTracker: Sendable {
             if exchanged {
                 status?.recordCommitted(candidate)
                 committedGauge.record(candidate)
+                onCommitted?(candidate)
                 for mailbox in mailboxes { mailbox.wake() }
                 return
             }

@@ -58,11 +58,16 @@ public protocol RecoveryStore: Sendable {
     func markExecution(_ token: String) throws
     /// The token `markExecution` stored last, or nil (also when unsupported).
     func executionMark() throws -> String?
+    /// Tells the store the run's committed epoch, across every process (a
+    /// store that sees only some workers' writes uses it to collect old
+    /// versions). Called on any thread; must return at once. Default: ignored.
+    func clusterCommitted(_ epoch: Epoch)
 }
 
 extension RecoveryStore {
     public func markExecution(_ token: String) throws {}
     public func executionMark() throws -> String? { nil }
+    public func clusterCommitted(_ epoch: Epoch) {}
 }
 
 /// A `RecoveryStore` in memory, for tests and examples (it does not survive

@@ -43,6 +43,15 @@ package final class SnapshotCollector {
     /// number; the records of the others carry forward).
     package func isSnapshotEpoch(_ epoch: Epoch) -> Bool { epoch.rawValue % every == 0 }
 
+    /// Puts `records` first into the snapshot of `epoch` (or the next epoch
+    /// written after it), before anything the nodes report: a re-homing
+    /// worker's loaded keys (decision 0018), which the nodes' own records of
+    /// the same keys then replace.
+    package func seed(_ records: [SnapshotRecord], at epoch: Epoch) {
+        guard !records.isEmpty else { return }
+        pending[epoch] = records + (pending[epoch] ?? [])
+    }
+
     /// Adds a snapshotting node; returns its id for `report`.
     package func register() -> Int {
         participants.append(Participant())
