@@ -2,6 +2,7 @@ import Foundation
 import Sluice
 import SluiceRecovery
 import SluiceTesting
+import SluiceTestSupport
 import Synchronization
 import Testing
 
@@ -31,7 +32,7 @@ final class LocalStoreHosts {
     /// store in its own host directory, and returns the members' errors.
     /// - Parameter bound: Seconds after which a member still running is a hang (recorded as an issue).
     func run(
-        processes: Int, workers: Int, flowID: String, bound: TimeInterval = runBound, makeFlow: () -> Dataflow,
+        processes: Int, workers: Int, flowID: String, bound: TimeInterval = hangBound.seconds, makeFlow: () -> Dataflow,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> [String] {
         // The stores live only for this run, so their locks are free for the next.
