@@ -81,9 +81,9 @@ import Testing
         try broker.assertNoDroppedData()
     }
 
-    /// A protocol-4 hello with a secret: magic, version, process id, has-secret, a 32-byte nonce.
+    /// A protocol-5 hello with a secret: magic, version, process id, has-secret, a 32-byte nonce.
     static func forgedHello(claiming id: UInt32) -> [UInt8] {
-        var payload: [UInt8] = [0x53, 0x4C, 0x43, 0x31, 0, 4]
+        var payload: [UInt8] = [0x53, 0x4C, 0x43, 0x31, 0, 5]
         payload += withUnsafeBytes(of: id.bigEndian, Array.init)
         payload += [1, 32] + (0..<32).map { UInt8($0) }
         let length = UInt32(1 + payload.count)

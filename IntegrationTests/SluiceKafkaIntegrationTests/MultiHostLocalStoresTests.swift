@@ -89,10 +89,13 @@ import Testing
             let moment = Double.random(in: 0.2...2.5, using: &generator)
             _ = try? cluster[victim].waitForExit(timeout: .milliseconds(Int64(moment * 1000)))
             cluster[victim].send(SIGKILL)
+            var exits: [String] = []
             for (index, child) in cluster.enumerated() {
                 let exit = try child.waitForExit(timeout: .seconds(60))
+                exits.append("\(exit)")
                 log.append("round \(round) (killed process \(victim) after \(moment) s), process \(index): \(exit)\n\(child.stderr)")
             }
+            print("multi-host local stores: round \(round), kill -9 of process \(victim) after \(String(format: "%.2f", moment)) s: \(exits)")
         }
         try produceLines(30_000)
         try expectAllSucceed(try startCluster([1, 2, 3]), "three hosts to the end")
