@@ -29,34 +29,14 @@ import Testing
         if ProcessInfo.processInfo.environment["KAFKA_BOOTSTRAP_SERVERS"] != nil {
             print("note: the multi-host test always uses its own embedded broker (in a namespace), not KAFKA_BOOTSTRAP_SERVERS")
         }
-        let hosts = try NetworkNamespaces(count: 4)
-        defer { hosts.close() }
-        var children: [ChildProcess] = []
-        defer { for child in children where !child.hasExited { child.send(SIGKILL) } }
+        // Host 0 runs the broker; hosts 1…3 run cluster processes.
+        let lab = try NamespaceHosts(count: 4, topics: ["lines:6", "counts:6"])
+        defer { lab.close() }
+        let hosts = lab.hosts
+        let brokers = lab.brokers
         func start(_ host: Int, _ executable: URL, _ arguments: [String]) throws -> ChildProcess {
-            let (command, full) = hosts.command(in: host, executable, arguments)
-            let child = try ChildProcess(command, full)
-            children.append(child)
-            return child
+            try lab.start(host, executable, arguments)
         }
-
-        // The broker on host 0 listens on its 127.0.0.1 and advertises it:
-        // forwarders make that address lead to host 0 from every host.
-        let sluice = try BuiltExecutable.url(named: "sluice")
-        let forward = try BuiltExecutable.url(named: "NetnsForward")
-        let broker = try start(0, sluice, ["dev-broker", "--topic", "lines:6", "--topic", "counts:6"])
-        let bootstrap = try broker.firstLine().replacingOccurrences(of: "bootstrap=", with: "")
-        let port = try #require(bootstrap.split(separator: ":").last.map(String.init))
-        let brokerAddress = "\(hosts.address(of: 0)):\(port)"
-        try start(0, forward, ["\(brokerAddress)", "127.0.0.1:\(port)"]).waitFor("ready") { out, _ in out.contains("ready") }
-        for host in 1...3 {
-            try start(host, forward, ["127.0.0.1:\(port)", brokerAddress]).waitFor("ready") { out, _ in out.contains("ready") }
-        }
-        // This test process (the root namespace) reaches the broker the same way.
-        let rootForward = try ChildProcess(forward, ["127.0.0.1:\(port)", brokerAddress])
-        children.append(rootForward)
-        try rootForward.waitFor("ready") { out, _ in out.contains("ready") }
-        let brokers = ["127.0.0.1:\(port)"]
 
         var text = GeneratedWordText()
         try produce(

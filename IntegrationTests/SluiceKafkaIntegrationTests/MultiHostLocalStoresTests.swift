@@ -21,31 +21,13 @@ import Testing
             return
         }
         // Host 0 runs the broker; hosts 1…4 run cluster processes.
-        let hosts = try NetworkNamespaces(count: 5)
-        defer { hosts.close() }
-        var children: [ChildProcess] = []
-        defer { for child in children where !child.hasExited { child.send(SIGKILL) } }
+        let lab = try NamespaceHosts(count: 5, topics: ["lines:6", "counts:6"])
+        defer { lab.close() }
+        let hosts = lab.hosts
+        let brokers = lab.brokers
         func start(_ host: Int, _ executable: URL, _ arguments: [String]) throws -> ChildProcess {
-            let (command, full) = hosts.command(in: host, executable, arguments)
-            let child = try ChildProcess(command, full)
-            children.append(child)
-            return child
+            try lab.start(host, executable, arguments)
         }
-
-        let sluice = try BuiltExecutable.url(named: "sluice")
-        let forward = try BuiltExecutable.url(named: "NetnsForward")
-        let broker = try start(0, sluice, ["dev-broker", "--topic", "lines:6", "--topic", "counts:6"])
-        let bootstrap = try broker.firstLine().replacingOccurrences(of: "bootstrap=", with: "")
-        let port = try #require(bootstrap.split(separator: ":").last.map(String.init))
-        let brokerAddress = "\(hosts.address(of: 0)):\(port)"
-        try start(0, forward, [brokerAddress, "127.0.0.1:\(port)"]).waitFor("ready") { out, _ in out.contains("ready") }
-        for host in 1...4 {
-            try start(host, forward, ["127.0.0.1:\(port)", brokerAddress]).waitFor("ready") { out, _ in out.contains("ready") }
-        }
-        let rootForward = try ChildProcess(forward, ["127.0.0.1:\(port)", brokerAddress])
-        children.append(rootForward)
-        try rootForward.waitFor("ready") { out, _ in out.contains("ready") }
-        let brokers = ["127.0.0.1:\(port)"]
 
         // One recovery directory per host, nothing shared.
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-local-\(UUID().uuidString)").path
