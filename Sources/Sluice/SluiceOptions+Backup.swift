@@ -58,15 +58,20 @@ extension SluiceOptions {
     /// With a backup URL: checks the bucket, restores `directory` when it
     /// holds no store, and returns what wraps the store; nil without a URL.
     /// - Throws: `BackupError` naming the endpoint, bucket, object or setting.
+    /// - Parameter restoring: Whether a missing store is restored. A cluster
+    ///   member's is not: its backup can be behind the other members' stores,
+    ///   and resuming from a mix is not yet made safe, so a wiped member is
+    ///   refused (naming it) and an operator restores it with
+    ///   `sluice recovery restore` once the cluster is stopped (docs/backup.md).
     package func objectStorageBackup(
-        for flow: Dataflow, directory: String, environment: [String: String]
+        for flow: Dataflow, directory: String, environment: [String: String], restoring: Bool = true
     ) throws -> ObjectStorageBackup? {
         guard let url = backupURLValue(environment: environment) else { return nil }
         let backup = try RecoveryBackup(url: url, environment: environment)
         let process = try cluster(environment: environment)?.processID.rawValue ?? 0
         let name = "\(flow.id)/process-\(process)"
         try backup.checkAccess()
-        try backup.restoreIfMissing(directory: directory, name: name)
+        if restoring { try backup.restoreIfMissing(directory: directory, name: name) }
         return ObjectStorageBackup(backup: backup, directory: directory, name: name)
     }
 

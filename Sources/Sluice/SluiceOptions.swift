@@ -209,9 +209,10 @@ public struct SluiceOptions: ParsableArguments {
             let process = try cluster(environment: environment)?.processID.rawValue
             let members = try SQLiteMemberStore.memberProcesses(in: directory)
             if process != nil || !members.isEmpty {
-                // With --backup-url: checks the bucket and restores a missing own store first (SluiceOptions+Backup.swift).
+                // With --backup-url: checks the bucket and uploads the own store; a missing one is not
+                // restored automatically (SluiceOptions+Backup.swift).
                 let own = SQLiteMemberStore.memberDirectory(directory, process ?? 0)
-                let remote = try objectStorageBackup(for: flow, directory: own, environment: environment)
+                let remote = try objectStorageBackup(for: flow, directory: own, environment: environment, restoring: false)
                 let member = try SQLiteMemberStore(
                     clusterDirectory: directory, process: process ?? 0, flowID: flow.id, backupEpochs: backupEpochs)
                 configuration.recoveryStore =

@@ -226,9 +226,11 @@ public final class BackupUploader: @unchecked Sendable {
     private func upload() throws {
         condition.lock()
         let base = needsBase || manifest == nil || sinceBase >= baseEvery
+        // Told before the read, so every write it covers is in the files read.
+        let known = latestCommitted
         condition.unlock()
         let previous = base ? nil : manifest
-        let export = try StoreExport.read(directory: directory, after: previous?.epoch)
+        let export = try StoreExport.read(directory: directory, after: previous?.epoch, known: known)
         guard let committed = export.committed, committed > (previous?.epoch ?? .min) else {
             // Nothing new is committed in the files yet (the engine's notice ran ahead of our read).
             markUploaded(previous?.epoch)

@@ -41,14 +41,19 @@ enum StoreExport {
     /// - Parameters:
     ///   - directory: The store directory.
     ///   - after: Keep only `snapshots` rows after this epoch (nil: all, for a base).
+    ///   - known: An epoch the engine said is committed (its writes are in the
+    ///     files). A cluster member's store holds only its own workers'
+    ///     progress rows, which never complete an execution on their own, so
+    ///     for it this is what says how far the files are committed.
     /// - Returns: The files' rows and the committed epoch.
-    static func read(directory: String, after: Int64?) throws -> Result {
+    static func read(directory: String, after: Int64?, known: Int64? = nil) throws -> Result {
         var files: [BackupArchive.File] = []
         for index in try partitionIndices(in: directory) {
             files.append(try readFile("\(directory)/part-\(index).sqlite", index: index, after: after))
         }
         guard !files.isEmpty else { throw BackupError.localFile(path: directory, reason: "holds no part-N.sqlite file") }
-        let committed = committedEpoch(files.flatMap { $0.tables.filter { $0.name == "progress" } })
+        let fromRows = committedEpoch(files.flatMap { $0.tables.filter { $0.name == "progress" } })
+        let committed = [fromRows, known].compactMap { $0 }.max()
         for fileIndex in files.indices {
             for tableIndex in files[fileIndex].tables.indices where files[fileIndex].tables[tableIndex].name == "snapshots" {
                 var table = files[fileIndex].tables[tableIndex]

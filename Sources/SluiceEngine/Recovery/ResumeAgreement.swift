@@ -109,6 +109,22 @@ package struct ResumeAgreement: Sendable {
             }
         }
         let committed = StoreProgress.committedEpochs(rows.values.flatMap(\.values))
+        // Every member of the latest execution that ran (wrote a progress row
+        // anywhere) must present its store: otherwise that execution's rows
+        // are incomplete and the union would silently fall back to an older
+        // execution, or to a fresh start.
+        let memberships = stores.flatMap(\.effectiveMemberships)
+        let ran = Set(rows.keys)
+        if let latest = memberships.filter({ ran.contains($0.execution) }).max(by: { $0.execution < $1.execution }) {
+            let present = Set(memberships.filter { $0.execution == latest.execution }.map(\.process))
+            if let missing = (0..<latest.processCount).first(where: { !present.contains($0) }) {
+                let holder = missing < processCount ? who(missing) : "process \(missing) of that execution (not in this cluster)"
+                throw fail(
+                    "process \(missing)'s store of execution \(latest.execution) is missing: \(holder) has no store "
+                        + "holding it; restore its directory (or, with the whole cluster stopped, its backup: "
+                        + "sluice recovery restore) and start again")
+            }
+        }
         // A store records the committed epoch its writers knew: the union must reach it.
         if let known = stores.compactMap(\.committedThrough).max(), known > 0,
             (committed.values.max() ?? .min) < known
