@@ -1,3 +1,5 @@
+import SluiceEngine
+
 /// The checks a recovery directory must pass, over what its files say
 /// about themselves (``PartitionFacts``): SQLite's integrity check, none
 /// missing or empty, one identity (``StoreIdentity``), no lost committed

@@ -1,7 +1,9 @@
+import SluiceEngine
+
 /// The recovery store's SQLite schema, as migrations applied on open.
 ///
 /// Migration 1 creates a `meta` table of `key → value` text pairs and records
-/// ``SnapshotFormatVersion/current`` as `format_version`; migration 2 adds
+/// `SnapshotFormatVersion.current` as `format_version`; migration 2 adds
 /// `snapshots` (one row per step, key and epoch; NULL state = discarded) and
 /// `progress` (each worker's last written epoch per execution). The store
 /// writes `partition_count` when it creates a file and `flow_id` when a
@@ -18,7 +20,7 @@
 /// `lineage_id`. Additive: older stores are read as before.
 /// Append migrations; never edit a released one.
 package enum RecoverySchema {
-    /// The `meta` key holding the ``SnapshotFormatVersion``.
+    /// The `meta` key holding the `SnapshotFormatVersion`.
     package static let formatVersionKey = "format_version"
     /// The `meta` key holding the ``FlowID``.
     package static let flowIDKey = "flow_id"
@@ -42,7 +44,7 @@ package enum RecoverySchema {
 
     /// Every migration, in order.
     /// A released migration never changes, so it spells out its format
-    /// version (1) instead of using ``SnapshotFormatVersion/current``.
+    /// version (1) instead of using `SnapshotFormatVersion.current`.
     package static let migrations = SQLiteMigrations([
         (
             1,

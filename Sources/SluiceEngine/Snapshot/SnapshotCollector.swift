@@ -94,25 +94,6 @@ package final class SnapshotCollector {
     }
 }
 
-/// Encodes and decodes snapshot states (JSON: readable in `sluice recovery
-/// inspect`, stable across versions of the binary).
-package enum SnapshotCoding {
-    package static func encode<State: Encodable>(_ state: State) throws -> [UInt8] {
-        Array(try JSONEncoder().encode(state))
-    }
-
-    package static func decode<State: Decodable>(
-        _ type: State.Type, from bytes: [UInt8], step: StepID, key: String
-    ) throws -> State {
-        do {
-            return try JSONDecoder().decode(State.self, from: Data(bytes))
-        } catch {
-            throw DataflowError.recoveryFailed(
-                step: step, key: key, reason: "stored state does not decode as \(State.self): \(error)")
-        }
-    }
-}
-
 /// One node's part in its worker's snapshots: reports each epoch it passes
 /// and its end, keeping the epoch its next records belong to.
 package struct SnapshotParticipant {
