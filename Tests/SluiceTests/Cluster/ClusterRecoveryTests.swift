@@ -2,6 +2,7 @@ import Foundation
 import Sluice
 import SluiceRecovery
 import SluiceTesting
+import SluiceTestSupport
 import Testing
 
 /// Recovery across cluster members (in this process, over TCP): a run
@@ -22,18 +23,7 @@ import Testing
     }
 
     private func makeFlow(_ source: TestingSource<String>, running: TestingSink<String>, totals: TestingSink<String>) -> Dataflow {
-        let flow = Dataflow("cluster_recovery")
-        let keyed = flow.input("words", source).keyOn("key") { $0 }
-        keyed.statefulMap("running") { (count: Int?, _: String) -> (Int?, Int) in
-            let next = (count ?? 0) + 1
-            return (next, next)
-        }
-        .map("fmt_running") { (pair: (key: String, value: Int)) -> String in "\(pair.key)=\(pair.value)" }
-        .output("running_out", running)
-        keyed.foldFinal("total", initial: { 0 }) { total, _ in total + 1 }
-            .map("fmt_total") { (pair: (key: String, value: Int)) -> String in "\(pair.key)=\(pair.value)" }
-            .output("totals_out", totals)
-        return flow
+        runningCountsAndTotals("cluster_recovery", source, running: running, totals: totals)
     }
 
     private func configuration(_ store: InMemoryRecoveryStore) -> RunConfiguration {

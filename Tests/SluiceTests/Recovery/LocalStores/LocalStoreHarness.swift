@@ -95,27 +95,11 @@ struct WordCountScenario {
 
     /// The flow: a running count per word (to `running`) and a total per word at the end (to `totals`).
     func flow(_ id: String, running: TestingSink<String>, totals: TestingSink<String>) -> Dataflow {
-        let flow = Dataflow(id)
-        let keyed = flow.input("words", source).keyOn("key") { $0 }
-        keyed.statefulMap("running") { (count: Int?, _: String) -> (Int?, Int) in
-            let next = (count ?? 0) + 1
-            return (next, next)
-        }
-        .map("fmt_running") { (pair: (key: String, value: Int)) -> String in "\(pair.key)=\(pair.value)" }
-        .output("running_out", running)
-        keyed.foldFinal("total", initial: { 0 }) { total, _ in total + 1 }
-            .map("fmt_total") { (pair: (key: String, value: Int)) -> String in "\(pair.key)=\(pair.value)" }
-            .output("totals_out", totals)
-        return flow
+        runningCountsAndTotals(id, source, running: running, totals: totals)
     }
 
     /// The highest running count seen per key (`key=count`, sorted).
     static func highest(_ running: [String]) -> [String] {
-        var highest: [String: Int] = [:]
-        for line in running {
-            let parts = line.split(separator: "=")
-            highest[String(parts[0])] = max(highest[String(parts[0])] ?? 0, Int(parts[1])!)
-        }
-        return highest.map { "\($0.key)=\($0.value)" }.sorted()
+        highestCounts(running).map { "\($0.key)=\($0.value)" }.sorted()
     }
 }
